@@ -1,0 +1,96 @@
+import { EnvSchema, type ExecutionProvider } from './schema.js';
+
+export interface AssayConfig {
+  port: number;
+  host: string;
+  redis: { url: string; prefix: string };
+  s3: {
+    /** undefined: the embedded S3-compatible server is used (local mode) */
+    endpoint?: string;
+    region: string;
+    bucket: string;
+    /** buckets an `s3://` URI in a submission may point to; always includes `bucket` */
+    allowedBuckets: string[];
+    credentials?: { accessKeyId: string; secretAccessKey: string };
+  };
+  embedded: boolean;
+  auth: { apiKeys: string[]; hookSecret?: string; hookToleranceSeconds: number };
+  dataDir: string;
+  modelDir?: string;
+  executionProviders: ExecutionProvider[];
+  worker: { concurrency: number; lockDurationMs: number; stalledIntervalMs: number; shutdownGraceMs: number };
+  limits: { maxUploadBytes: number; maxJsonBytes: number; maxImagePixels: number };
+  aggregator: { summaryIntervalMs: number; partMaxRecords: number };
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validate the environment once, at start. Every problem is reported at once, by variable name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
+  const raw = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(raw[String(i.path[0])] ?? null)})`));
+  }
+  const e = parsed.data;
+  const issues: string[] = [];
+  const embedded = e.S3_ENDPOINT === undefined;
+  if (!embedded && e.ASSAY_API_KEYS.length === 0) {
+    issues.push('ASSAY_API_KEYS: required when S3_ENDPOINT is set (only the embedded local mode generates a key)');
+  }
+  if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) {
+    issues.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both or neither');
+  }
+  for (const key of e.ASSAY_API_KEYS) if (key.length < 16) issues.push('ASSAY_API_KEYS: every key needs at least 16 characters');
+  if (issues.length) throw new ConfigError(issues);
+
+  const credentials =
+    e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
+      ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
+      : undefined;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    redis: { url: e.REDIS_URL, prefix: e.ASSAY_REDIS_PREFIX },
+    s3: {
+      endpoint: e.S3_ENDPOINT,
+      region: e.S3_REGION,
+      bucket: e.S3_BUCKET,
+      allowedBuckets: [...new Set([e.S3_BUCKET, ...e.S3_ALLOWED_BUCKETS])],
+      credentials,
+    },
+    embedded,
+    auth: { apiKeys: e.ASSAY_API_KEYS, hookSecret: e.ASSAY_HOOK_SECRET, hookToleranceSeconds: e.ASSAY_HOOK_TOLERANCE_SECONDS },
+    dataDir: e.ASSAY_DATA_DIR,
+    modelDir: e.MODEL_DIR,
+    executionProviders: e.ORT_EXECUTION_PROVIDERS.length ? [...new Set(e.ORT_EXECUTION_PROVIDERS)] : (['cpu'] as ExecutionProvider[]),
+    worker: {
+      concurrency: e.WORKER_CONCURRENCY,
+      lockDurationMs: e.WORKER_LOCK_DURATION_MS,
+      stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
+      shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
+    },
+    limits: { maxUploadBytes: e.MAX_UPLOAD_BYTES, maxJsonBytes: e.MAX_JSON_BYTES, maxImagePixels: e.MAX_IMAGE_PIXELS },
+    aggregator: { summaryIntervalMs: e.SUMMARY_INTERVAL_MS, partMaxRecords: e.RESULTS_PART_MAX_RECORDS },
+    logLevel: e.LOG_LEVEL,
+  });
+}
+
+/** For entry points: a bad configuration stops the process with a readable message, not a stack trace. */
+export function loadConfigOrExit(service: string, env: NodeJS.ProcessEnv = process.env): AssayConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`assay ${service}: ${err.message}\nSee the configuration table in README.md.\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+}

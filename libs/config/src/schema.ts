@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(def);
+const csv = z
+  .string()
+  .optional()
+  .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean));
+
+export const EXECUTION_PROVIDERS = ['cpu', 'cuda'] as const;
+export type ExecutionProvider = (typeof EXECUTION_PROVIDERS)[number];
+
+/** Every environment variable Assay reads. The README's configuration table mirrors this schema. */
+export const EnvSchema = z.object({
+  PORT: int(8080, 1, 65535),
+  HOST: z.string().default('0.0.0.0'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  ASSAY_REDIS_PREFIX: z.string().regex(/^[\w.-]+$/, 'letters, digits, _ . - only').default('assay'),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name').default('assay'),
+  S3_ALLOWED_BUCKETS: csv,
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  ASSAY_API_KEYS: csv,
+  ASSAY_HOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  ASSAY_HOOK_TOLERANCE_SECONDS: int(300, 1, 3600),
+  ASSAY_DATA_DIR: z.string().default('./data'),
+  MODEL_DIR: z.string().optional(),
+  ORT_EXECUTION_PROVIDERS: csv.pipe(z.array(z.enum(EXECUTION_PROVIDERS))),
+  WORKER_CONCURRENCY: int(2, 1, 256),
+  WORKER_LOCK_DURATION_MS: int(30_000, 1_000),
+  WORKER_STALLED_INTERVAL_MS: int(30_000, 1_000),
+  WORKER_SHUTDOWN_GRACE_MS: int(25_000, 0),
+  MAX_UPLOAD_BYTES: int(50 * 1024 * 1024, 1),
+  MAX_JSON_BYTES: int(5 * 1024 * 1024, 1024),
+  MAX_IMAGE_PIXELS: int(8192 * 8192, 1),
+  SUMMARY_INTERVAL_MS: int(5_000, 100),
+  RESULTS_PART_MAX_RECORDS: int(1_000, 1, 100_000),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+});
+export type Env = z.infer<typeof EnvSchema>;

@@ -1,0 +1,112 @@
+/**
+ * Stable error codes. API errors answer with `{ error: { code, message, details } }`; failed jobs carry the
+ * code as their failure reason. docs/errors.md lists every code; a test keeps the two in step.
+ */
+export const ErrorCode = {
+  // request shape
+  InvalidJson: 'invalid_json',
+  ValidationFailed: 'validation_failed',
+  PayloadTooLarge: 'payload_too_large',
+  UnsupportedMediaType: 'unsupported_media_type',
+  TooManyAssets: 'too_many_assets',
+  ModalityNotEnabled: 'modality_not_enabled',
+  UnknownSuite: 'unknown_suite',
+  UriNotAllowed: 'uri_not_allowed',
+  EmptyContent: 'empty_content',
+  NotFound: 'not_found',
+  RunNotFound: 'run_not_found',
+  AssetNotFound: 'asset_not_found',
+  RunClosed: 'run_closed',
+  AssetConflict: 'asset_conflict',
+  QueueNotFound: 'queue_not_found',
+  // authentication
+  AuthRequired: 'auth_required',
+  InvalidApiKey: 'invalid_api_key',
+  HookNotConfigured: 'hook_not_configured',
+  HookSignatureMissing: 'hook_signature_missing',
+  HookSignatureInvalid: 'hook_signature_invalid',
+  HookTimestampStale: 'hook_timestamp_stale',
+  HookReplayed: 'hook_replayed',
+  // dependencies
+  RedisUnavailable: 'redis_unavailable',
+  StorageUnavailable: 'storage_unavailable',
+  // job failures
+  DecodeError: 'decode_error',
+  UnsupportedFormat: 'unsupported_format',
+  ImageTooLarge: 'image_too_large',
+  FileTooLarge: 'file_too_large',
+  SourceNotFound: 'source_not_found',
+  ContentMissing: 'content_missing',
+  InferenceError: 'inference_error',
+  MetricNotApplicable: 'metric_not_applicable',
+  MetricError: 'metric_error',
+  InvalidPayload: 'invalid_payload',
+  Internal: 'internal_error',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const ERROR_CODES: readonly ErrorCode[] = Object.values(ErrorCode);
+
+/** HTTP status for each code the API can answer with. */
+export const HTTP_STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
+  invalid_json: 400,
+  validation_failed: 400,
+  too_many_assets: 400,
+  modality_not_enabled: 400,
+  unknown_suite: 400,
+  uri_not_allowed: 400,
+  empty_content: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  not_found: 404,
+  run_not_found: 404,
+  asset_not_found: 404,
+  queue_not_found: 404,
+  run_closed: 409,
+  asset_conflict: 409,
+  auth_required: 401,
+  invalid_api_key: 403,
+  hook_signature_missing: 401,
+  hook_signature_invalid: 401,
+  hook_timestamp_stale: 401,
+  hook_replayed: 409,
+  hook_not_configured: 503,
+  redis_unavailable: 503,
+  storage_unavailable: 503,
+  internal_error: 500,
+};
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** An error that knows its stable code; thrown anywhere, mapped to HTTP or a job failure at the edge. */
+export class AssayError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: FieldIssue[],
+  ) {
+    super(message);
+    this.name = 'AssayError';
+  }
+
+  get httpStatus(): number {
+    return HTTP_STATUS_BY_CODE[this.code] ?? 500;
+  }
+}
+
+/** Bad input: retrying cannot help, so workers fail these at once. */
+export const PERMANENT_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ErrorCode.DecodeError,
+  ErrorCode.UnsupportedFormat,
+  ErrorCode.ImageTooLarge,
+  ErrorCode.FileTooLarge,
+  ErrorCode.EmptyContent,
+  ErrorCode.SourceNotFound,
+  ErrorCode.ContentMissing,
+  ErrorCode.InvalidPayload,
+  ErrorCode.ModalityNotEnabled,
+  ErrorCode.UnknownSuite,
+]);

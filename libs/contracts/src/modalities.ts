@@ -1,0 +1,15 @@
+/** Every modality Assay knows. Only `ENABLED_MODALITIES` are scored today; the rest are refused with `modality_not_enabled`. */
+export const Modality = {
+  Image: 'image',
+  Video: 'video',
+  Audio: 'audio',
+  ThreeD: '3d',
+} as const;
+export type Modality = (typeof Modality)[keyof typeof Modality];
+
+export const MODALITIES: readonly Modality[] = Object.values(Modality);
+export const ENABLED_MODALITIES: readonly Modality[] = [Modality.Image];
+
+export function isModalityEnabled(modality: Modality): boolean {
+  return ENABLED_MODALITIES.includes(modality);
+}

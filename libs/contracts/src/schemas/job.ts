@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { MODALITIES } from '../modalities.js';
+import { Attributes, ObjectRef } from './common.js';
+
+/** Payload of a `score-asset` job on a modality queue. Validated by the worker before any work. */
+export const ScoreAssetPayload = z.object({
+  runId: z.string(),
+  assetId: z.string(),
+  modality: z.enum(MODALITIES as [string, ...string[]]),
+  suite: z.string(),
+  modelVersion: z.string(),
+  source: ObjectRef,
+  reference: ObjectRef.optional(),
+  prompt: z.string().optional(),
+  attributes: Attributes,
+  submittedAt: z.string(),
+  requestId: z.string().optional(),
+});
+export type ScoreAssetPayload = z.infer<typeof ScoreAssetPayload>;
+
+/** Payload of a `close-run` job on the aggregate queue. */
+export const CloseRunPayload = z.object({ runId: z.string(), requestedAt: z.string(), requestId: z.string().optional() });
+export type CloseRunPayload = z.infer<typeof CloseRunPayload>;

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { MODALITIES } from '../modalities.js';
+import { FailureReason } from './common.js';
+
+export const ModelProvenance = z.object({
+  id: z.string(),
+  version: z.string(),
+  sha256: z.string(),
+  /** the execution provider the session really runs on, not the one asked for */
+  provider: z.string(),
+});
+export type ModelProvenance = z.infer<typeof ModelProvenance>;
+
+export const MetricOutcome = z.object({
+  metric: z.string(),
+  version: z.string(),
+  status: z.enum(['ok', 'not_applicable', 'error']),
+  durationMs: z.number(),
+  reason: FailureReason.optional(),
+  model: ModelProvenance.optional(),
+  /** structured extras, e.g. detected text boxes */
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type MetricOutcome = z.infer<typeof MetricOutcome>;
+
+export const DecodeInfo = z.object({
+  decoder: z.string(),
+  format: z.string(),
+  bytes: z.number().int(),
+  width: z.number().int(),
+  height: z.number().int(),
+  sourceChannels: z.number().int(),
+  sourceColourSpace: z.string(),
+  sourceBitDepth: z.string(),
+  hasAlpha: z.boolean(),
+  /** what happened to alpha: `none` or `flattened:#rrggbb` */
+  alpha: z.string(),
+  pages: z.number().int(),
+  /** animated inputs are scored on their first frame */
+  scoredPage: z.number().int(),
+  autoOriented: z.boolean(),
+  pixelLimit: z.number().int(),
+  byteLimit: z.number().int(),
+});
+export type DecodeInfo = z.infer<typeof DecodeInfo>;
+
+export const Timings = z.object({
+  queueMs: z.number(),
+  fetchMs: z.number(),
+  decodeMs: z.number(),
+  metricsMs: z.number(),
+  inferenceMs: z.number(),
+  totalMs: z.number(),
+});
+export type Timings = z.infer<typeof Timings>;
+
+/** One record per asset, produced by a worker, consumed by the aggregator and analysts (NDJSON on S3). */
+export const ResultRecord = z.object({
+  schemaVersion: z.literal(1),
+  runId: z.string(),
+  assetId: z.string(),
+  jobId: z.string(),
+  modality: z.enum(MODALITIES as [string, ...string[]]),
+  suite: z.string(),
+  modelVersion: z.string(),
+  status: z.enum(['completed', 'failed']),
+  failure: FailureReason.optional(),
+  /** flattened `metric.score` → finite value; never NaN */
+  scores: z.record(z.string(), z.number().finite()),
+  metrics: z.array(MetricOutcome),
+  decode: DecodeInfo.optional(),
+  sourceUri: z.string(),
+  prompt: z.string().optional(),
+  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  timings: Timings.optional(),
+  attempt: z.number().int(),
+  worker: z.object({ host: z.string(), version: z.string(), executionProviders: z.array(z.string()) }),
+  finishedAt: z.string(),
+});
+export type ResultRecord = z.infer<typeof ResultRecord>;

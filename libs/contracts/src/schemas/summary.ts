@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { RunCounts, RunStatus } from './run.js';
+
+export const ScoreStats = z.object({
+  count: z.number().int(),
+  mean: z.number(),
+  /** population standard deviation */
+  std: z.number(),
+  min: z.number(),
+  max: z.number(),
+  /** quantiles from a DDSketch with 1% relative accuracy */
+  p5: z.number(),
+  p50: z.number(),
+  p95: z.number(),
+});
+export type ScoreStats = z.infer<typeof ScoreStats>;
+
+export const RunSummary = z.object({
+  schemaVersion: z.literal(1),
+  runId: z.string(),
+  name: z.string(),
+  modelVersion: z.string(),
+  suite: z.string(),
+  labels: z.record(z.string(), z.string()),
+  status: RunStatus,
+  /** true once the run is closed and every accepted asset has finished */
+  final: z.boolean(),
+  generatedAt: z.string(),
+  counts: RunCounts,
+  failures: z.record(z.string(), z.number().int()),
+  scores: z.record(z.string(), ScoreStats),
+  resultsUri: z.string(),
+  summaryUri: z.string(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;

@@ -1,0 +1,13 @@
+/** Where everything about a run lives in the bucket. Parquet/Spark readers rely on these prefixes. */
+export const RunObjects = {
+  prefix: (runId: string) => `runs/${runId}/`,
+  run: (runId: string) => `runs/${runId}/run.json`,
+  /** Uploaded bytes, content-addressed so identical uploads share one object. */
+  content: (runId: string, sha256: string) => `runs/${runId}/content/${sha256}`,
+  /** The latest result record of one asset, for point lookups. */
+  assetResult: (runId: string, assetId: string) => `runs/${runId}/assets/${encodeURIComponent(assetId)}.json`,
+  resultsPrefix: (runId: string) => `runs/${runId}/results/`,
+  /** A part holds the records at offsets [offset, offset + n) of the run's result stream. */
+  resultsPart: (runId: string, offset: number) => `runs/${runId}/results/part-${String(offset).padStart(10, '0')}.ndjson`,
+  summary: (runId: string) => `runs/${runId}/summary.json`,
+};

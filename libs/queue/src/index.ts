@@ -1,0 +1,5 @@
+export * from './redis.js';
+export * from './queues.js';
+export * from './depth-metrics.js';
+export * from './base-worker.js';
+export { UnrecoverableError, type Job, type Queue } from 'bullmq';

@@ -1,0 +1,51 @@
+import { ErrorCode, type MetricOutcome } from '@assay/contracts';
+import { InferenceError } from '@assay/inference';
+import { MetricNotApplicable, type ImageInput, type MetricContext, type MetricDefinition } from './metric.js';
+
+export interface Evaluation {
+  /** `metric.score` → finite value */
+  scores: Record<string, number>;
+  outcomes: MetricOutcome[];
+  metricsMs: number;
+  inferenceMs: number;
+}
+
+export type MetricTimer = (metric: string, seconds: number) => void;
+
+/**
+ * Runs metrics one after another. A metric that does not apply, or that throws, is recorded on its own
+ * outcome and the others still run; only inference failures (a dead runtime: transient) fail the job.
+ * Non-finite values never reach a result.
+ */
+export async function evaluate(metrics: MetricDefinition[], input: ImageInput, ctx: MetricContext, onTiming?: MetricTimer): Promise<Evaluation> {
+  const scores: Record<string, number> = {};
+  const outcomes: MetricOutcome[] = [];
+  let inferenceMs = 0;
+  const begin = performance.now();
+  for (const metric of metrics) {
+    const start = performance.now();
+    const base = { metric: metric.name, version: metric.version };
+    try {
+      const result = await metric.compute(input, ctx);
+      const bad = Object.entries(result.scores).filter(([, v]) => !Number.isFinite(v));
+      const durationMs = performance.now() - start;
+      inferenceMs += result.inferenceMs ?? 0;
+      if (bad.length) {
+        outcomes.push({ ...base, status: 'error', durationMs, reason: { code: ErrorCode.MetricError, message: `non-finite values for ${bad.map(([k]) => k).join(', ')}` } });
+      } else {
+        for (const [k, v] of Object.entries(result.scores)) scores[`${metric.name}.${k}`] = v;
+        outcomes.push({ ...base, status: 'ok', durationMs, model: result.model, details: result.details });
+      }
+    } catch (err) {
+      if (err instanceof InferenceError) throw err;
+      const durationMs = performance.now() - start;
+      if (err instanceof MetricNotApplicable) {
+        outcomes.push({ ...base, status: 'not_applicable', durationMs, reason: { code: ErrorCode.MetricNotApplicable, message: err.message } });
+      } else {
+        outcomes.push({ ...base, status: 'error', durationMs, reason: { code: ErrorCode.MetricError, message: (err as Error).message } });
+      }
+    }
+    onTiming?.(metric.name, (performance.now() - start) / 1000);
+  }
+  return { scores, outcomes, metricsMs: performance.now() - begin, inferenceMs };
+}

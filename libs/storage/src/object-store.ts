@@ -1,0 +1,19 @@
+import type { ObjectRef } from '@assay/contracts';
+
+export interface ObjectInfo {
+  size: number;
+  etag?: string;
+}
+
+/** The storage the services need, and nothing more; S3 today, anything with these five calls tomorrow. */
+export interface ObjectStore {
+  put(ref: ObjectRef, body: Uint8Array | string, contentType?: string): Promise<void>;
+  /** Reads the whole object; refuses (`file_too_large`) before reading when it exceeds `maxBytes`. */
+  get(ref: ObjectRef, options?: { maxBytes?: number }): Promise<Uint8Array>;
+  head(ref: ObjectRef): Promise<ObjectInfo | undefined>;
+  list(bucket: string, prefix: string): Promise<string[]>;
+  /** Throws when the bucket cannot be reached: used by readiness checks. */
+  ping(bucket: string): Promise<void>;
+  ensureBucket(bucket: string): Promise<void>;
+  close(): void;
+}
