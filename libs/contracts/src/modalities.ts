@@ -7,7 +7,7 @@ export const Modality = {
 } as const;
 export type Modality = (typeof Modality)[keyof typeof Modality];
 
-export const MODALITIES: readonly Modality[] = Object.values(Modality);
+export const MODALITIES = ['image', 'video', 'audio', '3d'] as const satisfies readonly Modality[];
 export const ENABLED_MODALITIES: readonly Modality[] = [Modality.Image];
 
 export function isModalityEnabled(modality: Modality): boolean {

@@ -13,7 +13,7 @@ export const AssetId = z
 export const AssetSubmission = z
   .object({
     assetId: AssetId,
-    modality: z.enum(MODALITIES as [string, ...string[]]),
+    modality: z.enum(MODALITIES),
     /** where the bytes are; omit and PUT them to /content instead */
     uri: S3Uri.optional(),
     prompt: z.string().max(10_000).optional(),
@@ -52,7 +52,7 @@ export type SubmitAssetsResponse = z.infer<typeof SubmitAssetsResponse>;
 export const AssetRecord = z.object({
   assetId: z.string(),
   jobId: z.string(),
-  modality: z.enum(MODALITIES as [string, ...string[]]),
+  modality: z.enum(MODALITIES),
   uri: z.string().optional(),
   referenceUri: z.string().optional(),
   prompt: z.string().optional(),

@@ -6,7 +6,7 @@ import { Attributes, ObjectRef } from './common.js';
 export const ScoreAssetPayload = z.object({
   runId: z.string(),
   assetId: z.string(),
-  modality: z.enum(MODALITIES as [string, ...string[]]),
+  modality: z.enum(MODALITIES),
   suite: z.string(),
   modelVersion: z.string(),
   source: ObjectRef,

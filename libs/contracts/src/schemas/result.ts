@@ -60,7 +60,7 @@ export const ResultRecord = z.object({
   runId: z.string(),
   assetId: z.string(),
   jobId: z.string(),
-  modality: z.enum(MODALITIES as [string, ...string[]]),
+  modality: z.enum(MODALITIES),
   suite: z.string(),
   modelVersion: z.string(),
   status: z.enum(['completed', 'failed']),

@@ -1,0 +1,3 @@
+export * from './ddsketch.js';
+export * from './run-aggregates.js';
+export * from './summary.js';

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { ResultRecord, ScoreStats } from '@assay/contracts';
+import { globalKeys, runKeys } from '@assay/runs';
+import { binOf, quantiles } from './ddsketch.js';
+
+/**
+ * Applies one result record atomically: the dedupe mark, the outcome counters, the record appended to the
+ * part buffer and every score's moments and sketch bin — all or nothing, so a redelivered result is
+ * counted exactly once. Moments are kept shifted by the first value seen (numerically stable variance).
+ */
+const APPLY = `
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+if ARGV[3] ~= '' then redis.call('HINCRBY', KEYS[2], 'failed|' .. ARGV[3], 1) end
+redis.call('RPUSH', KEYS[5], ARGV[4])
+redis.call('HINCRBY', KEYS[2], 'appended', 1)
+local n = tonumber(ARGV[5])
+for i = 0, n - 1 do
+  local k = ARGV[6 + i * 3]
+  local vs = ARGV[7 + i * 3]
+  local v = tonumber(vs)
+  redis.call('HSETNX', KEYS[3], k .. '|shift', vs)
+  local d = v - tonumber(redis.call('HGET', KEYS[3], k .. '|shift'))
+  redis.call('HINCRBY', KEYS[3], k .. '|n', 1)
+  redis.call('HINCRBYFLOAT', KEYS[3], k .. '|s1', d)
+  redis.call('HINCRBYFLOAT', KEYS[3], k .. '|s2', d * d)
+  local mn = redis.call('HGET', KEYS[3], k .. '|min')
+  if (not mn) or v < tonumber(mn) then redis.call('HSET', KEYS[3], k .. '|min', vs) end
+  local mx = redis.call('HGET', KEYS[3], k .. '|max')
+  if (not mx) or v > tonumber(mx) then redis.call('HSET', KEYS[3], k .. '|max', vs) end
+  redis.call('HINCRBY', KEYS[4], k .. '|' .. ARGV[8 + i * 3], 1)
+end
+return 1
+`;
+
+const ADVANCE_FLUSHED = `
+if tonumber(redis.call('HGET', KEYS[1], 'flushed') or '0') ~= tonumber(ARGV[1]) then return 0 end
+redis.call('LTRIM', KEYS[2], tonumber(ARGV[2]), -1)
+redis.call('HINCRBY', KEYS[1], 'flushed', tonumber(ARGV[2]))
+return 1
+`;
+
+const RELEASE_LOCK = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+export interface AggregateState {
+  completed: number;
+  failed: number;
+  failures: Record<string, number>;
+  scores: Record<string, ScoreStats>;
+}
+
+export class RunAggregates {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  /** Returns false when this asset's result was already applied (a redelivery). */
+  async apply(record: ResultRecord): Promise<boolean> {
+    const k = runKeys(this.prefix, record.runId);
+    const scores = Object.entries(record.scores).filter(([, v]) => Number.isFinite(v));
+    const argv = [
+      record.assetId,
+      record.status,
+      record.status === 'failed' ? (record.failure?.code ?? 'internal_error') : '',
+      JSON.stringify(record),
+      String(scores.length),
+      ...scores.flatMap(([key, v]) => [key, String(v), binOf(v)]),
+    ];
+    const applied = (await this.redis.eval(APPLY, 5, k.done, k.agg, k.stats, k.bins, k.buffer, ...argv)) === 1;
+    if (applied) await this.redis.sadd(globalKeys(this.prefix).dirty, record.runId);
+    return applied;
+  }
+
+  async state(runId: string): Promise<AggregateState> {
+    const k = runKeys(this.prefix, runId);
+    const [agg, stats, bins] = await Promise.all([this.redis.hgetall(k.agg), this.redis.hgetall(k.stats), this.redis.hgetall(k.bins)]);
+    const failures: Record<string, number> = {};
+    for (const [field, v] of Object.entries(agg)) if (field.startsWith('failed|')) failures[field.slice(7)] = Number(v);
+    const binsByScore = new Map<string, { bin: string; count: number }[]>();
+    for (const [field, v] of Object.entries(bins)) {
+      const cut = field.indexOf('|');
+      const key = field.slice(0, cut);
+      const list = binsByScore.get(key) ?? [];
+      list.push({ bin: field.slice(cut + 1), count: Number(v) });
+      binsByScore.set(key, list);
+    }
+    const scores: Record<string, ScoreStats> = {};
+    for (const field of Object.keys(stats)) {
+      if (!field.endsWith('|n')) continue;
+      const key = field.slice(0, -2);
+      const n = Number(stats[`${key}|n`]);
+      const shift = Number(stats[`${key}|shift`]);
+      const s1 = Number(stats[`${key}|s1`]);
+      const s2 = Number(stats[`${key}|s2`]);
+      const min = Number(stats[`${key}|min`]);
+      const max = Number(stats[`${key}|max`]);
+      const meanShifted = s1 / n;
+      const [p5, p50, p95] = quantiles(binsByScore.get(key) ?? [], [0.05, 0.5, 0.95], min, max);
+      scores[key] = {
+        count: n,
+        mean: shift + meanShifted,
+        std: Math.sqrt(Math.max(0, s2 / n - meanShifted * meanShifted)),
+        min,
+        max,
+        p5,
+        p50,
+        p95,
+      };
+    }
+    return { completed: Number(agg.completed ?? 0), failed: Number(agg.failed ?? 0), failures, scores };
+  }
+
+  /** Up to `max` buffered records and the stream offset of the first; stable until `advance` is called. */
+  async buffered(runId: string, max: number): Promise<{ offset: number; lines: string[] }> {
+    const k = runKeys(this.prefix, runId);
+    const [flushed, lines] = await Promise.all([this.redis.hget(k.agg, 'flushed'), this.redis.lrange(k.buffer, 0, max - 1)]);
+    return { offset: Number(flushed ?? 0), lines };
+  }
+
+  /** After the part at `offset` is safely in S3: drop its records from the buffer. */
+  async advance(runId: string, offset: number, count: number): Promise<boolean> {
+    const k = runKeys(this.prefix, runId);
+    return (await this.redis.eval(ADVANCE_FLUSHED, 2, k.agg, k.buffer, offset, count)) === 1;
+  }
+
+  async popDirty(max: number): Promise<string[]> {
+    return (await this.redis.spop(globalKeys(this.prefix).dirty, max)) as string[];
+  }
+
+  async markDirty(runId: string): Promise<void> {
+    await this.redis.sadd(globalKeys(this.prefix).dirty, runId);
+  }
+
+  /** A per-run lock so only one aggregator replica writes a run's parts and summary at a time. */
+  async withLock<T>(runId: string, ttlMs: number, fn: () => Promise<T>): Promise<{ locked: true; value: T } | { locked: false }> {
+    const key = runKeys(this.prefix, runId).lock;
+    const token = randomUUID();
+    if ((await this.redis.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') return { locked: false };
+    try {
+      return { locked: true, value: await fn() };
+    } finally {
+      await this.redis.eval(RELEASE_LOCK, 1, key, token);
+    }
+  }
+}

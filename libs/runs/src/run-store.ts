@@ -1,0 +1,153 @@
+import type { Redis } from 'ioredis';
+import { newRunId, type AssetRecord, type CreateRunRequest, type RunCounts, type RunRecord, type RunStatus } from '@assay/contracts';
+import { globalKeys, runKeys } from './keys.js';
+
+const RECORD_ASSETS = `
+local n = 0
+local results = {}
+for i = 1, #ARGV, 3 do
+  local added = redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 1])
+  results[#results + 1] = added
+  if added == 1 then
+    n = n + 1
+    if ARGV[i + 2] == '1' then redis.call('SADD', KEYS[3], ARGV[i]) end
+  end
+end
+redis.call('HINCRBY', KEYS[1], 'submitted', n)
+redis.call('HINCRBY', KEYS[1], 'duplicates', #results - n)
+return results
+`;
+
+const SET_STATUS_IF = `
+local current = redis.call('HGET', KEYS[1], 'status')
+if not current then return nil end
+if current == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'status', ARGV[2])
+  if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'closedAt', ARGV[3]) end
+  return ARGV[2]
+end
+return current
+`;
+
+export type UploadState = { kind: 'awaiting' } | { kind: 'uploaded'; sha256: string } | { kind: 'has_uri' } | { kind: 'unknown' };
+
+/** Runs and the assets they accepted, in Redis. Idempotent by (run, asset id). */
+export class RunStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  keys(runId: string) {
+    return runKeys(this.prefix, runId);
+  }
+
+  async create(req: CreateRunRequest): Promise<RunRecord> {
+    const record: RunRecord = { id: newRunId(), ...req, createdAt: new Date().toISOString(), status: 'open' };
+    const k = this.keys(record.id);
+    await this.redis.hset(k.run, { record: JSON.stringify(record), status: 'open', submitted: 0, duplicates: 0 });
+    await this.redis.zadd(globalKeys(this.prefix).runIndex, Date.now(), record.id);
+    return record;
+  }
+
+  async get(runId: string): Promise<RunRecord | undefined> {
+    const [record, status, closedAt] = await this.redis.hmget(this.keys(runId).run, 'record', 'status', 'closedAt');
+    if (!record) return undefined;
+    const r = JSON.parse(record) as RunRecord;
+    return { ...r, status: (status as RunStatus) ?? r.status, ...(closedAt ? { closedAt } : {}) };
+  }
+
+  /** Asset ids among `assetIds` the run already has. */
+  async existing(runId: string, assetIds: string[]): Promise<Set<string>> {
+    if (!assetIds.length) return new Set();
+    const found = await this.redis.hmget(this.keys(runId).assets, ...assetIds);
+    return new Set(assetIds.filter((_, i) => found[i] !== null));
+  }
+
+  /**
+   * Records assets (call after their jobs are queued, so a crash in between leaves a job, never a lost
+   * asset). Returns, per asset, whether it was new. Assets without a URI join the awaiting-content set.
+   */
+  async record(runId: string, assets: AssetRecord[]): Promise<boolean[]> {
+    if (!assets.length) return [];
+    const k = this.keys(runId);
+    const argv = assets.flatMap((a) => [a.assetId, JSON.stringify(a), a.uri ? '0' : '1']);
+    const res = (await this.redis.eval(RECORD_ASSETS, 3, k.run, k.assets, k.awaiting, ...argv)) as number[];
+    return res.map((r) => r === 1);
+  }
+
+  async getAsset(runId: string, assetId: string): Promise<AssetRecord | undefined> {
+    const json = await this.redis.hget(this.keys(runId).assets, assetId);
+    return json ? (JSON.parse(json) as AssetRecord) : undefined;
+  }
+
+  async uploadState(runId: string, asset: AssetRecord): Promise<UploadState> {
+    if (asset.uri) return { kind: 'has_uri' };
+    const k = this.keys(runId);
+    const [awaiting, sha] = await Promise.all([this.redis.sismember(k.awaiting, asset.assetId), this.redis.hget(k.content, asset.assetId)]);
+    if (sha) return { kind: 'uploaded', sha256: sha };
+    return awaiting ? { kind: 'awaiting' } : { kind: 'unknown' };
+  }
+
+  /** Marks content uploaded and queued (call after the job is added). */
+  async markUploaded(runId: string, assetId: string, sha256: string): Promise<void> {
+    const k = this.keys(runId);
+    await this.redis.multi().hset(k.content, assetId, sha256).srem(k.awaiting, assetId).exec();
+  }
+
+  /** Takes an asset out of the awaiting set; true if this call did (so exactly one closer fails it). */
+  async takeAwaiting(runId: string, assetId: string): Promise<boolean> {
+    return (await this.redis.srem(this.keys(runId).awaiting, assetId)) === 1;
+  }
+
+  async awaitingIds(runId: string): Promise<string[]> {
+    return this.redis.smembers(this.keys(runId).awaiting);
+  }
+
+  /** open → closing; returns the status after the call (undefined: no such run). */
+  async requestClose(runId: string): Promise<RunStatus | undefined> {
+    return ((await this.redis.eval(SET_STATUS_IF, 1, this.keys(runId).run, 'open', 'closing', '')) as RunStatus | null) ?? undefined;
+  }
+
+  async markClosed(runId: string): Promise<RunStatus | undefined> {
+    return ((await this.redis.eval(SET_STATUS_IF, 1, this.keys(runId).run, 'closing', 'closed', new Date().toISOString())) as RunStatus | null) ?? undefined;
+  }
+
+  async counts(runId: string): Promise<RunCounts> {
+    const k = this.keys(runId);
+    const [[submitted, duplicates], [completed, failed], awaiting] = await Promise.all([
+      this.redis.hmget(k.run, 'submitted', 'duplicates'),
+      this.redis.hmget(k.agg, 'completed', 'failed'),
+      this.redis.scard(k.awaiting),
+    ]);
+    const n = (v: string | null) => Number(v ?? 0);
+    return {
+      submitted: n(submitted),
+      awaitingContent: awaiting,
+      pending: Math.max(0, n(submitted) - awaiting - n(completed) - n(failed)),
+      completed: n(completed),
+      failed: n(failed),
+      duplicates: n(duplicates),
+    };
+  }
+
+  async isDone(runId: string, assetId: string): Promise<string | undefined> {
+    return (await this.redis.hget(this.keys(runId).done, assetId)) ?? undefined;
+  }
+
+  /** Assets with no result yet, in pages (HSCAN: no blocking on large runs). */
+  async *unfinished(runId: string, pageSize = 500): AsyncGenerator<AssetRecord[]> {
+    const k = this.keys(runId);
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(k.assets, cursor, 'COUNT', pageSize);
+      cursor = next;
+      const page: AssetRecord[] = [];
+      for (let i = 0; i < flat.length; i += 2) page.push(JSON.parse(flat[i + 1]) as AssetRecord);
+      if (!page.length) continue;
+      const done = await this.redis.hmget(k.done, ...page.map((a) => a.assetId));
+      const open = page.filter((_, i) => done[i] === null);
+      if (open.length) yield open;
+    } while (cursor !== '0');
+  }
+}

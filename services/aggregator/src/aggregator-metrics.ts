@@ -1,0 +1,41 @@
+import { Counter, type Registry } from 'prom-client';
+
+export function createAggregatorMetrics(registry: Registry) {
+  return {
+    completed: new Counter({
+      name: 'assay_assets_completed_total',
+      help: 'Assets scored, counted once per asset (redeliveries excluded).',
+      labelNames: ['modality'],
+      registers: [registry],
+    }),
+    failed: new Counter({
+      name: 'assay_assets_failed_total',
+      help: 'Assets that failed for good, counted once per asset, by reason code.',
+      labelNames: ['modality', 'reason'],
+      registers: [registry],
+    }),
+    duplicates: new Counter({
+      name: 'assay_results_duplicate_total',
+      help: 'Result records delivered again for an asset already counted (ignored).',
+      registers: [registry],
+    }),
+    parts: new Counter({
+      name: 'assay_result_parts_written_total',
+      help: 'NDJSON result parts written to object storage.',
+      registers: [registry],
+    }),
+    summaries: new Counter({
+      name: 'assay_summaries_written_total',
+      help: 'Run summaries written to object storage, by whether they were final.',
+      labelNames: ['final'],
+      registers: [registry],
+    }),
+    reconciled: new Counter({
+      name: 'assay_assets_reconciled_total',
+      help: 'Assets of closing runs whose job ended without a result and were recorded as failed by reconciliation.',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+  };
+}
+export type AggregatorMetrics = ReturnType<typeof createAggregatorMetrics>;

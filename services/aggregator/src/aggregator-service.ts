@@ -1,0 +1,107 @@
+import { createRequire } from 'node:module';
+import type { Registry } from 'prom-client';
+import { JobName, QueueName } from '@assay/contracts';
+import type { AssayConfig } from '@assay/config';
+import { RunAggregates } from '@assay/aggregation';
+import type { Logger, ReadinessReport } from '@assay/observability';
+import { createRedis, QueueSet, QueueWorker } from '@assay/queue';
+import { globalKeys, RunStore } from '@assay/runs';
+import { S3ObjectStore } from '@assay/storage';
+import { createAggregatorMetrics } from './aggregator-metrics.js';
+import { closeRunHandler, recordResultHandler } from './handlers.js';
+import { Reconciler } from './reconciler.js';
+import { RunWriter } from './run-writer.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+const RECONCILE_EVERY_MS = 30_000;
+
+export interface AggregatorService {
+  readiness(): Promise<ReadinessReport>;
+  /** one pass of the periodic work: refresh dirty runs, reconcile and close closing runs */
+  tick(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startAggregatorService(config: AssayConfig, logger: Logger, registry: Registry): Promise<AggregatorService> {
+  const store = new S3ObjectStore({ endpoint: config.s3.endpoint, region: config.s3.region, credentials: config.s3.credentials });
+  const redis = createRedis(config.redis.url, 'worker', 'assay-aggregator');
+  const runs = new RunStore(redis, config.redis.prefix);
+  const aggregates = new RunAggregates(redis, config.redis.prefix);
+  const queues = new QueueSet(redis, config.redis.prefix);
+  const metrics = createAggregatorMetrics(registry);
+  const writer = new RunWriter(runs, aggregates, store, config.s3.bucket, config.aggregator.partMaxRecords, metrics, logger);
+  const reconciler = new Reconciler(runs, aggregates, queues, metrics, version, logger);
+  const closingKey = globalKeys(config.redis.prefix).closing;
+  const deps = { runs, aggregates, writer, metrics, version, trackClosing: async (runId: string) => void (await redis.sadd(closingKey, runId)) };
+  const dependencies = [
+    { name: 'redis', check: async () => void (await redis.ping()) },
+    { name: 's3', check: () => store.ping(config.s3.bucket) },
+  ];
+  const worker = new QueueWorker({
+    queue: QueueName.Aggregate,
+    handlers: { [JobName.RecordResult]: recordResultHandler(deps), [JobName.CloseRun]: closeRunHandler(deps) },
+    redisUrl: config.redis.url,
+    basePrefix: config.redis.prefix,
+    concurrency: 8,
+    lockDurationMs: config.worker.lockDurationMs,
+    stalledIntervalMs: config.worker.stalledIntervalMs,
+    logger,
+    registry,
+    dependencies,
+  });
+  const abort = new AbortController();
+  worker.start(abort.signal).catch((err) => logger.error({ err }, 'aggregator worker did not start'));
+
+  const lastReconcile = new Map<string, number>();
+  const tick = async () => {
+    for (const runId of await aggregates.popDirty(100)) {
+      await writer.refresh(runId).catch(async (err) => {
+        logger.warn({ err, runId }, 'refresh failed; will retry');
+        await aggregates.markDirty(runId);
+      });
+    }
+    for (const runId of await redis.smembers(closingKey)) {
+      if (await writer.maybeFinalize(runId).catch(() => false)) {
+        await redis.srem(closingKey, runId);
+        lastReconcile.delete(runId);
+        continue;
+      }
+      if (Date.now() - (lastReconcile.get(runId) ?? 0) < RECONCILE_EVERY_MS) continue;
+      lastReconcile.set(runId, Date.now());
+      if ((await reconciler.reconcile(runId)) > 0 && (await writer.maybeFinalize(runId).catch(() => false))) await redis.srem(closingKey, runId);
+    }
+  };
+  let ticking: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    if (ticking || !worker.isRunning()) return;
+    ticking = tick()
+      .catch((err) => logger.warn({ err }, 'periodic aggregation pass failed'))
+      .finally(() => (ticking = undefined));
+  }, config.aggregator.summaryIntervalMs);
+
+  return {
+    tick,
+    async readiness() {
+      const checks: ReadinessReport['checks'] = {};
+      for (const dep of dependencies) {
+        try {
+          await dep.check();
+          checks[dep.name] = { ok: true };
+        } catch (err) {
+          checks[dep.name] = { ok: false, detail: (err as Error).message };
+        }
+      }
+      checks.worker = { ok: worker.isRunning() };
+      return { ready: Object.values(checks).every((c) => c.ok), checks };
+    },
+    async close() {
+      abort.abort();
+      clearInterval(timer);
+      await worker.close(config.worker.shutdownGraceMs);
+      await ticking;
+      await queues.close();
+      await redis.quit();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export * from './aggregator-service.js';
