@@ -5,7 +5,7 @@ import { globalKeys, runKeys } from './keys.js';
 const RECORD_ASSETS = `
 local n = 0
 local results = {}
-for i = 1, #ARGV, 3 do
+for i = 1, #ARGV - 1, 3 do
   local added = redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 1])
   results[#results + 1] = added
   if added == 1 then
@@ -14,7 +14,7 @@ for i = 1, #ARGV, 3 do
   end
 end
 redis.call('HINCRBY', KEYS[1], 'submitted', n)
-redis.call('HINCRBY', KEYS[1], 'duplicates', #results - n)
+redis.call('HINCRBY', KEYS[1], 'duplicates', #results - n + tonumber(ARGV[#ARGV]))
 return results
 `;
 
@@ -67,11 +67,12 @@ export class RunStore {
   /**
    * Records assets (call after their jobs are queued, so a crash in between leaves a job, never a lost
    * asset). Returns, per asset, whether it was new. Assets without a URI join the awaiting-content set.
+   * `knownDuplicates` adds resubmissions the caller already filtered out to the run's duplicate count.
    */
-  async record(runId: string, assets: AssetRecord[]): Promise<boolean[]> {
-    if (!assets.length) return [];
+  async record(runId: string, assets: AssetRecord[], knownDuplicates = 0): Promise<boolean[]> {
+    if (!assets.length && !knownDuplicates) return [];
     const k = this.keys(runId);
-    const argv = assets.flatMap((a) => [a.assetId, JSON.stringify(a), a.uri ? '0' : '1']);
+    const argv = [...assets.flatMap((a) => [a.assetId, JSON.stringify(a), a.uri ? '0' : '1']), String(knownDuplicates)];
     const res = (await this.redis.eval(RECORD_ASSETS, 3, k.run, k.assets, k.awaiting, ...argv)) as number[];
     return res.map((r) => r === 1);
   }

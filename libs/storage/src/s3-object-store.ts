@@ -11,6 +11,10 @@ import {
 import { AssayError, ErrorCode, toS3Uri, type ObjectRef } from '@assay/contracts';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
 
+// The SDK prints a plain-text (non-JSON) notice on Node < 22 that later SDK releases will need Node 22.
+// It would break the JSON log stream; the container images run Node 22 and the README states the support.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export interface S3StoreOptions {
   endpoint?: string;
   region: string;

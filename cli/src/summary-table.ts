@@ -1,0 +1,50 @@
+interface Stats {
+  count: number;
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+  p5: number;
+  p50: number;
+  p95: number;
+}
+
+export interface SummaryLike {
+  runId: string;
+  name: string;
+  suite: string;
+  status: string;
+  final: boolean;
+  counts: Record<string, number>;
+  failures: Record<string, number>;
+  scores: Record<string, Stats>;
+  summaryUri: string;
+  resultsUri: string;
+}
+
+const fmt = (v: number) => {
+  if (!Number.isFinite(v)) return '-';
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 0.001 || a >= 1e6)) return v.toExponential(3);
+  return Number.isInteger(v) ? String(v) : v.toFixed(a < 1 ? 4 : a < 100 ? 3 : 1);
+};
+
+/** The run summary as plain-text tables. */
+export function renderSummary(s: SummaryLike): string {
+  const lines: string[] = [];
+  lines.push(`Run ${s.name} (${s.runId}), suite ${s.suite}: ${s.status}${s.final ? ', final' : ''}`);
+  lines.push(Object.entries(s.counts).map(([k, v]) => `${k} ${v}`).join(' · '));
+  lines.push('');
+  const header = ['score', 'n', 'mean', 'std', 'min', 'p5', 'p50', 'p95', 'max'];
+  const rows = Object.entries(s.scores).map(([k, v]) => [k, String(v.count), fmt(v.mean), fmt(v.std), fmt(v.min), fmt(v.p5), fmt(v.p50), fmt(v.p95), fmt(v.max)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  lines.push(line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line));
+  const failures = Object.entries(s.failures);
+  if (failures.length) {
+    lines.push('', 'failures by reason:');
+    for (const [reason, n] of failures.sort((a, b) => b[1] - a[1])) lines.push(`  ${reason.padEnd(24)} ${n}`);
+  }
+  lines.push('', `summary: ${s.summaryUri}`, `results: ${s.resultsUri}`);
+  return lines.join('\n');
+}

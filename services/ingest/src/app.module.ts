@@ -1,0 +1,52 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import type { AssayConfig } from '@assay/config';
+import type { RunAggregates } from '@assay/aggregation';
+import type { Logger } from '@assay/observability';
+import type { QueueSet } from '@assay/queue';
+import type { RunStore } from '@assay/runs';
+import type { ObjectStore } from '@assay/storage';
+import { HooksController } from './hooks/hooks.controller.js';
+import type { IngestMetrics } from './ingest-metrics.js';
+import { OpsController } from './ops/ops.controller.js';
+import { QueuesController } from './ops/queues.controller.js';
+import { IntakeService } from './runs/intake.service.js';
+import { RunsController } from './runs/runs.controller.js';
+import { RunsService } from './runs/runs.service.js';
+import { CONFIG, INGEST_METRICS, LOGGER, METRICS_REGISTRY, OBJECT_STORE, QUEUES, REDIS, RUN_AGGREGATES, RUN_STORE } from './tokens.js';
+
+export interface IngestDeps {
+  config: AssayConfig;
+  logger: Logger;
+  registry: Registry;
+  metrics: IngestMetrics;
+  redis: Redis;
+  queues: QueueSet;
+  store: ObjectStore;
+  runs: RunStore;
+  aggregates: RunAggregates;
+}
+
+@Module({})
+export class AppModule {
+  /** The module gets its infrastructure as ready-made objects: built once, closed by whoever built them. */
+  static with(deps: IngestDeps): DynamicModule {
+    const values: Provider[] = [
+      { provide: CONFIG, useValue: deps.config },
+      { provide: LOGGER, useValue: deps.logger },
+      { provide: METRICS_REGISTRY, useValue: deps.registry },
+      { provide: INGEST_METRICS, useValue: deps.metrics },
+      { provide: REDIS, useValue: deps.redis },
+      { provide: QUEUES, useValue: deps.queues },
+      { provide: OBJECT_STORE, useValue: deps.store },
+      { provide: RUN_STORE, useValue: deps.runs },
+      { provide: RUN_AGGREGATES, useValue: deps.aggregates },
+    ];
+    return {
+      module: AppModule,
+      controllers: [RunsController, HooksController, QueuesController, OpsController],
+      providers: [...values, IntakeService, RunsService],
+    };
+  }
+}

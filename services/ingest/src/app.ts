@@ -1,0 +1,77 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import type { Registry } from 'prom-client';
+import { QueueName } from '@assay/contracts';
+import type { AssayConfig } from '@assay/config';
+import { RunAggregates } from '@assay/aggregation';
+import type { Logger } from '@assay/observability';
+import { createRedis, QueueSet, registerQueueDepthMetrics } from '@assay/queue';
+import { RunStore } from '@assay/runs';
+import { S3ObjectStore } from '@assay/storage';
+import { AppModule } from './app.module.js';
+import { ErrorFilter, sendError } from './http/error.filter.js';
+import { NestPinoLogger } from './http/nest-logger.js';
+import { httpMetrics, requestId } from './http/request-context.js';
+import { createIngestMetrics } from './ingest-metrics.js';
+import { buildOpenApi } from './openapi.js';
+
+export const UPLOAD_CONTENT_TYPES = ['application/octet-stream', 'image/*', 'video/*', 'audio/*', 'model/*'];
+
+export interface IngestApp {
+  app: NestExpressApplication;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function createIngestApp(config: AssayConfig, logger: Logger, registry: Registry): Promise<IngestApp> {
+  const redis = createRedis(config.redis.url, 'producer', 'assay-ingest');
+  let lastRedisWarning = 0;
+  redis.on('error', (err) => {
+    if (Date.now() - lastRedisWarning < 10_000) return;
+    lastRedisWarning = Date.now();
+    logger.warn({ err: err.message }, 'Redis unavailable; API answers 503 until it is back');
+  });
+  const store = new S3ObjectStore({ endpoint: config.s3.endpoint, region: config.s3.region, credentials: config.s3.credentials });
+  store.ensureBucket(config.s3.bucket).catch((err) => logger.warn({ err, bucket: config.s3.bucket }, 'bucket check failed; readiness will say why'));
+  const queues = new QueueSet(redis, config.redis.prefix);
+  for (const name of Object.values(QueueName)) queues.get(name);
+  registerQueueDepthMetrics(registry, () => queues.all(), logger);
+  const metrics = createIngestMetrics(registry);
+  const module = AppModule.with({
+    config,
+    logger,
+    registry,
+    metrics,
+    redis,
+    queues,
+    store,
+    runs: new RunStore(redis, config.redis.prefix),
+    aggregates: new RunAggregates(redis, config.redis.prefix),
+  });
+
+  const app = await NestFactory.create<NestExpressApplication>(module, { rawBody: true, bodyParser: false, abortOnError: false, logger: new NestPinoLogger(logger) });
+  app.use(requestId);
+  app.use(httpMetrics(metrics));
+  app.useBodyParser('json', { limit: config.limits.maxJsonBytes });
+  app.useBodyParser('raw', { type: UPLOAD_CONTENT_TYPES, limit: config.limits.maxUploadBytes });
+  // body-parser failures (bad JSON, too large) answered here, with their own codes
+  app.use((err: unknown, req: Request, res: Response, next: NextFunction) => (err ? sendError(req, res, err, logger, metrics) : next()));
+  app.useGlobalFilters(new ErrorFilter(logger, metrics));
+  SwaggerModule.setup('docs', app, buildOpenApi() as unknown as OpenAPIObject, { jsonDocumentUrl: 'docs/openapi.json' });
+  await app.listen(config.port, config.host);
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
+  return {
+    app,
+    url,
+    async close() {
+      await app.close();
+      await queues.close();
+      redis.disconnect();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { IngestMetrics } from '../ingest-metrics.js';
+
+export type RequestWithId = Request & { id: string; rawBody?: Buffer };
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** Request id from `x-request-id` (when sane) or a new one; echoed back and logged on every line. */
+export function requestId(req: Request, res: Response, next: NextFunction): void {
+  const given = req.header('x-request-id');
+  const id = given && REQUEST_ID.test(given) ? given : randomUUID();
+  (req as RequestWithId).id = id;
+  res.setHeader('x-request-id', id);
+  next();
+}
+
+/** Duration histogram labelled by the route template (never the raw path: its ids are unbounded). */
+export function httpMetrics(metrics: IngestMetrics) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const end = metrics.httpSeconds.startTimer();
+    res.on('finish', () => {
+      const route = req.route?.path ? `${req.baseUrl ?? ''}${String(req.route.path)}` : 'unmatched';
+      end({ method: req.method, route, status_code: String(res.statusCode) });
+    });
+    next();
+  };
+}

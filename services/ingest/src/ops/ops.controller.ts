@@ -1,0 +1,46 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import type { AssayConfig } from '@assay/config';
+import type { ReadinessReport } from '@assay/observability';
+import type { ObjectStore } from '@assay/storage';
+import { CONFIG, METRICS_REGISTRY, OBJECT_STORE, REDIS } from '../tokens.js';
+
+/** Unauthenticated probes and the Prometheus scrape endpoint. */
+@Controller()
+export class OpsController {
+  constructor(
+    @Inject(CONFIG) private readonly config: AssayConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
+  ) {}
+
+  @Get('healthz')
+  health() {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  async ready(@Res() res: Response): Promise<void> {
+    const checks: ReadinessReport['checks'] = {};
+    const probe = async (name: string, fn: () => Promise<unknown>) => {
+      try {
+        await fn();
+        checks[name] = { ok: true };
+      } catch (err) {
+        checks[name] = { ok: false, detail: (err as Error).message };
+      }
+    };
+    await Promise.all([probe('redis', () => this.redis.ping()), probe('s3', () => this.store.ping(this.config.s3.bucket))]);
+    const ready = Object.values(checks).every((c) => c.ok);
+    res.status(ready ? 200 : 503).json({ ready, checks } satisfies ReadinessReport);
+  }
+
+  @Get('metrics')
+  async metrics(@Res() res: Response): Promise<void> {
+    res.setHeader('content-type', this.registry.contentType);
+    res.send(await this.registry.metrics());
+  }
+}

@@ -1,0 +1,119 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  AssayError,
+  closeJobId,
+  CreateRunRequest,
+  ErrorCode,
+  JobName,
+  parseOrThrow,
+  QueueName,
+  RunObjects,
+  SCORING_QUEUE_BY_MODALITY,
+  toS3Uri,
+  type AssetRecord,
+  type AssetState,
+  type ResultRecord,
+  type RunSummary,
+  type RunView,
+} from '@assay/contracts';
+import type { AssayConfig } from '@assay/config';
+import { buildSummary, type RunAggregates } from '@assay/aggregation';
+import type { Logger } from '@assay/observability';
+import type { QueueSet } from '@assay/queue';
+import type { RunStore } from '@assay/runs';
+import type { ObjectStore } from '@assay/storage';
+import { getSuite, listSuites } from '@assay/suites';
+import { CONFIG, LOGGER, OBJECT_STORE, QUEUES, RUN_AGGREGATES, RUN_STORE } from '../tokens.js';
+import { IntakeService } from './intake.service.js';
+
+export interface AssetView {
+  runId: string;
+  asset: AssetRecord;
+  state: AssetState;
+  contentUri?: string;
+  job?: { state: string; attemptsMade: number; failedReason?: string };
+  result?: ResultRecord;
+}
+
+@Injectable()
+export class RunsService {
+  constructor(
+    @Inject(CONFIG) private readonly config: AssayConfig,
+    @Inject(RUN_STORE) private readonly runs: RunStore,
+    @Inject(RUN_AGGREGATES) private readonly aggregates: RunAggregates,
+    @Inject(QUEUES) private readonly queues: QueueSet,
+    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly intake: IntakeService,
+  ) {}
+
+  async create(body: unknown, requestId: string): Promise<RunView> {
+    const req = parseOrThrow(CreateRunRequest, body);
+    if (!getSuite(req.suite)) {
+      throw new AssayError(ErrorCode.UnknownSuite, `no suite ${req.suite}; known: ${listSuites().map((s) => s.name).join(', ')}`, [
+        { path: 'suite', message: 'unknown suite' },
+      ]);
+    }
+    const run = await this.runs.create(req);
+    await this.store
+      .put({ bucket: this.config.s3.bucket, key: RunObjects.run(run.id) }, JSON.stringify(run, null, 2), 'application/json')
+      .catch((err) => this.logger.warn({ err, runId: run.id }, 'could not write run.json; the summary will carry the run'));
+    this.logger.info({ requestId, runId: run.id, suite: run.suite, modelVersion: run.modelVersion }, 'run created');
+    return this.view(run.id);
+  }
+
+  async view(runId: string): Promise<RunView> {
+    const run = await this.intake.requireRun(runId);
+    return { ...run, counts: await this.runs.counts(runId), summaryUri: toS3Uri({ bucket: this.config.s3.bucket, key: RunObjects.summary(runId) }) };
+  }
+
+  async asset(runId: string, assetId: string): Promise<AssetView> {
+    await this.intake.requireRun(runId);
+    const asset = await this.runs.getAsset(runId, assetId);
+    if (!asset) throw new AssayError(ErrorCode.AssetNotFound, `run ${runId} has no asset ${assetId}`);
+    const upload = await this.runs.uploadState(runId, asset);
+    const contentUri = upload.kind === 'uploaded' ? toS3Uri({ bucket: this.config.s3.bucket, key: RunObjects.content(runId, upload.sha256) }) : asset.uri;
+    const done = await this.runs.isDone(runId, assetId);
+    if (done) {
+      const bytes = await this.store.get({ bucket: this.config.s3.bucket, key: RunObjects.assetResult(runId, assetId) }).catch(() => undefined);
+      const result = bytes ? (JSON.parse(Buffer.from(bytes).toString('utf8')) as ResultRecord) : undefined;
+      return { runId, asset, state: done as AssetState, contentUri, result };
+    }
+    if (upload.kind === 'awaiting') return { runId, asset, state: 'awaiting_content' };
+    const job = await this.queues.get(SCORING_QUEUE_BY_MODALITY[asset.modality]).getJob(asset.jobId);
+    const jobState = job ? await job.getState() : 'unknown';
+    const state: AssetState = jobState === 'active' ? 'active' : jobState === 'failed' ? 'failed' : 'queued';
+    return {
+      runId,
+      asset,
+      state,
+      contentUri,
+      job: job ? { state: jobState, attemptsMade: job.attemptsMade, failedReason: job.failedReason || undefined } : undefined,
+    };
+  }
+
+  /** open → closing, and a `close-run` job; the aggregator closes the run once every asset has a result. */
+  async close(runId: string, requestId: string): Promise<RunView> {
+    const status = await this.runs.requestClose(runId);
+    if (!status) throw new AssayError(ErrorCode.RunNotFound, `no run ${runId}`);
+    if (status === 'closing') {
+      await this.queues.add(QueueName.Aggregate, JobName.CloseRun, { runId, requestedAt: new Date().toISOString(), requestId }, { jobId: closeJobId(runId) });
+      this.logger.info({ requestId, runId }, 'run close requested');
+    }
+    return this.view(runId);
+  }
+
+  /** The final summary from S3 once the run is closed; a live one computed from the aggregates before. */
+  async summary(runId: string): Promise<RunSummary> {
+    const run = await this.intake.requireRun(runId);
+    if (run.status === 'closed') {
+      const bytes = await this.store.get({ bucket: this.config.s3.bucket, key: RunObjects.summary(runId) }).catch(() => undefined);
+      if (bytes) {
+        const summary = JSON.parse(Buffer.from(bytes).toString('utf8')) as RunSummary;
+        if (summary.final) return summary;
+      }
+    }
+    const [counts, state] = await Promise.all([this.runs.counts(runId), this.aggregates.state(runId)]);
+    return buildSummary(run, counts, state, this.config.s3.bucket);
+  }
+}

@@ -1,0 +1,10 @@
+/** Injection tokens: the app is wired from explicit objects built once at start (see app.ts). */
+export const CONFIG = Symbol('AssayConfig');
+export const LOGGER = Symbol('Logger');
+export const METRICS_REGISTRY = Symbol('Registry');
+export const INGEST_METRICS = Symbol('IngestMetrics');
+export const REDIS = Symbol('Redis');
+export const QUEUES = Symbol('QueueSet');
+export const OBJECT_STORE = Symbol('ObjectStore');
+export const RUN_STORE = Symbol('RunStore');
+export const RUN_AGGREGATES = Symbol('RunAggregates');
