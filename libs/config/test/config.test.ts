@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '@assay/config';
+
+describe('loadConfig', () => {
+  it('has embedded defaults', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(8080);
+    expect(c.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(c.embedded).toBe(true);
+    expect(c.s3.bucket).toBe('assay');
+    expect(c.s3.allowedBuckets).toEqual(['assay']);
+    expect(c.executionProviders).toEqual(['cpu']);
+    expect(c.dataDir).toBe('./data');
+  });
+
+  it('names every bad variable at once', () => {
+    try {
+      loadConfig({ PORT: 'eighty', ORT_EXECUTION_PROVIDERS: 'cpu,tpu', WORKER_CONCURRENCY: '0' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const text = (err as ConfigError).issues.join('\n');
+      expect(text).toMatch(/PORT/);
+      expect(text).toMatch(/ORT_EXECUTION_PROVIDERS/);
+      expect(text).toMatch(/WORKER_CONCURRENCY/);
+    }
+  });
+
+  it('requires API keys outside the embedded mode', () => {
+    expect(() => loadConfig({ S3_ENDPOINT: 'http://minio:9000' })).toThrow(/ASSAY_API_KEYS/);
+    const c = loadConfig({ S3_ENDPOINT: 'http://minio:9000', ASSAY_API_KEYS: 'k'.repeat(20) + ', ' + 'j'.repeat(20), S3_ALLOWED_BUCKETS: 'a1b,c2d' });
+    expect(c.auth.apiKeys).toHaveLength(2);
+    expect(c.s3.allowedBuckets).toEqual(['assay', 'a1b', 'c2d']);
+  });
+
+  it('takes cuda,cpu for GPU pods', () => {
+    expect(loadConfig({ ORT_EXECUTION_PROVIDERS: 'cuda,cpu' }).executionProviders).toEqual(['cuda', 'cpu']);
+  });
+});
