@@ -29,7 +29,7 @@ function record(runId: string, assetId: string, scores: Record<string, number>, 
     sourceUri: 's3://assay/x',
     attributes: {},
     attempt: 1,
-    worker: { host: 'h', version: '0', executionProviders: ['cpu'] },
+    worker: { host: 'h', pid: 1, version: '0', executionProviders: ['cpu'] },
     finishedAt: new Date().toISOString(),
   };
 }

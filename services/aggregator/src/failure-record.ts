@@ -19,7 +19,7 @@ export function aggregatorFailure(run: RunRecord, asset: AssetRecord, code: stri
     prompt: asset.prompt,
     attributes: asset.attributes,
     attempt: 0,
-    worker: { host: hostname(), version, executionProviders: [] },
+    worker: { host: hostname(), pid: process.pid, version, executionProviders: [] },
     finishedAt: new Date().toISOString(),
   };
 }

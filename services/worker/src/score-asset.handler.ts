@@ -19,6 +19,7 @@ import type { Stage, WorkerMetrics } from './worker-metrics.js';
 
 export interface WorkerIdentity {
   host: string;
+  pid: number;
   version: string;
   executionProviders: string[];
 }

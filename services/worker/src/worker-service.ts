@@ -45,7 +45,7 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
     suites,
     models,
     metrics: createWorkerMetrics(registry),
-    identity: { host: hostname(), version, executionProviders: config.executionProviders },
+    identity: { host: hostname(), pid: process.pid, version, executionProviders: config.executionProviders },
   });
   const dependencies = [
     { name: 'redis', check: async () => void (await redis.ping()) },

@@ -74,7 +74,8 @@ export const ResultRecord = z.object({
   attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   timings: Timings.optional(),
   attempt: z.number().int(),
-  worker: z.object({ host: z.string(), version: z.string(), executionProviders: z.array(z.string()) }),
+  /** which process produced the record */
+  worker: z.object({ host: z.string(), pid: z.number().int(), version: z.string(), executionProviders: z.array(z.string()) }),
   finishedAt: z.string(),
 });
 export type ResultRecord = z.infer<typeof ResultRecord>;
