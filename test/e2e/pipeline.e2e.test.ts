@@ -140,6 +140,8 @@ describe('the pipeline, end to end over HTTP, Redis, S3 and the real model', () 
     expect(ok.result.prompt).toBe('prompt for samples/with-text.jpg');
     const failed = (await api('GET', `/v1/runs/${runId}/assets/${encodeURIComponent('bad/bomb.png')}`)).json;
     expect(failed).toMatchObject({ state: 'failed', result: { status: 'failed', failure: { code: 'image_too_large' } } });
+    const missing = (await api('GET', `/v1/runs/${runId}/assets/${encodeURIComponent('bad/never-uploaded.png')}`)).json;
+    expect(missing).toMatchObject({ state: 'failed', result: { failure: { code: 'content_missing' } } });
     const dead = (await api('GET', '/v1/queues/image/failed?limit=100')).json;
     expect(dead.jobs.map((j: { reason: string }) => j.reason).sort()).toEqual(['decode_error', 'empty_content', 'image_too_large', 'source_not_found', 'unsupported_format']);
   });

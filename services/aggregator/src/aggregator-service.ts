@@ -8,6 +8,7 @@ import { createRedis, QueueSet, QueueWorker } from '@assay/queue';
 import { globalKeys, RunStore } from '@assay/runs';
 import { S3ObjectStore } from '@assay/storage';
 import { createAggregatorMetrics } from './aggregator-metrics.js';
+import { FailureRecorder } from './failure-record.js';
 import { closeRunHandler, recordResultHandler } from './handlers.js';
 import { Reconciler } from './reconciler.js';
 import { RunWriter } from './run-writer.js';
@@ -30,9 +31,10 @@ export async function startAggregatorService(config: AssayConfig, logger: Logger
   const queues = new QueueSet(redis, config.redis.prefix);
   const metrics = createAggregatorMetrics(registry);
   const writer = new RunWriter(runs, aggregates, store, config.s3.bucket, config.aggregator.partMaxRecords, metrics, logger);
-  const reconciler = new Reconciler(runs, aggregates, queues, metrics, version, logger);
+  const failures = new FailureRecorder(store, config.s3.bucket, aggregates);
+  const reconciler = new Reconciler(runs, failures, queues, metrics, version, logger);
   const closingKey = globalKeys(config.redis.prefix).closing;
-  const deps = { runs, aggregates, writer, metrics, version, trackClosing: async (runId: string) => void (await redis.sadd(closingKey, runId)) };
+  const deps = { runs, aggregates, failures, writer, metrics, version, trackClosing: async (runId: string) => void (await redis.sadd(closingKey, runId)) };
   const dependencies = [
     { name: 'redis', check: async () => void (await redis.ping()) },
     { name: 's3', check: () => store.ping(config.s3.bucket) },

@@ -1,5 +1,7 @@
 import { hostname } from 'node:os';
-import { scoreJobId, type AssetRecord, type ResultRecord, type RunRecord } from '@assay/contracts';
+import { RunObjects, scoreJobId, type AssetRecord, type ResultRecord, type RunRecord } from '@assay/contracts';
+import type { RunAggregates } from '@assay/aggregation';
+import type { ObjectStore } from '@assay/storage';
 
 /** A failed result the aggregator records itself, for assets that will never reach a worker. */
 export function aggregatorFailure(run: RunRecord, asset: AssetRecord, code: string, message: string, version: string): ResultRecord {
@@ -22,4 +24,21 @@ export function aggregatorFailure(run: RunRecord, asset: AssetRecord, code: stri
     worker: { host: hostname(), pid: process.pid, version, executionProviders: [] },
     finishedAt: new Date().toISOString(),
   };
+}
+
+/**
+ * Records a failure the aggregator decided on: the per-asset result object (as a worker would write it)
+ * first, then the aggregate. Returns false when the asset already had a result.
+ */
+export class FailureRecorder {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly bucket: string,
+    private readonly aggregates: RunAggregates,
+  ) {}
+
+  async record(failure: ResultRecord): Promise<boolean> {
+    await this.store.put({ bucket: this.bucket, key: RunObjects.assetResult(failure.runId, failure.assetId) }, JSON.stringify(failure), 'application/json');
+    return this.aggregates.apply(failure);
+  }
 }

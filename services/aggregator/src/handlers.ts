@@ -3,12 +3,13 @@ import type { RunAggregates } from '@assay/aggregation';
 import type { JobHandler } from '@assay/queue';
 import type { RunStore } from '@assay/runs';
 import type { AggregatorMetrics } from './aggregator-metrics.js';
-import { aggregatorFailure } from './failure-record.js';
+import { aggregatorFailure, type FailureRecorder } from './failure-record.js';
 import type { RunWriter } from './run-writer.js';
 
 export interface HandlerDeps {
   runs: RunStore;
   aggregates: RunAggregates;
+  failures: FailureRecorder;
   writer: RunWriter;
   metrics: AggregatorMetrics;
   version: string;
@@ -49,7 +50,7 @@ export function closeRunHandler(deps: HandlerDeps): JobHandler<'close-run'> {
       if (!asset) continue;
       const failure = aggregatorFailure(run, asset, ErrorCode.ContentMissing, 'the run was closed before the content of this asset was uploaded', deps.version);
       // record first, then leave the awaiting set: a crash in between is repaired by the retried job
-      if (await deps.aggregates.apply(failure)) {
+      if (await deps.failures.record(failure)) {
         deps.metrics.failed.inc({ modality: asset.modality, reason: ErrorCode.ContentMissing });
         missing++;
       }

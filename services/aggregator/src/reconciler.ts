@@ -1,10 +1,9 @@
 import { ErrorCode, ERROR_CODES, SCORING_QUEUE_BY_MODALITY, type ErrorCode as Code } from '@assay/contracts';
-import type { RunAggregates } from '@assay/aggregation';
 import type { Logger } from '@assay/observability';
 import type { QueueSet } from '@assay/queue';
 import type { RunStore } from '@assay/runs';
 import type { AggregatorMetrics } from './aggregator-metrics.js';
-import { aggregatorFailure } from './failure-record.js';
+import { aggregatorFailure, type FailureRecorder } from './failure-record.js';
 
 /** Failed jobs carry `<code>: <message>` as their reason (see QueueWorker); anything else is internal. */
 function codeOf(failedReason: string | undefined): Code {
@@ -20,7 +19,7 @@ function codeOf(failedReason: string | undefined): Code {
 export class Reconciler {
   constructor(
     private readonly runs: RunStore,
-    private readonly aggregates: RunAggregates,
+    private readonly failures: FailureRecorder,
     private readonly queues: QueueSet,
     private readonly metrics: AggregatorMetrics,
     private readonly version: string,
@@ -45,7 +44,7 @@ export class Reconciler {
           message = job.failedReason ?? 'job failed';
         }
         if (!code) continue;
-        if (await this.aggregates.apply(aggregatorFailure(run, asset, code, message, this.version))) {
+        if (await this.failures.record(aggregatorFailure(run, asset, code, message, this.version))) {
           recorded++;
           this.metrics.reconciled.inc({ reason: code });
           this.metrics.failed.inc({ modality: asset.modality, reason: code });
