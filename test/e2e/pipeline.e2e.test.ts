@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -155,6 +155,12 @@ describe('the pipeline, end to end over HTTP, Redis, S3 and the real model', () 
     expect(sample(workerMetrics, 'assay_worker_failures_total', { reason: 'image_too_large', final: 'true' })).toBe(1);
     expect(sample(aggMetrics, 'assay_assets_failed_total', { reason: 'decode_error' })).toBe(1);
     expect(sample(aggMetrics, 'assay_assets_completed_total', { modality: 'image' })).toBeGreaterThanOrEqual(good.size);
+    // promtool's linter: our own metrics must be clean (prom-client's nodejs_* defaults are not ours)
+    for (const text of [workerMetrics, aggMetrics, await (await fetch(`${ingest.url}/metrics`)).text()]) {
+      const lint = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+      const problems = `${lint.stdout}${lint.stderr}`.split('\n').filter((l) => l.trim() && !l.startsWith('nodejs_'));
+      expect(problems).toEqual([]);
+    }
     const scored = worker.logs.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((l) => l.msg === 'asset scored');
     expect(scored).toMatchObject({ service: 'worker', runId, jobId: expect.any(String), assetId: expect.any(String), level: 'info' });
   });

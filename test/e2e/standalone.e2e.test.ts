@@ -108,4 +108,15 @@ describe('npm start (the local launcher)', () => {
     expect(code).toBe(78);
     expect(stderr).toMatch(/assay ingest: invalid configuration:\n {2}- PORT: /);
   });
+
+  it('a service without S3_ENDPOINT refuses to start: the embedded store is the launcher\'s', async () => {
+    const env = { ...process.env };
+    delete env.S3_ENDPOINT;
+    const { stderr, code } = await promisify(execFile)(process.execPath, ['services/worker/dist/main.js'], { env }).then(
+      () => ({ stderr: '', code: 0 }),
+      (e: { stderr: string; code: number }) => e,
+    );
+    expect(code).toBe(78);
+    expect(stderr).toMatch(/S3_ENDPOINT: required here; the embedded S3 store runs only under `npm start`/);
+  });
 });

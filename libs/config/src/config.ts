@@ -82,10 +82,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
   });
 }
 
-/** For entry points: a bad configuration stops the process with a readable message, not a stack trace. */
-export function loadConfigOrExit(service: string, env: NodeJS.ProcessEnv = process.env): AssayConfig {
+/**
+ * For entry points: a bad configuration stops the process with a readable message, not a stack trace.
+ * The services need a real S3 endpoint; only the local launcher runs the embedded store.
+ */
+export function loadConfigOrExit(service: string, env: NodeJS.ProcessEnv = process.env, options: { embeddedAllowed?: boolean } = {}): AssayConfig {
   try {
-    return loadConfig(env);
+    const config = loadConfig(env);
+    if (config.embedded && !options.embeddedAllowed) {
+      throw new ConfigError([
+        'S3_ENDPOINT: required here; the embedded S3 store runs only under `npm start` (for AWS S3 use https://s3.<region>.amazonaws.com)',
+      ]);
+    }
+    return config;
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`assay ${service}: ${err.message}\nSee the configuration table in README.md.\n`);

@@ -11,7 +11,7 @@ import { createLogger } from '@assay/observability';
 import { EMBEDDED_S3_CREDENTIALS, startEmbeddedS3, type EmbeddedS3 } from '@assay/storage';
 import { ensureRedis } from './local-redis.js';
 
-const config = loadConfigOrExit('standalone');
+const config = loadConfigOrExit('standalone', process.env, { embeddedAllowed: true });
 const logger = createLogger('standalone', config.logLevel);
 const servicesDir = resolve(fileURLToPath(import.meta.url), '../../..');
 const dataDir = resolve(config.dataDir);

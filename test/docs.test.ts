@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '@assay/contracts';
+import { EnvSchema } from '@assay/config';
+import { buildOpenApi } from '@assay/ingest';
+import { MetricRegistry } from '@assay/scoring';
+
+const read = (p: string) => readFileSync(p, 'utf8');
+
+describe('docs stay in step with the code', () => {
+  it('docs/errors.md lists every error code', () => {
+    const doc = read('docs/errors.md');
+    expect(ERROR_CODES.filter((c) => !doc.includes(`\`${c}\``))).toEqual([]);
+  });
+
+  it('the README configuration table lists every environment variable', () => {
+    const readme = read('README.md');
+    expect(Object.keys(EnvSchema.shape).filter((v) => !readme.includes(`\`${v}\``))).toEqual([]);
+  });
+
+  it('docs/openapi.json is what the code generates (npm run openapi)', () => {
+    expect(JSON.parse(read('docs/openapi.json'))).toEqual(JSON.parse(JSON.stringify(buildOpenApi())));
+  });
+
+  it('docs/metrics.md describes every metric and score with its version', async () => {
+    const doc = read('docs/metrics.md');
+    for (const m of (await MetricRegistry.load()).all()) {
+      expect(doc).toContain(`| \`${m.name}\` | ${m.version} |`);
+      for (const s of m.scores) expect(doc).toContain(`\`${s.key}\``);
+    }
+  });
+});
