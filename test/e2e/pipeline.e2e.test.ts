@@ -101,7 +101,7 @@ describe('the pipeline, end to end over HTTP, Redis, S3 and the real model', () 
 
     const summary = JSON.parse(Buffer.from(await s3.store.get({ bucket: 'assay', key: `runs/${runId}/summary.json` })).toString()) as RunSummary;
     expect(summary).toMatchObject({ runId, final: true, status: 'closed', modelVersion: 'gen-v1', counts: closed.counts });
-    expect(summary.failures).toEqual({ decode_error: 1, unsupported_format: 1, image_too_large: 1, empty_content: 1, source_not_found: 1, content_missing: 1 });
+    expect(summary.failures).toEqual({ decode_error: 2, image_too_large: 1, empty_content: 1, source_not_found: 1, content_missing: 1 });
 
     // every result exactly once across the NDJSON parts
     const keys = await s3.store.list('assay', `runs/${runId}/results/`);
@@ -143,7 +143,7 @@ describe('the pipeline, end to end over HTTP, Redis, S3 and the real model', () 
     const missing = (await api('GET', `/v1/runs/${runId}/assets/${encodeURIComponent('bad/never-uploaded.png')}`)).json;
     expect(missing).toMatchObject({ state: 'failed', result: { failure: { code: 'content_missing' } } });
     const dead = (await api('GET', '/v1/queues/image/failed?limit=100')).json;
-    expect(dead.jobs.map((j: { reason: string }) => j.reason).sort()).toEqual(['decode_error', 'empty_content', 'image_too_large', 'source_not_found', 'unsupported_format']);
+    expect(dead.jobs.map((j: { reason: string }) => j.reason).sort()).toEqual(['decode_error', 'decode_error', 'empty_content', 'image_too_large', 'source_not_found']);
   });
 
   it('exports Prometheus metrics and logs JSON lines carrying the ids', async () => {
@@ -153,7 +153,7 @@ describe('the pipeline, end to end over HTTP, Redis, S3 and the real model', () 
     expect(sample(workerMetrics, 'assay_inference_duration_seconds_count', { model: 'ppocr-v4-det', provider: 'cpu' })).toBeGreaterThanOrEqual(good.size);
     expect(sample(workerMetrics, 'assay_metric_duration_seconds_count', { metric: 'sharpness' })).toBeGreaterThanOrEqual(good.size);
     expect(sample(workerMetrics, 'assay_worker_failures_total', { reason: 'image_too_large', final: 'true' })).toBe(1);
-    expect(sample(aggMetrics, 'assay_assets_failed_total', { reason: 'decode_error' })).toBe(1);
+    expect(sample(aggMetrics, 'assay_assets_failed_total', { reason: 'decode_error' })).toBe(2);
     expect(sample(aggMetrics, 'assay_assets_completed_total', { modality: 'image' })).toBeGreaterThanOrEqual(good.size);
     // promtool's linter: our own metrics must be clean (prom-client's nodejs_* defaults are not ours)
     for (const text of [workerMetrics, aggMetrics, await (await fetch(`${ingest.url}/metrics`)).text()]) {

@@ -32,7 +32,6 @@ export const ErrorCode = {
   StorageUnavailable: 'storage_unavailable',
   // job failures
   DecodeError: 'decode_error',
-  UnsupportedFormat: 'unsupported_format',
   ImageTooLarge: 'image_too_large',
   FileTooLarge: 'file_too_large',
   SourceNotFound: 'source_not_found',
@@ -100,7 +99,6 @@ export class AssayError extends Error {
 /** Bad input: retrying cannot help, so workers fail these at once. */
 export const PERMANENT_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCode.DecodeError,
-  ErrorCode.UnsupportedFormat,
   ErrorCode.ImageTooLarge,
   ErrorCode.FileTooLarge,
   ErrorCode.EmptyContent,

@@ -23,7 +23,7 @@ sharp.concurrency(1);
 
 function decodeFailure(err: unknown): AssayError {
   const message = (err as Error).message ?? String(err);
-  if (/unsupported image format/i.test(message)) return new AssayError(ErrorCode.UnsupportedFormat, 'not an image format this worker can decode');
+  if (/unsupported image format/i.test(message)) return new AssayError(ErrorCode.DecodeError, 'not an image: no format this worker can decode');
   if (/pixel limit/i.test(message)) return new AssayError(ErrorCode.ImageTooLarge, message);
   return new AssayError(ErrorCode.DecodeError, `image could not be decoded: ${message}`);
 }

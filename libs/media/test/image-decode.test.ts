@@ -70,7 +70,7 @@ describe('decodeImage', () => {
   it('refuses bad input with a reason code', async () => {
     const png = await sharp(rgb, rawOf(64, 48)).png().toBuffer();
     expect(await codeOf(decodeImage(new Uint8Array(), limits))).toBe(ErrorCode.EmptyContent);
-    expect(await codeOf(decodeImage(Buffer.from('definitely not an image, just some text'), limits))).toBe(ErrorCode.UnsupportedFormat);
+    expect(await codeOf(decodeImage(Buffer.from('definitely not an image, just some text'), limits))).toBe(ErrorCode.DecodeError);
     expect(await codeOf(decodeImage(png.subarray(0, png.length / 2), limits))).toBe(ErrorCode.DecodeError);
     expect(await codeOf(decodeImage(png, { ...limits, maxBytes: 100 }))).toBe(ErrorCode.FileTooLarge);
   });
