@@ -6,6 +6,28 @@ export interface ReadinessReport {
   checks: Record<string, { ok: boolean; detail?: string }>;
 }
 
+/** A dependency a service needs: `check` throws when it is not usable. */
+export interface DependencyCheck {
+  name: string;
+  check: () => Promise<unknown>;
+}
+
+/** Runs every check (in parallel) and reports each one's outcome by name. */
+export async function runChecks(dependencies: DependencyCheck[]): Promise<ReadinessReport['checks']> {
+  const checks: ReadinessReport['checks'] = {};
+  await Promise.all(
+    dependencies.map(async (dep) => {
+      try {
+        await dep.check();
+        checks[dep.name] = { ok: true };
+      } catch (err) {
+        checks[dep.name] = { ok: false, detail: (err as Error).message };
+      }
+    }),
+  );
+  return checks;
+}
+
 export interface OpsServerOptions {
   host: string;
   port: number;

@@ -10,16 +10,11 @@ import {
   type JobPayloadMap,
   type QueueName,
 } from '@assay/contracts';
-import { DURATION_BUCKETS_SECONDS, type Logger } from '@assay/observability';
+import { DURATION_BUCKETS_SECONDS, runChecks, type DependencyCheck, type Logger } from '@assay/observability';
 import { createRedis } from './redis.js';
 
 export type JobHandler<N extends JobName> = (job: Job<JobPayloadMap[N]>, log: Logger) => Promise<unknown>;
 export type HandlerMap<N extends JobName> = { [K in N]: JobHandler<K> };
-
-export interface DependencyCheck {
-  name: string;
-  check: () => Promise<void>;
-}
 
 export interface QueueWorkerOptions<N extends JobName> {
   queue: QueueName;
@@ -123,14 +118,10 @@ export class QueueWorker<N extends JobName> {
   async start(signal?: AbortSignal): Promise<void> {
     let delay = 250;
     for (;;) {
-      const failures: string[] = [];
-      for (const dep of this.options.dependencies) {
-        try {
-          await dep.check();
-        } catch (err) {
-          failures.push(`${dep.name}: ${(err as Error).message}`);
-        }
-      }
+      const checks = await runChecks(this.options.dependencies);
+      const failures = Object.entries(checks)
+        .filter(([, c]) => !c.ok)
+        .map(([name, c]) => `${name}: ${c.detail}`);
       if (!failures.length) break;
       if (signal?.aborted) throw new Error('aborted while waiting for dependencies');
       this.log.warn({ failures, retryInMs: delay }, 'dependencies not ready; worker stays paused');

@@ -3,7 +3,8 @@ import type { Registry } from 'prom-client';
 import { JobName, QueueName } from '@assay/contracts';
 import type { AssayConfig } from '@assay/config';
 import { RunAggregates } from '@assay/aggregation';
-import type { Logger, ReadinessReport } from '@assay/observability';
+import type { OpsService } from '@assay/lifecycle';
+import { runChecks, type Logger } from '@assay/observability';
 import { createRedis, QueueSet, QueueWorker } from '@assay/queue';
 import { globalKeys, RunStore } from '@assay/runs';
 import { S3ObjectStore } from '@assay/storage';
@@ -16,15 +17,13 @@ import { RunWriter } from './run-writer.js';
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 const RECONCILE_EVERY_MS = 30_000;
 
-export interface AggregatorService {
-  readiness(): Promise<ReadinessReport>;
+export interface AggregatorService extends OpsService {
   /** one pass of the periodic work: refresh dirty runs, reconcile and close closing runs */
   tick(): Promise<void>;
-  close(): Promise<void>;
 }
 
 export async function startAggregatorService(config: AssayConfig, logger: Logger, registry: Registry): Promise<AggregatorService> {
-  const store = new S3ObjectStore({ endpoint: config.s3.endpoint, region: config.s3.region, credentials: config.s3.credentials });
+  const store = new S3ObjectStore(config.s3);
   const redis = createRedis(config.redis.url, 'worker', 'assay-aggregator');
   const runs = new RunStore(redis, config.redis.prefix);
   const aggregates = new RunAggregates(redis, config.redis.prefix);
@@ -36,7 +35,7 @@ export async function startAggregatorService(config: AssayConfig, logger: Logger
   const closingKey = globalKeys(config.redis.prefix).closing;
   const deps = { runs, aggregates, failures, writer, metrics, version, trackClosing: async (runId: string) => void (await redis.sadd(closingKey, runId)) };
   const dependencies = [
-    { name: 'redis', check: async () => void (await redis.ping()) },
+    { name: 'redis', check: () => redis.ping() },
     { name: 's3', check: () => store.ping(config.s3.bucket) },
   ];
   const worker = new QueueWorker({
@@ -84,15 +83,7 @@ export async function startAggregatorService(config: AssayConfig, logger: Logger
   return {
     tick,
     async readiness() {
-      const checks: ReadinessReport['checks'] = {};
-      for (const dep of dependencies) {
-        try {
-          await dep.check();
-          checks[dep.name] = { ok: true };
-        } catch (err) {
-          checks[dep.name] = { ok: false, detail: (err as Error).message };
-        }
-      }
+      const checks = await runChecks(dependencies);
       checks.worker = { ok: worker.isRunning() };
       return { ready: Object.values(checks).every((c) => c.ok), checks };
     },

@@ -34,7 +34,7 @@ export async function createIngestApp(config: AssayConfig, logger: Logger, regis
     lastRedisWarning = Date.now();
     logger.warn({ err: err.message }, 'Redis unavailable; API answers 503 until it is back');
   });
-  const store = new S3ObjectStore({ endpoint: config.s3.endpoint, region: config.s3.region, credentials: config.s3.credentials });
+  const store = new S3ObjectStore(config.s3);
   store.ensureBucket(config.s3.bucket).catch((err) => logger.warn({ err, bucket: config.s3.bucket }, 'bucket check failed; readiness will say why'));
   const queues = new QueueSet(redis, config.redis.prefix);
   for (const name of Object.values(QueueName)) queues.get(name);

@@ -4,7 +4,8 @@ import type { Registry } from 'prom-client';
 import { ENABLED_MODALITIES, isModalityEnabled, JobName, SCORING_QUEUE_BY_MODALITY } from '@assay/contracts';
 import type { AssayConfig } from '@assay/config';
 import { InferenceHost } from '@assay/inference';
-import type { Logger, ReadinessReport } from '@assay/observability';
+import type { OpsService } from '@assay/lifecycle';
+import { runChecks, type Logger } from '@assay/observability';
 import { createRedis, QueueSet, QueueWorker } from '@assay/queue';
 import { MODEL_CATALOG, MetricRegistry, resolveModel } from '@assay/scoring';
 import { S3ObjectStore } from '@assay/storage';
@@ -15,17 +16,14 @@ import { createWorkerMetrics } from './worker-metrics.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
-export interface WorkerService {
-  readiness(): Promise<ReadinessReport>;
-  close(): Promise<void>;
-}
+export type WorkerService = OpsService;
 
 /**
  * Loads the metric registry and every model the enabled suites need (a model that cannot load stops the
  * start), then starts one paused worker per enabled modality queue; each takes jobs once Redis and S3 answer.
  */
 export async function startWorkerService(config: AssayConfig, logger: Logger, registry: Registry): Promise<WorkerService> {
-  const store = new S3ObjectStore({ endpoint: config.s3.endpoint, region: config.s3.region, credentials: config.s3.credentials });
+  const store = new S3ObjectStore(config.s3);
   const redis = createRedis(config.redis.url, 'worker', 'assay-worker-producer');
   const queues = new QueueSet(redis, config.redis.prefix);
   const metricRegistry = await MetricRegistry.load();
@@ -48,7 +46,7 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
     identity: { host: hostname(), pid: process.pid, version, executionProviders: config.executionProviders },
   });
   const dependencies = [
-    { name: 'redis', check: async () => void (await redis.ping()) },
+    { name: 'redis', check: () => redis.ping() },
     { name: 's3', check: () => store.ping(config.s3.bucket) },
   ];
   const workers = ENABLED_MODALITIES.map(
@@ -72,15 +70,7 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
 
   return {
     async readiness() {
-      const checks: ReadinessReport['checks'] = {};
-      for (const dep of dependencies) {
-        try {
-          await dep.check();
-          checks[dep.name] = { ok: true };
-        } catch (err) {
-          checks[dep.name] = { ok: false, detail: (err as Error).message };
-        }
-      }
+      const checks = await runChecks(dependencies);
       checks.execution_provider = models.readiness();
       checks.workers = { ok: workers.every((w) => w.isRunning()), detail: workers.every((w) => w.isRunning()) ? undefined : 'waiting for dependencies' };
       return { ready: Object.values(checks).every((c) => c.ok), checks };

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { AssayConfig } from '@assay/config';
-import type { ReadinessReport } from '@assay/observability';
+import { runChecks, type ReadinessReport } from '@assay/observability';
 import type { ObjectStore } from '@assay/storage';
 import { CONFIG, METRICS_REGISTRY, OBJECT_STORE, REDIS } from '../tokens.js';
 
@@ -24,16 +24,10 @@ export class OpsController {
 
   @Get('readyz')
   async ready(@Res() res: Response): Promise<void> {
-    const checks: ReadinessReport['checks'] = {};
-    const probe = async (name: string, fn: () => Promise<unknown>) => {
-      try {
-        await fn();
-        checks[name] = { ok: true };
-      } catch (err) {
-        checks[name] = { ok: false, detail: (err as Error).message };
-      }
-    };
-    await Promise.all([probe('redis', () => this.redis.ping()), probe('s3', () => this.store.ping(this.config.s3.bucket))]);
+    const checks = await runChecks([
+      { name: 'redis', check: () => this.redis.ping() },
+      { name: 's3', check: () => this.store.ping(this.config.s3.bucket) },
+    ]);
     const ready = Object.values(checks).every((c) => c.ok);
     res.status(ready ? 200 : 503).json({ ready, checks } satisfies ReadinessReport);
   }
