@@ -14,7 +14,7 @@ import { S3ObjectStore } from '@assay/storage';
 import { AppModule } from './app.module.js';
 import { ErrorFilter, sendError } from './http/error.filter.js';
 import { NestPinoLogger } from './http/nest-logger.js';
-import { httpMetrics, requestId } from './http/request-context.js';
+import { httpObserver, requestId } from './http/request-context.js';
 import { createIngestMetrics } from './ingest-metrics.js';
 import { buildOpenApi } from './openapi.js';
 
@@ -54,7 +54,7 @@ export async function createIngestApp(config: AssayConfig, logger: Logger, regis
 
   const app = await NestFactory.create<NestExpressApplication>(module, { rawBody: true, bodyParser: false, abortOnError: false, logger: new NestPinoLogger(logger) });
   app.use(requestId);
-  app.use(httpMetrics(metrics));
+  app.use(httpObserver(metrics, logger));
   app.useBodyParser('json', { limit: config.limits.maxJsonBytes });
   app.useBodyParser('raw', { type: UPLOAD_CONTENT_TYPES, limit: config.limits.maxUploadBytes });
   // body-parser failures (bad JSON, too large) answered here, with their own codes

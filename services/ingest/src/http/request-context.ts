@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from '@assay/observability';
 import type { IngestMetrics } from '../ingest-metrics.js';
 
 export type RequestWithId = Request & { id: string; rawBody?: Buffer };
@@ -15,13 +16,21 @@ export function requestId(req: Request, res: Response, next: NextFunction): void
   next();
 }
 
-/** Duration histogram labelled by the route template (never the raw path: its ids are unbounded). */
-export function httpMetrics(metrics: IngestMetrics) {
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * One log line per request (probes at debug) and the duration histogram, labelled by the route template
+ * (never the raw path: its ids are unbounded).
+ */
+export function httpObserver(metrics: IngestMetrics, logger: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const end = metrics.httpSeconds.startTimer();
     res.on('finish', () => {
       const route = req.route?.path ? `${req.baseUrl ?? ''}${String(req.route.path)}` : 'unmatched';
-      end({ method: req.method, route, status_code: String(res.statusCode) });
+      const seconds = end({ method: req.method, route, status_code: String(res.statusCode) });
+      const line = { requestId: (req as RequestWithId).id, runId: req.params?.runId, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) };
+      if (PROBES.has(req.path)) logger.debug(line, 'request');
+      else logger.info(line, 'request');
     });
     next();
   };
