@@ -8,9 +8,11 @@ const CONNECTION_ERRORS = [
   'ETIMEDOUT',
   'EHOSTUNREACH',
   'Redis not ready',
+  // a full Redis under noeviction refuses writes: unavailable for now, nothing lost
+  'OOM command not allowed',
 ];
 
-/** True for errors that mean "Redis is not reachable right now" rather than a bad command. */
+/** True for errors that mean "Redis cannot take this now" (unreachable, or full) rather than a bad command. */
 export function isRedisUnavailable(err: unknown): boolean {
   const message = (err as Error)?.message ?? '';
   const name = (err as Error)?.name ?? '';

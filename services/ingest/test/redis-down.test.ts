@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
 import { loadConfig } from '@assay/config';
 import { createIngestApp, type IngestApp } from '@assay/ingest';
 import { createMetricsRegistry } from '@assay/observability';
@@ -40,5 +42,41 @@ describe('Redis down', () => {
     expect(res.status).toBe(503);
     expect(body.checks.redis.ok).toBe(false);
     expect(body.checks.s3.ok).toBe(true);
+  });
+});
+
+describe('Redis full (noeviction)', () => {
+  it('answers 503 redis_unavailable when Redis refuses writes for lack of memory', async () => {
+    const port = await freePort();
+    const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory', '3mb', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
+    const url = `redis://127.0.0.1:${port}`;
+    const client = new Redis(url, { retryStrategy: (n) => (n > 50 ? null : 100) });
+    client.on('error', () => undefined); // refused until redis-server listens; ioredis retries
+    try {
+      await client.ping();
+      // fill it to the limit
+      for (let i = 0; ; i++) {
+        const ok = await client.set(`filler:${i}`, 'x'.repeat(64 * 1024)).then(() => true, () => false);
+        if (!ok) break;
+      }
+      const app = await createIngestApp(
+        loadConfig(serviceEnv('assay-test-full', s3.s3.endpoint, { REDIS_URL: url, PORT: String(await freePort()) })),
+        quietLogger(),
+        createMetricsRegistry('ingest'),
+      );
+      try {
+        const res = await fetch(`${app.url}/v1/runs`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'x' }),
+        });
+        expect([res.status, (await res.json()).error.code]).toEqual([503, 'redis_unavailable']);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      client.disconnect();
+      redis.kill();
+    }
   });
 });
