@@ -12,7 +12,7 @@ import { createAggregatorMetrics } from './aggregator-metrics.js';
 import { FailureRecorder } from './failure-record.js';
 import { closeRunHandler, recordResultHandler } from './handlers.js';
 import { Reconciler } from './reconciler.js';
-import { RunWriter } from './run-writer.js';
+import { RunBusyError, RunWriter } from './run-writer.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 const RECONCILE_EVERY_MS = 30_000;
@@ -61,15 +61,21 @@ export async function startAggregatorService(config: AssayConfig, logger: Logger
         await aggregates.markDirty(runId);
       });
     }
+    // A run another replica is writing (RunBusyError) or a passing S3 fault: try again next tick.
+    const finalize = (runId: string) =>
+      writer.maybeFinalize(runId).catch((err) => {
+        if (!(err instanceof RunBusyError)) logger.warn({ err, runId }, 'closing the run failed; will retry');
+        return false;
+      });
     for (const runId of await redis.smembers(closingKey)) {
-      if (await writer.maybeFinalize(runId).catch(() => false)) {
+      if (await finalize(runId)) {
         await redis.srem(closingKey, runId);
         lastReconcile.delete(runId);
         continue;
       }
       if (Date.now() - (lastReconcile.get(runId) ?? 0) < RECONCILE_EVERY_MS) continue;
       lastReconcile.set(runId, Date.now());
-      if ((await reconciler.reconcile(runId)) > 0 && (await writer.maybeFinalize(runId).catch(() => false))) await redis.srem(closingKey, runId);
+      if ((await reconciler.reconcile(runId)) > 0 && (await finalize(runId))) await redis.srem(closingKey, runId);
     }
   };
   let ticking: Promise<void> | undefined;
