@@ -123,7 +123,9 @@ export class IntakeService {
     const byQueue = new Map<QueueName, AssetRecord[]>();
     for (const a of fresh.filter((x) => x.uri)) {
       const queue = SCORING_QUEUE_BY_MODALITY[a.modality];
-      byQueue.set(queue, [...(byQueue.get(queue) ?? []), a]);
+      const group = byQueue.get(queue) ?? [];
+      group.push(a);
+      byQueue.set(queue, group);
     }
     for (const [queue, group] of byQueue) {
       await this.queues.addBulk(
