@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { ResultRecord, ScoreStats } from '@assay/contracts';
+import type { ResultRecord, RunSummary, ScoreStats } from '@assay/contracts';
 import { globalKeys, runKeys } from '@assay/runs';
 import { binOf, quantiles } from './ddsketch.js';
 
 /**
  * Applies one result record atomically: the dedupe mark, the outcome counters, the record appended to the
- * part buffer and every score's moments and sketch bin — all or nothing, so a redelivered result is
- * counted exactly once. Moments are kept shifted by the first value seen (numerically stable variance).
+ * part buffer, every score's moments and sketch bin, and the threshold counters — all or nothing, so a
+ * redelivered result is counted exactly once. Moments are kept shifted by the first value seen
+ * (numerically stable variance). ARGV: assetId, status, reason, record, n, n × (score, value, bin),
+ * m, m × agg counter field.
  */
 const APPLY = `
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
@@ -31,6 +33,8 @@ for i = 0, n - 1 do
   if (not mx) or v > tonumber(mx) then redis.call('HSET', KEYS[3], k .. '|max', vs) end
   redis.call('HINCRBY', KEYS[4], k .. '|' .. ARGV[8 + i * 3], 1)
 end
+local c = 6 + n * 3
+for j = 1, tonumber(ARGV[c]) do redis.call('HINCRBY', KEYS[2], ARGV[c + j], 1) end
 return 1
 `;
 
@@ -51,6 +55,37 @@ export interface AggregateState {
   failed: number;
   failures: Record<string, number>;
   scores: Record<string, ScoreStats>;
+  passRates: RunSummary['passRates'];
+}
+
+const withCount = (xs: string[]) => [String(xs.length), ...xs];
+
+/** `checks|pass|fail` per asset and `check|<score>|pass|fail|skip` per thresholded score. */
+function checkCounters(record: ResultRecord): string[] {
+  const c = record.checks;
+  if (!c) return [];
+  return [
+    `checks|${c.pass ? 'pass' : 'fail'}`,
+    ...c.passed.map((s) => `check|${s}|pass`),
+    ...c.failures.map((f) => `check|${f.score}|fail`),
+    ...c.skipped.map((s) => `check|${s}|skip`),
+  ];
+}
+
+const rate = (passed: number, failed: number) => (passed + failed ? passed / (passed + failed) : null);
+
+function passRatesOf(agg: Record<string, string>): RunSummary['passRates'] {
+  const n = (f: string) => Number(agg[f] ?? 0);
+  const scores: RunSummary['passRates']['scores'] = {};
+  for (const field of Object.keys(agg)) {
+    if (!field.startsWith('check|')) continue;
+    const score = field.slice('check|'.length, field.lastIndexOf('|'));
+    if (scores[score]) continue;
+    const [passed, failed, skipped] = ['pass', 'fail', 'skip'].map((o) => n(`check|${score}|${o}`));
+    scores[score] = { passed, failed, skipped, rate: rate(passed, failed) };
+  }
+  const [passed, failed] = [n('checks|pass'), n('checks|fail')];
+  return { assets: { passed, failed, rate: rate(passed, failed) }, scores };
 }
 
 export class RunAggregates {
@@ -70,6 +105,7 @@ export class RunAggregates {
       JSON.stringify(record),
       String(scores.length),
       ...scores.flatMap(([key, v]) => [key, String(v), binOf(v)]),
+      ...withCount(checkCounters(record)),
     ];
     const applied = (await this.redis.eval(APPLY, 5, k.done, k.agg, k.stats, k.bins, k.buffer, ...argv)) === 1;
     if (applied) await this.redis.sadd(globalKeys(this.prefix).dirty, record.runId);
@@ -112,7 +148,7 @@ export class RunAggregates {
         p95,
       };
     }
-    return { completed: Number(agg.completed ?? 0), failed: Number(agg.failed ?? 0), failures, scores };
+    return { completed: Number(agg.completed ?? 0), failed: Number(agg.failed ?? 0), failures, scores, passRates: passRatesOf(agg) };
   }
 
   /** Up to `max` buffered records and the stream offset of the first; stable until `advance` is called. */

@@ -17,6 +17,7 @@ export function buildSummary(run: RunRecord, counts: RunCounts, state: Aggregate
     counts,
     failures: state.failures,
     scores: Object.fromEntries(Object.entries(state.scores).sort(([a], [b]) => a.localeCompare(b))),
+    passRates: state.passRates,
     resultsUri: toS3Uri({ bucket, key: RunObjects.resultsPrefix(run.id) }),
     summaryUri: toS3Uri({ bucket, key: RunObjects.summary(run.id) }),
   };

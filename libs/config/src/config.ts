@@ -17,11 +17,19 @@ export interface AssayConfig {
   auth: { apiKeys: string[]; hookSecret?: string; hookToleranceSeconds: number };
   dataDir: string;
   modelDir?: string;
+  /** suite overrides: a folder and/or an S3 prefix of YAML files */
+  suites: { dir?: string; uri?: { bucket: string; key: string } };
   executionProviders: ExecutionProvider[];
   worker: { concurrency: number; lockDurationMs: number; stalledIntervalMs: number; shutdownGraceMs: number };
   limits: { maxUploadBytes: number; maxJsonBytes: number; maxImagePixels: number };
   aggregator: { summaryIntervalMs: number; partMaxRecords: number };
   logLevel: string;
+}
+
+function splitS3Uri(uri: string): { bucket: string; key: string } {
+  const rest = uri.slice('s3://'.length);
+  const slash = rest.indexOf('/');
+  return { bucket: rest.slice(0, slash), key: rest.slice(slash + 1) };
 }
 
 export class ConfigError extends Error {
@@ -69,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
     auth: { apiKeys: e.ASSAY_API_KEYS, hookSecret: e.ASSAY_HOOK_SECRET, hookToleranceSeconds: e.ASSAY_HOOK_TOLERANCE_SECONDS },
     dataDir: e.ASSAY_DATA_DIR,
     modelDir: e.MODEL_DIR,
+    suites: { dir: e.SUITES_DIR, uri: e.SUITES_URI ? splitS3Uri(e.SUITES_URI) : undefined },
     executionProviders: e.ORT_EXECUTION_PROVIDERS.length ? [...new Set(e.ORT_EXECUTION_PROVIDERS)] : (['cpu'] as ExecutionProvider[]),
     worker: {
       concurrency: e.WORKER_CONCURRENCY,

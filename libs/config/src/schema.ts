@@ -26,6 +26,8 @@ export const EnvSchema = z.object({
   ASSAY_HOOK_TOLERANCE_SECONDS: int(300, 1, 3600),
   ASSAY_DATA_DIR: z.string().default('./data'),
   MODEL_DIR: z.string().optional(),
+  SUITES_DIR: z.string().optional(),
+  SUITES_URI: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.*$/, 'must look like s3://bucket/prefix/').optional(),
   ORT_EXECUTION_PROVIDERS: csv.pipe(z.array(z.enum(EXECUTION_PROVIDERS))),
   WORKER_CONCURRENCY: int(2, 1, 256),
   WORKER_LOCK_DURATION_MS: int(30_000, 1_000),

@@ -38,6 +38,9 @@ export const ErrorCode = {
   ContentMissing: 'content_missing',
   InferenceError: 'inference_error',
   MetricNotApplicable: 'metric_not_applicable',
+  ReferenceSizeMismatch: 'reference_size_mismatch',
+  ReferenceMissing: 'reference_missing',
+  ModelUnavailable: 'model_unavailable',
   MetricError: 'metric_error',
   InvalidPayload: 'invalid_payload',
   Internal: 'internal_error',
@@ -107,4 +110,6 @@ export const PERMANENT_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCode.InvalidPayload,
   ErrorCode.ModalityNotEnabled,
   ErrorCode.UnknownSuite,
+  ErrorCode.ReferenceMissing,
+  ErrorCode.ModelUnavailable,
 ]);

@@ -1,6 +1,7 @@
 import { ErrorCode, type MetricOutcome } from '@assay/contracts';
 import { InferenceError } from '@assay/inference';
-import { MetricNotApplicable, type ImageInput, type MetricContext, type MetricDefinition } from './metric.js';
+import { MetricNotApplicable, type ImageInput, type MetricContext } from './metric.js';
+import type { ResolvedMetric } from './registry.js';
 
 export interface Evaluation {
   /** `metric.score` → finite value */
@@ -17,16 +18,16 @@ export type MetricTimer = (metric: string, seconds: number) => void;
  * outcome and the others still run; only inference failures (a dead runtime: transient) fail the job.
  * Non-finite values never reach a result.
  */
-export async function evaluate(metrics: MetricDefinition[], input: ImageInput, ctx: MetricContext, onTiming?: MetricTimer): Promise<Evaluation> {
+export async function evaluate(metrics: ResolvedMetric[], input: ImageInput, ctx: MetricContext, onTiming?: MetricTimer): Promise<Evaluation> {
   const scores: Record<string, number> = {};
   const outcomes: MetricOutcome[] = [];
   let inferenceMs = 0;
   const begin = performance.now();
-  for (const metric of metrics) {
+  for (const { def: metric, params } of metrics) {
     const start = performance.now();
     const base = { metric: metric.name, version: metric.version };
     try {
-      const result = await metric.compute(input, ctx);
+      const result = await metric.compute(input, ctx, params);
       const bad = Object.entries(result.scores).filter(([, v]) => !Number.isFinite(v));
       const durationMs = performance.now() - start;
       inferenceMs += result.inferenceMs ?? 0;
@@ -40,7 +41,7 @@ export async function evaluate(metrics: MetricDefinition[], input: ImageInput, c
       if (err instanceof InferenceError) throw err;
       const durationMs = performance.now() - start;
       if (err instanceof MetricNotApplicable) {
-        outcomes.push({ ...base, status: 'not_applicable', durationMs, reason: { code: ErrorCode.MetricNotApplicable, message: err.message } });
+        outcomes.push({ ...base, status: 'not_applicable', durationMs, reason: { code: err.code, message: err.message } });
       } else {
         outcomes.push({ ...base, status: 'error', durationMs, reason: { code: ErrorCode.MetricError, message: (err as Error).message } });
       }

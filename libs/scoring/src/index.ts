@@ -1,6 +1,7 @@
 export * from './metric.js';
 export * from './registry.js';
 export * from './evaluate.js';
+export * from './checks.js';
 export * from './models.js';
 export * from './image/pixels.js';
 export * from './ocr/db-postprocess.js';

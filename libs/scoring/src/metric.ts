@@ -1,4 +1,5 @@
-import type { Modality, ModelProvenance } from '@assay/contracts';
+import type { z } from 'zod';
+import { ErrorCode, type Modality, type ModelProvenance } from '@assay/contracts';
 import type { RunResult, TensorData } from '@assay/inference';
 import type { DecodedImage } from '@assay/media';
 
@@ -25,35 +26,71 @@ export interface ModelRunner {
 
 export interface MetricContext {
   models: ModelRunner;
+  /** absolute path of a file a metric declared in `needs.files` (resolved in MODEL_DIR at start-up) */
+  file(relativePath: string): string;
 }
 
 export interface ImageInput {
   image: DecodedImage;
+  /** the reference asset, for full-reference metrics */
+  reference?: DecodedImage;
   prompt?: string;
   attributes: Record<string, string | number | boolean>;
 }
 
+type ParamsSchema = z.ZodType<Record<string, unknown>>;
+
 /**
  * A per-asset metric. One file under `image/metrics/` default-exports one definition; the registry finds
- * it at start-up, so adding a metric touches no other file.
+ * it at start-up, so adding a metric touches no other file. Like torchmetrics' metrics, each declares its
+ * range and direction; parameters come from the suite, validated by `params` (with defaults).
  */
-export interface MetricDefinition {
+export interface MetricDefinition<P extends ParamsSchema = ParamsSchema> {
   name: string;
   /** bumped whenever the numbers a metric produces could change */
   version: string;
   modality: Modality;
   description: string;
   scores: ScoreSpec[];
-  needs: { prompt?: boolean; reference?: boolean; models?: string[] };
+  params?: P;
+  needs: {
+    prompt?: boolean;
+    /** a reference asset; without one the metric is not applicable */
+    reference?: boolean;
+    /** ONNX models (ids in the model catalog) */
+    models?: string[];
+    /** parameter files, relative to MODEL_DIR */
+    files?: string[];
+  };
   cost: 'cpu' | 'model' | 'gpu';
-  compute(input: ImageInput, ctx: MetricContext): Promise<MetricResult> | MetricResult;
+  compute(input: ImageInput, ctx: MetricContext, params: z.infer<P>): Promise<MetricResult> | MetricResult;
 }
 
 /** The metric has no defined value for this input (e.g. a 1×1 image for a filter); not an asset failure. */
 export class MetricNotApplicable extends Error {
   override name = 'MetricNotApplicable';
+
+  constructor(
+    message: string,
+    readonly code: ErrorCode = ErrorCode.MetricNotApplicable,
+  ) {
+    super(message);
+  }
 }
 
-export function defineMetric(definition: MetricDefinition): MetricDefinition {
+export function defineMetric<P extends ParamsSchema>(definition: MetricDefinition<P>): MetricDefinition<P> {
   return definition;
+}
+
+/** The reference image, or not applicable; sizes must match (no silent resize). */
+export function requireReference(input: ImageInput): DecodedImage {
+  const ref = input.reference;
+  if (!ref) throw new MetricNotApplicable('needs a reference asset (referenceUri)');
+  if (ref.width !== input.image.width || ref.height !== input.image.height) {
+    throw new MetricNotApplicable(
+      `reference is ${ref.width}×${ref.height}, the asset ${input.image.width}×${input.image.height}: full-reference metrics compare same-size images and never resize`,
+      ErrorCode.ReferenceSizeMismatch,
+    );
+  }
+  return ref;
 }

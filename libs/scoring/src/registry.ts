@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { MetricDefinition } from './metric.js';
 
 const SEMVER = /^\d+\.\d+\.\d+$/;
@@ -18,6 +20,34 @@ function check(def: MetricDefinition, file: string): string[] {
   }
   if (!keys.size) problems.push(`${file}: declares no scores`);
   return problems;
+}
+
+/** A metric with the parameters a suite gave it (validated, defaults filled). */
+export interface ResolvedMetric {
+  def: MetricDefinition;
+  params: Record<string, unknown>;
+}
+
+export interface ResolvedThreshold {
+  /** `metric.score` */
+  score: string;
+  min?: number;
+  max?: number;
+}
+
+/** A suite checked against the registry: metrics with parameters, thresholds, and what it needs. */
+export interface ResolvedSuite {
+  name: string;
+  metrics: ResolvedMetric[];
+  thresholds: ResolvedThreshold[];
+  models: string[];
+  files: string[];
+}
+
+export interface SuiteLike {
+  name: string;
+  source: string;
+  metrics: { metric: string; params: Record<string, unknown>; thresholds: Record<string, { min?: number; max?: number }> }[];
 }
 
 /** Every metric the workers can run, discovered from the metric folders and checked once at start-up. */
@@ -50,14 +80,54 @@ export class MetricRegistry {
     return [...this.byName.values()];
   }
 
-  /** Resolves a suite's metric names; unknown names are a start-up error, not a job failure. */
-  resolve(names: string[]): MetricDefinition[] {
-    const missing = names.filter((n) => !this.byName.has(n));
-    if (missing.length) throw new Error(`unknown metrics: ${missing.join(', ')}`);
-    return names.map((n) => this.byName.get(n)!);
+  /**
+   * Checks a suite against the metrics: names exist, parameters pass each metric's schema, thresholds name
+   * real scores. Throws one error listing every problem, prefixed with the suite's source.
+   */
+  resolveSuite(suite: SuiteLike): ResolvedSuite {
+    const problems: string[] = [];
+    const metrics: ResolvedMetric[] = [];
+    const thresholds: ResolvedThreshold[] = [];
+    for (const entry of suite.metrics) {
+      const def = this.byName.get(entry.metric);
+      if (!def) {
+        problems.push(`unknown metric ${entry.metric}`);
+        continue;
+      }
+      let params: Record<string, unknown> = {};
+      if (def.params) {
+        const parsed = def.params.safeParse(entry.params);
+        if (parsed.success) params = parsed.data;
+        else problems.push(...parsed.error.issues.map((i) => `${def.name}.params.${i.path.join('.')}: ${i.message}`));
+      } else if (Object.keys(entry.params).length) {
+        problems.push(`${def.name} takes no params`);
+      }
+      for (const [key, t] of Object.entries(entry.thresholds)) {
+        if (!def.scores.some((s) => s.key === key)) problems.push(`${def.name}.thresholds: ${def.name} has no score ${key}`);
+        else thresholds.push({ score: `${def.name}.${key}`, ...t });
+      }
+      metrics.push({ def, params });
+    }
+    if (problems.length) throw new Error(`suite ${suite.name} (${suite.source}): ${problems.join('; ')}`);
+    const defs = metrics.map((m) => m.def);
+    return {
+      name: suite.name,
+      metrics,
+      thresholds,
+      models: [...new Set(defs.flatMap((d) => d.needs.models ?? []))],
+      files: [...new Set(defs.flatMap((d) => d.needs.files ?? []))],
+    };
   }
+}
 
-  modelsNeeded(metrics: MetricDefinition[]): string[] {
-    return [...new Set(metrics.flatMap((m) => m.needs.models ?? []))];
+/** Resolves parameter files against MODEL_DIR; returns what was found and what is missing. */
+export function resolveFiles(files: string[], modelDir?: string): { found: Map<string, string>; missing: string[] } {
+  const found = new Map<string, string>();
+  const missing: string[] = [];
+  for (const f of files) {
+    const path = modelDir ? resolve(join(modelDir, f)) : undefined;
+    if (path && existsSync(path)) found.set(f, path);
+    else missing.push(f);
   }
+  return { found, missing };
 }

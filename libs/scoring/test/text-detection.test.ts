@@ -46,7 +46,7 @@ describe('text_detection with the real PP-OCRv4 model', () => {
 
   const score = async (bytes: Buffer) => {
     const image = await decodeImage(bytes, { maxBytes: 1e8, maxPixels: 1e8 });
-    return metric.compute({ image, attributes: {} }, { models: host });
+    return metric.compute({ image, attributes: {} }, { models: host, file: (p) => p }, {});
   };
 
   it('finds the stray caption and nothing in the clean photograph', async () => {

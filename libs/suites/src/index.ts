@@ -1,1 +1,2 @@
-export * from './suites.js';
+export * from './schema.js';
+export * from './catalog.js';

@@ -7,6 +7,7 @@ import type { Logger } from '@assay/observability';
 import type { QueueSet } from '@assay/queue';
 import type { RunStore } from '@assay/runs';
 import type { ObjectStore } from '@assay/storage';
+import type { SuiteCatalog } from '@assay/suites';
 import { HooksController } from './hooks/hooks.controller.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import { OpsController } from './ops/ops.controller.js';
@@ -14,7 +15,7 @@ import { QueuesController } from './ops/queues.controller.js';
 import { IntakeService } from './runs/intake.service.js';
 import { RunsController } from './runs/runs.controller.js';
 import { RunsService } from './runs/runs.service.js';
-import { CONFIG, INGEST_METRICS, LOGGER, METRICS_REGISTRY, OBJECT_STORE, QUEUES, REDIS, RUN_AGGREGATES, RUN_STORE } from './tokens.js';
+import { CONFIG, INGEST_METRICS, LOGGER, METRICS_REGISTRY, OBJECT_STORE, QUEUES, REDIS, RUN_AGGREGATES, RUN_STORE, SUITES } from './tokens.js';
 
 export interface IngestDeps {
   config: AssayConfig;
@@ -26,6 +27,7 @@ export interface IngestDeps {
   store: ObjectStore;
   runs: RunStore;
   aggregates: RunAggregates;
+  suites: SuiteCatalog;
 }
 
 @Module({})
@@ -42,6 +44,7 @@ export class AppModule {
       { provide: OBJECT_STORE, useValue: deps.store },
       { provide: RUN_STORE, useValue: deps.runs },
       { provide: RUN_AGGREGATES, useValue: deps.aggregates },
+      { provide: SUITES, useValue: deps.suites },
     ];
     return {
       module: AppModule,

@@ -11,6 +11,7 @@ import type { Logger } from '@assay/observability';
 import { createRedis, QueueSet, registerQueueDepthMetrics } from '@assay/queue';
 import { RunStore } from '@assay/runs';
 import { S3ObjectStore } from '@assay/storage';
+import { SuiteCatalog } from '@assay/suites';
 import { AppModule } from './app.module.js';
 import { ErrorFilter, sendError } from './http/error.filter.js';
 import { NestPinoLogger } from './http/nest-logger.js';
@@ -50,6 +51,7 @@ export async function createIngestApp(config: AssayConfig, logger: Logger, regis
     store,
     runs: new RunStore(redis, config.redis.prefix),
     aggregates: new RunAggregates(redis, config.redis.prefix),
+    suites: await SuiteCatalog.load({ dir: config.suites.dir, s3: config.suites.uri ? { store, prefix: config.suites.uri } : undefined }),
   });
 
   const app = await NestFactory.create<NestExpressApplication>(module, { rawBody: true, bodyParser: false, abortOnError: false, logger: new NestPinoLogger(logger) });

@@ -8,3 +8,4 @@ export const QUEUES = Symbol('QueueSet');
 export const OBJECT_STORE = Symbol('ObjectStore');
 export const RUN_STORE = Symbol('RunStore');
 export const RUN_AGGREGATES = Symbol('RunAggregates');
+export const SUITES = Symbol('SuiteCatalog');

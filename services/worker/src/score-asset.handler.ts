@@ -6,15 +6,17 @@ import {
   ScoreAssetPayload,
   toS3Uri,
   type MetricOutcome,
+  type ObjectRef,
   type ResultRecord,
 } from '@assay/contracts';
 import type { AssayConfig } from '@assay/config';
 import { InferenceError } from '@assay/inference';
-import { decodeImage } from '@assay/media';
+import { decodeImage, type ImageLimits } from '@assay/media';
 import { isFinalAttempt, type Job, type JobHandler } from '@assay/queue';
-import { evaluate, type MetricDefinition, type ModelRunner } from '@assay/scoring';
+import { applyThresholds, evaluate, type ModelRunner } from '@assay/scoring';
 import type { ObjectStore } from '@assay/storage';
 import type { ResultPublisher } from './result-publisher.js';
+import type { SuitePlan } from './suite-plan.js';
 import type { Stage, WorkerMetrics } from './worker-metrics.js';
 
 export interface WorkerIdentity {
@@ -28,8 +30,8 @@ export interface ScoreAssetDeps {
   config: AssayConfig;
   store: ObjectStore;
   publisher: ResultPublisher;
-  /** suite name → its metrics, resolved once at start-up */
-  suites: Map<string, MetricDefinition[]>;
+  /** the suites this worker can score, resolved once at start-up */
+  plan: SuitePlan;
   models: ModelRunner;
   metrics: WorkerMetrics;
   identity: WorkerIdentity;
@@ -60,15 +62,23 @@ export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score
     try {
       const payload = parseOrThrow(ScoreAssetPayload, job.data, ErrorCode.InvalidPayload);
       if (!isModalityEnabled(payload.modality)) throw new AssayError(ErrorCode.ModalityNotEnabled, `modality ${payload.modality} is not enabled`);
-      const suite = deps.suites.get(payload.suite);
-      if (!suite) throw new AssayError(ErrorCode.UnknownSuite, `suite ${payload.suite} is not known to this worker`);
+      const suite = deps.plan.servable.get(payload.suite);
+      if (!suite) {
+        const why = deps.plan.unavailable.get(payload.suite);
+        if (why) throw new AssayError(ErrorCode.ModelUnavailable, `suite ${payload.suite} cannot be scored here: ${why}`);
+        throw new AssayError(ErrorCode.UnknownSuite, `suite ${payload.suite} is not known to this worker`);
+      }
 
-      const [bytes, fetchMs] = await timed('fetch', () => deps.store.get(payload.source, { maxBytes: config.limits.maxUploadBytes }));
-      const [image, decodeMs] = await timed('decode', () =>
-        decodeImage(bytes, { maxBytes: config.limits.maxUploadBytes, maxPixels: config.limits.maxImagePixels }),
+      const limits = { maxBytes: config.limits.maxUploadBytes, maxPixels: config.limits.maxImagePixels };
+      const [[bytes, referenceBytes], fetchMs] = await timed('fetch', () =>
+        Promise.all([deps.store.get(payload.source, { maxBytes: limits.maxBytes }), payload.reference ? fetchReference(deps.store, payload.reference, limits.maxBytes) : undefined]),
       );
+      const [[image, reference], decodeMs] = await timed('decode', () =>
+        Promise.all([decodeImage(bytes, limits), referenceBytes ? decodeReference(referenceBytes, limits) : undefined]),
+      );
+      const ctx = { models: deps.models, file: (rel: string) => deps.plan.files.get(rel) ?? rel };
       const [evaluation, metricsMs] = await timed('metrics', () =>
-        evaluate(suite, { image, prompt: payload.prompt, attributes: payload.attributes }, { models: deps.models }, (metric, s) =>
+        evaluate(suite.metrics, { image, reference, prompt: payload.prompt, attributes: payload.attributes }, ctx, (metric, s) =>
           metrics.metricSeconds.observe({ metric }, s),
         ),
       );
@@ -78,6 +88,7 @@ export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score
         status: 'completed',
         scores: evaluation.scores,
         metrics: evaluation.outcomes,
+        checks: applyThresholds(suite.thresholds, evaluation.scores),
         decode: image.info,
         timings: {
           queueMs: Math.max(0, (job.processedOn ?? Date.now()) - job.timestamp),
@@ -102,6 +113,25 @@ export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score
   };
 }
 
+/** A reference that is not there, or not an image, is bad input: the asset fails with `reference_missing`. */
+async function fetchReference(store: ObjectStore, ref: ObjectRef, maxBytes: number): Promise<Uint8Array> {
+  try {
+    return await store.get(ref, { maxBytes });
+  } catch (err) {
+    if (err instanceof AssayError && err.code === ErrorCode.SourceNotFound) throw new AssayError(ErrorCode.ReferenceMissing, `reference ${toS3Uri(ref)} does not exist`);
+    throw err;
+  }
+}
+
+async function decodeReference(bytes: Uint8Array, limits: ImageLimits) {
+  try {
+    return await decodeImage(bytes, limits);
+  } catch (err) {
+    if (err instanceof AssayError) throw new AssayError(ErrorCode.ReferenceMissing, `the reference is not a usable image: ${err.code}: ${err.message}`);
+    throw err;
+  }
+}
+
 function recordBase(job: Job, p: Partial<ScoreAssetPayload>, identity: WorkerIdentity) {
   return {
     schemaVersion: 1 as const,
@@ -112,6 +142,7 @@ function recordBase(job: Job, p: Partial<ScoreAssetPayload>, identity: WorkerIde
     suite: String(p.suite ?? ''),
     modelVersion: String(p.modelVersion ?? ''),
     sourceUri: p.source ? toS3Uri(p.source) : '',
+    referenceUri: p.reference ? toS3Uri(p.reference) : undefined,
     prompt: p.prompt,
     attributes: p.attributes ?? {},
     attempt: job.attemptsMade + 1,

@@ -1,17 +1,18 @@
 import { hostname } from 'node:os';
 import { createRequire } from 'node:module';
 import type { Registry } from 'prom-client';
-import { ENABLED_MODALITIES, isModalityEnabled, JobName, SCORING_QUEUE_BY_MODALITY } from '@assay/contracts';
+import { ENABLED_MODALITIES, JobName, SCORING_QUEUE_BY_MODALITY } from '@assay/contracts';
 import type { AssayConfig } from '@assay/config';
 import { InferenceHost } from '@assay/inference';
 import type { OpsService } from '@assay/lifecycle';
 import { runChecks, type Logger } from '@assay/observability';
 import { createRedis, QueueSet, QueueWorker } from '@assay/queue';
-import { MODEL_CATALOG, MetricRegistry, resolveModel } from '@assay/scoring';
+import { MetricRegistry } from '@assay/scoring';
 import { S3ObjectStore } from '@assay/storage';
-import { listSuites } from '@assay/suites';
+import { SuiteCatalog } from '@assay/suites';
 import { ResultPublisher } from './result-publisher.js';
 import { createScoreAssetHandler } from './score-asset.handler.js';
+import { planSuites } from './suite-plan.js';
 import { createWorkerMetrics } from './worker-metrics.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -19,28 +20,23 @@ const { version } = createRequire(import.meta.url)('../package.json') as { versi
 export type WorkerService = OpsService;
 
 /**
- * Loads the metric registry and every model the enabled suites need (a model that cannot load stops the
- * start), then starts one paused worker per enabled modality queue; each takes jobs once Redis and S3 answer.
+ * Loads the suites, the metric registry and every model and parameter file the suites need (see
+ * planSuites), then starts one paused worker per enabled modality queue; each takes jobs once Redis and
+ * S3 answer.
  */
 export async function startWorkerService(config: AssayConfig, logger: Logger, registry: Registry): Promise<WorkerService> {
   const store = new S3ObjectStore(config.s3);
   const redis = createRedis(config.redis.url, 'worker', 'assay-worker-producer');
   const queues = new QueueSet(redis, config.redis.prefix);
-  const metricRegistry = await MetricRegistry.load();
-  const suites = new Map(listSuites().filter((s) => isModalityEnabled(s.modality)).map((s) => [s.name, metricRegistry.resolve(s.metrics)]));
-
+  const catalog = await SuiteCatalog.load({ dir: config.suites.dir, s3: config.suites.uri ? { store, prefix: config.suites.uri } : undefined });
   const models = new InferenceHost(config.executionProviders, logger, registry);
-  for (const id of metricRegistry.modelsNeeded([...suites.values()].flat())) {
-    const loaded = await models.load(resolveModel(id, config.modelDir));
-    const missing = MODEL_CATALOG[id].inputs.filter((name) => !loaded.inputs.some((i) => i.name === name));
-    if (missing.length) throw new Error(`model ${id}: the graph has no input named ${missing.join(', ')}`);
-  }
+  const plan = await planSuites(catalog, await MetricRegistry.load(), models, config.modelDir, logger);
 
   const handler = createScoreAssetHandler({
     config,
     store,
     publisher: new ResultPublisher(store, config.s3.bucket, queues),
-    suites,
+    plan,
     models,
     metrics: createWorkerMetrics(registry),
     identity: { host: hostname(), pid: process.pid, version, executionProviders: config.executionProviders },
@@ -66,7 +62,7 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
   );
   const abort = new AbortController();
   for (const w of workers) w.start(abort.signal).catch((err) => logger.error({ err }, 'worker did not start'));
-  logger.info({ suites: [...suites.keys()], models: models.models().map((m) => `${m.id}@${m.provider}`) }, 'worker service started');
+  logger.info({ suites: [...plan.servable.keys()], unavailable: [...plan.unavailable.keys()], models: models.models().map((m) => `${m.id}@${m.provider}`) }, 'worker service started');
 
   return {
     async readiness() {

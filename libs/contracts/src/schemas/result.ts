@@ -54,6 +54,26 @@ export const Timings = z.object({
 });
 export type Timings = z.infer<typeof Timings>;
 
+/** A suite threshold an asset did not meet. */
+export const ThresholdFailure = z.object({
+  score: z.string(),
+  value: z.number(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+});
+export type ThresholdFailure = z.infer<typeof ThresholdFailure>;
+
+/** The suite's thresholds applied to one asset: pass when no threshold failed. */
+export const Checks = z.object({
+  pass: z.boolean(),
+  /** thresholded scores within bounds */
+  passed: z.array(z.string()),
+  failures: z.array(ThresholdFailure),
+  /** thresholded scores the asset has no value for (metric not applicable): neither pass nor fail */
+  skipped: z.array(z.string()),
+});
+export type Checks = z.infer<typeof Checks>;
+
 /** One record per asset, produced by a worker, consumed by the aggregator and analysts (NDJSON on S3). */
 export const ResultRecord = z.object({
   schemaVersion: z.literal(1),
@@ -68,7 +88,10 @@ export const ResultRecord = z.object({
   /** flattened `metric.score` → finite value; never NaN */
   scores: z.record(z.string(), z.number().finite()),
   metrics: z.array(MetricOutcome),
+  /** present when the suite has thresholds */
+  checks: Checks.optional(),
   decode: DecodeInfo.optional(),
+  referenceUri: z.string().optional(),
   sourceUri: z.string(),
   prompt: z.string().optional(),
   attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),

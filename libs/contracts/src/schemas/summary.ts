@@ -15,6 +15,14 @@ export const ScoreStats = z.object({
 });
 export type ScoreStats = z.infer<typeof ScoreStats>;
 
+export const PassRate = z.object({
+  passed: z.number().int(),
+  failed: z.number().int(),
+  /** passed / (passed + failed); null before any asset was checked */
+  rate: z.number().nullable(),
+});
+export type PassRate = z.infer<typeof PassRate>;
+
 export const RunSummary = z.object({
   schemaVersion: z.literal(1),
   runId: z.string(),
@@ -29,6 +37,8 @@ export const RunSummary = z.object({
   counts: RunCounts,
   failures: z.record(z.string(), z.number().int()),
   scores: z.record(z.string(), ScoreStats),
+  /** suite thresholds: assets that met all of them, and each thresholded score on its own (skips excluded) */
+  passRates: z.object({ assets: PassRate, scores: z.record(z.string(), PassRate.extend({ skipped: z.number().int() })) }),
   resultsUri: z.string(),
   summaryUri: z.string(),
 });

@@ -28,9 +28,9 @@ import type { Logger } from '@assay/observability';
 import type { QueueSet } from '@assay/queue';
 import type { RunStore } from '@assay/runs';
 import type { ObjectStore } from '@assay/storage';
-import { getSuite } from '@assay/suites';
+import type { SuiteCatalog } from '@assay/suites';
 import type { IngestMetrics } from '../ingest-metrics.js';
-import { CONFIG, INGEST_METRICS, LOGGER, OBJECT_STORE, QUEUES, RUN_STORE } from '../tokens.js';
+import { CONFIG, INGEST_METRICS, LOGGER, OBJECT_STORE, QUEUES, RUN_STORE, SUITES } from '../tokens.js';
 
 export interface UploadResult {
   runId: string;
@@ -55,6 +55,7 @@ export class IntakeService {
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     @Inject(INGEST_METRICS) private readonly metrics: IngestMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(SUITES) private readonly suites: SuiteCatalog,
   ) {}
 
   async requireRun(runId: string): Promise<RunRecord> {
@@ -70,7 +71,7 @@ export class IntakeService {
   }
 
   private checkAssets(run: RunRecord, assets: AssetSubmission[]): void {
-    const suite = getSuite(run.suite);
+    const suite = this.suites.get(run.suite);
     const disabled: FieldIssue[] = [];
     const mismatched: FieldIssue[] = [];
     const outside: FieldIssue[] = [];

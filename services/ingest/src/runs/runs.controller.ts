@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Req, UseGuards } from '@nestjs/common';
 import type { RunSummary, RunView, SubmitAssetsResponse } from '@assay/contracts';
-import { listSuites, type SuiteDefinition } from '@assay/suites';
+import type { SuiteDefinition } from '@assay/suites';
 import { ApiKeyGuard } from '../http/api-key.guard.js';
 import type { RequestWithId } from '../http/request-context.js';
 import { IntakeService, type UploadResult } from './intake.service.js';
@@ -15,8 +15,8 @@ export class RunsController {
   ) {}
 
   @Get('suites')
-  suites(): readonly SuiteDefinition[] {
-    return listSuites();
+  suites(): SuiteDefinition[] {
+    return this.runs.listSuites();
   }
 
   @Post('runs')

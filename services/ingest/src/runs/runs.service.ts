@@ -22,8 +22,8 @@ import type { Logger } from '@assay/observability';
 import type { QueueSet } from '@assay/queue';
 import type { RunStore } from '@assay/runs';
 import type { ObjectStore } from '@assay/storage';
-import { getSuite, listSuites } from '@assay/suites';
-import { CONFIG, LOGGER, OBJECT_STORE, QUEUES, RUN_AGGREGATES, RUN_STORE } from '../tokens.js';
+import type { SuiteCatalog, SuiteDefinition } from '@assay/suites';
+import { CONFIG, LOGGER, OBJECT_STORE, QUEUES, RUN_AGGREGATES, RUN_STORE, SUITES } from '../tokens.js';
 import { IntakeService } from './intake.service.js';
 
 export interface AssetView {
@@ -44,13 +44,14 @@ export class RunsService {
     @Inject(QUEUES) private readonly queues: QueueSet,
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(SUITES) private readonly suites: SuiteCatalog,
     private readonly intake: IntakeService,
   ) {}
 
   async create(body: unknown, requestId: string): Promise<RunView> {
     const req = parseOrThrow(CreateRunRequest, body);
-    if (!getSuite(req.suite)) {
-      throw new AssayError(ErrorCode.UnknownSuite, `no suite ${req.suite}; known: ${listSuites().map((s) => s.name).join(', ')}`, [
+    if (!this.suites.get(req.suite)) {
+      throw new AssayError(ErrorCode.UnknownSuite, `no suite ${req.suite}; known: ${this.suites.list().map((s) => s.name).join(', ')}`, [
         { path: 'suite', message: 'unknown suite' },
       ]);
     }
@@ -60,6 +61,10 @@ export class RunsService {
       .catch((err) => this.logger.warn({ err, runId: run.id }, 'could not write run.json; the summary will carry the run'));
     this.logger.info({ requestId, runId: run.id, suite: run.suite, modelVersion: run.modelVersion }, 'run created');
     return this.view(run.id);
+  }
+
+  listSuites(): SuiteDefinition[] {
+    return this.suites.list();
   }
 
   async view(runId: string): Promise<RunView> {
