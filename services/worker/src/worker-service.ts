@@ -68,6 +68,11 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
     async readiness() {
       const checks = await runChecks(dependencies);
       checks.execution_provider = models.readiness();
+      // informational: a suite this worker cannot serve does not make the worker unready
+      checks.suites = {
+        ok: true,
+        detail: plan.unavailable.size ? [...plan.unavailable].map(([name, why]) => `${name} unavailable: ${why}`).join(' | ') : undefined,
+      };
       checks.workers = { ok: workers.every((w) => w.isRunning()), detail: workers.every((w) => w.isRunning()) ? undefined : 'waiting for dependencies' };
       return { ready: Object.values(checks).every((c) => c.ok), checks };
     },
