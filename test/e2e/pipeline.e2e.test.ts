@@ -17,7 +17,7 @@ async function independentSharpness(bytes: Buffer): Promise<number> {
     const rr = r < 0 ? -r : r >= h ? 2 * h - 2 - r : r;
     const cc = c < 0 ? -c : c >= w ? 2 * w - 2 - c : c;
     const i = (rr * w + cc) * 3;
-    return (data[i] * 4899 + data[i + 1] * 9617 + data[i + 2] * 1868 + 8192) >> 14;
+    return (data[i] * 9798 + data[i + 1] * 19235 + data[i + 2] * 3735 + 16384) >> 15;
   };
   const values: number[] = [];
   for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) values.push(y(r - 1, c) + y(r + 1, c) + y(r, c - 1) + y(r, c + 1) - 4 * y(r, c));

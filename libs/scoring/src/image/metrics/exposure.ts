@@ -7,7 +7,7 @@ export const SHADOW = 5;
 
 export default defineMetric({
   name: 'exposure',
-  version: '1.0.0',
+  version: '1.1.0',
   modality: 'image',
   description: `Share of pixels with clipped highlights (luma ≥ ${HIGHLIGHT}) and crushed shadows (luma ≤ ${SHADOW}), and mean luma.`,
   scores: [

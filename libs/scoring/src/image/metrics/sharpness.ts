@@ -35,7 +35,7 @@ export function laplacianVariance(y: Uint8Array, width: number, height: number):
 
 export default defineMetric({
   name: 'sharpness',
-  version: '1.0.0',
+  version: '1.1.0',
   modality: 'image',
   description: 'Variance of the Laplacian of BT.601 luma (OpenCV recipe); higher is sharper.',
   scores: [{ key: 'laplacian_variance', description: 'variance of the 3×3 Laplacian of luma', range: [0, null], direction: 'higher' }],
