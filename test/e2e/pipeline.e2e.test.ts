@@ -128,6 +128,11 @@ describe('the pipeline, end to end over HTTP, Redis, S3 and the real model', () 
     expect(byId.get('samples/with-text.jpg')!.scores['text_detection.region_count']).toBeGreaterThanOrEqual(1);
     expect(byId.get('samples/sharp.jpg')!.scores['text_detection.region_count']).toBe(0);
     expect(byId.get('samples/overexposed.jpg')!.scores['exposure.highlight_clip_ratio']).toBeGreaterThan(byId.get('samples/sharp.jpg')!.scores['exposure.highlight_clip_ratio']);
+    // image-default's exposure thresholds: the over- and under-exposed samples fail them
+    expect(byId.get('samples/overexposed.jpg')!.checks).toMatchObject({ pass: false, failures: [{ score: 'exposure.highlight_clip_ratio' }] });
+    expect(byId.get('samples/underexposed.jpg')!.checks).toMatchObject({ pass: false, failures: [{ score: 'exposure.shadow_clip_ratio' }] });
+    const passed = [...good.keys()].filter((id) => byId.get(id)!.checks!.pass).length;
+    expect(summary.passRates.assets).toEqual({ passed, failed: good.size - passed, rate: passed / good.size });
   });
 
   it('serves one asset with scores, provenance, and a failed one with its reason', async () => {
@@ -163,6 +168,32 @@ describe('the pipeline, end to end over HTTP, Redis, S3 and the real model', () 
     }
     const scored = worker.logs.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((l) => l.msg === 'asset scored');
     expect(scored).toMatchObject({ service: 'worker', runId, jobId: expect.any(String), assetId: expect.any(String), level: 'info' });
+  });
+
+  it('scores against references, applies the suite thresholds, and fails a missing reference', async () => {
+    const run = (await api('POST', '/v1/runs', { name: 'fr', suite: 'image-reference' })).json;
+    const source = readFileSync('samples/sharp.jpg');
+    await s3.store.put({ bucket: 'assay', key: 'fr/ref.jpg' }, source);
+    await s3.store.put({ bucket: 'assay', key: 'fr/same.jpg' }, source);
+    await s3.store.put({ bucket: 'assay', key: 'fr/blurred.jpg' }, readFileSync('samples/blurred.jpg'));
+    const asset = (id: string, ref: string) => ({ assetId: id, modality: 'image', uri: `s3://assay/fr/${id}.jpg`, referenceUri: `s3://assay/fr/${ref}` });
+    await api('POST', `/v1/runs/${run.id}/assets`, { assets: [asset('same', 'ref.jpg'), asset('blurred', 'ref.jpg'), asset('orphan', 'gone.jpg')] });
+    await s3.store.put({ bucket: 'assay', key: 'fr/orphan.jpg' }, source);
+    await api('POST', `/v1/runs/${run.id}/close`);
+    await waitForClosed(api, run.id);
+    const same = (await api('GET', `/v1/runs/${run.id}/assets/same`)).json.result;
+    expect(same.scores).toMatchObject({ 'ssim.ssim': 1, 'ms_ssim.ms_ssim': 1, 'psnr.psnr': 100 });
+    expect(same.checks).toEqual({ pass: true, passed: ['psnr.psnr', 'ssim.ssim', 'ms_ssim.ms_ssim'], failures: [], skipped: [] });
+    expect(same.referenceUri).toBe('s3://assay/fr/ref.jpg');
+    const blurred = (await api('GET', `/v1/runs/${run.id}/assets/blurred`)).json.result;
+    expect(blurred.checks.pass).toBe(false);
+    expect(blurred.checks.failures.map((f: { score: string }) => f.score)).toContain('ssim.ssim');
+    const orphan = (await api('GET', `/v1/runs/${run.id}/assets/orphan`)).json.result;
+    expect(orphan.failure).toMatchObject({ code: 'reference_missing' });
+    const summary = (await api('GET', `/v1/runs/${run.id}/summary`)).json;
+    expect(summary.passRates.assets).toEqual({ passed: 1, failed: 1, rate: 0.5 });
+    expect(summary.passRates.scores['ssim.ssim']).toEqual({ passed: 1, failed: 1, skipped: 0, rate: 0.5 });
+    expect(summary.failures).toEqual({ reference_missing: 1 });
   });
 
   it('the CLI evaluates the samples folder against the running stack', async () => {
