@@ -20,6 +20,8 @@ export interface AssayConfig {
   /** suite overrides: a folder and/or an S3 prefix of YAML files */
   suites: { dir?: string; uri?: { bucket: string; key: string } };
   executionProviders: ExecutionProvider[];
+  /** ONNX Runtime intra-op threads per session; 0: its default (one per core) */
+  intraOpThreads: number;
   worker: { concurrency: number; lockDurationMs: number; stalledIntervalMs: number; shutdownGraceMs: number };
   limits: { maxUploadBytes: number; maxJsonBytes: number; maxImagePixels: number };
   aggregator: { summaryIntervalMs: number; partMaxRecords: number };
@@ -79,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
     modelDir: e.MODEL_DIR,
     suites: { dir: e.SUITES_DIR, uri: e.SUITES_URI ? splitS3Uri(e.SUITES_URI) : undefined },
     executionProviders: e.ORT_EXECUTION_PROVIDERS.length ? [...new Set(e.ORT_EXECUTION_PROVIDERS)] : (['cpu'] as ExecutionProvider[]),
+    intraOpThreads: e.ORT_INTRA_OP_THREADS,
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
       lockDurationMs: e.WORKER_LOCK_DURATION_MS,

@@ -29,6 +29,7 @@ export const EnvSchema = z.object({
   SUITES_DIR: z.string().optional(),
   SUITES_URI: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.*$/, 'must look like s3://bucket/prefix/').optional(),
   ORT_EXECUTION_PROVIDERS: csv.pipe(z.array(z.enum(EXECUTION_PROVIDERS))),
+  ORT_INTRA_OP_THREADS: int(0, 0, 256),
   WORKER_CONCURRENCY: int(2, 1, 256),
   WORKER_LOCK_DURATION_MS: int(30_000, 1_000),
   WORKER_STALLED_INTERVAL_MS: int(30_000, 1_000),

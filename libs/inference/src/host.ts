@@ -33,6 +33,7 @@ export class InferenceHost {
     private readonly providers: ExecutionProviderName[],
     private readonly logger: Logger,
     registry?: Registry,
+    private readonly options: { intraOpThreads?: number } = {},
   ) {
     if (registry) {
       this.inferenceSeconds = new Histogram({
@@ -83,7 +84,7 @@ export class InferenceHost {
   }
 
   async load(spec: ModelSpec): Promise<LoadedModel> {
-    const res = await this.call({ type: 'load', spec, providers: this.providers });
+    const res = await this.call({ type: 'load', spec, providers: this.providers, intraOpThreads: this.options.intraOpThreads });
     if (!res.ok) throw new InferenceError(res.error);
     if (!('model' in res)) throw new InferenceError('unexpected reply to load');
     const model = res.model;

@@ -38,7 +38,7 @@ export interface LoadedModel {
 }
 
 export type Request =
-  | { id: number; type: 'load'; spec: ModelSpec; providers: ExecutionProviderName[] }
+  | { id: number; type: 'load'; spec: ModelSpec; providers: ExecutionProviderName[]; intraOpThreads?: number }
   | { id: number; type: 'run'; modelId: string; feeds: Record<string, TensorData> }
   | { id: number; type: 'close' };
 

@@ -31,6 +31,8 @@ async function load(req: Extract<Request, { type: 'load' }>): Promise<LoadedMode
       const session = await ort.InferenceSession.create(req.spec.path, {
         executionProviders: [providerConfig(provider)],
         graphOptimizationLevel: 'all',
+        // unset: ONNX Runtime's default (one thread per core); set it to share cores with other work
+        ...(req.intraOpThreads ? { intraOpNumThreads: req.intraOpThreads } : {}),
       });
       await sessions.get(req.spec.id)?.release();
       sessions.set(req.spec.id, session);

@@ -29,7 +29,7 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
   const redis = createRedis(config.redis.url, 'worker', 'assay-worker-producer');
   const queues = new QueueSet(redis, config.redis.prefix);
   const catalog = await SuiteCatalog.load({ dir: config.suites.dir, s3: config.suites.uri ? { store, prefix: config.suites.uri } : undefined });
-  const models = new InferenceHost(config.executionProviders, logger, registry);
+  const models = new InferenceHost(config.executionProviders, logger, registry, { intraOpThreads: config.intraOpThreads });
   const plan = await planSuites(catalog, await MetricRegistry.load(), models, config.modelDir, logger);
 
   const handler = createScoreAssetHandler({
