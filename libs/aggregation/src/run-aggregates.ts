@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { ResultRecord, RunSummary, ScoreStats } from '@assay/contracts';
+import type { NearDuplicates, ResultRecord, RunSummary, ScoreStats } from '@assay/contracts';
 import { globalKeys, runKeys } from '@assay/runs';
 import { binOf, quantiles } from './ddsketch.js';
+import { NEAR_DUPLICATES_LUA, nearDuplicateArgs, nearDuplicateSettings, nearDuplicatesOf, type NearDuplicateOptions } from './near-duplicates.js';
 
 /**
  * Applies one result record atomically: the dedupe mark, the outcome counters, the record appended to the
- * part buffer, every score's moments and sketch bin, and the threshold counters — all or nothing, so a
- * redelivered result is counted exactly once. Moments are kept shifted by the first value seen
- * (numerically stable variance). ARGV: assetId, status, reason, record, n, n × (score, value, bin),
- * m, m × agg counter field.
+ * part buffer, every score's moments and sketch bin, the threshold counters and the near-duplicate index
+ * — all or nothing, so a redelivered result is counted exactly once. Moments are kept shifted by the first
+ * value seen (numerically stable variance). KEYS: done, agg, stats, bins, buffer, mih. ARGV: assetId,
+ * status, reason, record, n, n × (score, value, bin), m, m × agg counter field, pHash ('' = none),
+ * max distance, candidate cap.
  */
-const APPLY = `
+const APPLY = `${NEAR_DUPLICATES_LUA}
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
 if ARGV[3] ~= '' then redis.call('HINCRBY', KEYS[2], 'failed|' .. ARGV[3], 1) end
@@ -35,6 +37,8 @@ for i = 0, n - 1 do
 end
 local c = 6 + n * 3
 for j = 1, tonumber(ARGV[c]) do redis.call('HINCRBY', KEYS[2], ARGV[c + j], 1) end
+local p = c + tonumber(ARGV[c]) + 1
+if ARGV[p] and ARGV[p] ~= '' then nd_apply(KEYS[6], KEYS[2], ARGV[p], ARGV[p + 1], tonumber(ARGV[p + 2])) end
 return 1
 `;
 
@@ -56,6 +60,7 @@ export interface AggregateState {
   failures: Record<string, number>;
   scores: Record<string, ScoreStats>;
   passRates: RunSummary['passRates'];
+  nearDuplicates: NearDuplicates;
 }
 
 const withCount = (xs: string[]) => [String(xs.length), ...xs];
@@ -89,10 +94,15 @@ function passRatesOf(agg: Record<string, string>): RunSummary['passRates'] {
 }
 
 export class RunAggregates {
+  private readonly nearDuplicates: { maxDistance: number; maxCandidates: number };
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+    options: { nearDuplicates?: NearDuplicateOptions } = {},
+  ) {
+    this.nearDuplicates = nearDuplicateSettings(options.nearDuplicates);
+  }
 
   /** Returns false when this asset's result was already applied (a redelivery). */
   async apply(record: ResultRecord): Promise<boolean> {
@@ -106,8 +116,9 @@ export class RunAggregates {
       String(scores.length),
       ...scores.flatMap(([key, v]) => [key, String(v), binOf(v)]),
       ...withCount(checkCounters(record)),
+      ...nearDuplicateArgs(record, this.nearDuplicates),
     ];
-    const applied = (await this.redis.eval(APPLY, 5, k.done, k.agg, k.stats, k.bins, k.buffer, ...argv)) === 1;
+    const applied = (await this.redis.eval(APPLY, 6, k.done, k.agg, k.stats, k.bins, k.buffer, k.mih, ...argv)) === 1;
     if (applied) await this.redis.sadd(globalKeys(this.prefix).dirty, record.runId);
     return applied;
   }
@@ -148,7 +159,14 @@ export class RunAggregates {
         p95,
       };
     }
-    return { completed: Number(agg.completed ?? 0), failed: Number(agg.failed ?? 0), failures, scores, passRates: passRatesOf(agg) };
+    return {
+      completed: Number(agg.completed ?? 0),
+      failed: Number(agg.failed ?? 0),
+      failures,
+      scores,
+      passRates: passRatesOf(agg),
+      nearDuplicates: nearDuplicatesOf(agg, this.nearDuplicates.maxDistance),
+    };
   }
 
   /** Up to `max` buffered records and the stream offset of the first; stable until `advance` is called. */

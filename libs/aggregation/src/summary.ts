@@ -18,6 +18,7 @@ export function buildSummary(run: RunRecord, counts: RunCounts, state: Aggregate
     failures: state.failures,
     scores: Object.fromEntries(Object.entries(state.scores).sort(([a], [b]) => a.localeCompare(b))),
     passRates: state.passRates,
+    nearDuplicates: state.nearDuplicates,
     resultsUri: toS3Uri({ bucket, key: RunObjects.resultsPrefix(run.id) }),
     summaryUri: toS3Uri({ bucket, key: RunObjects.summary(run.id) }),
   };

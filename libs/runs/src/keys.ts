@@ -21,6 +21,11 @@ export function runKeys(prefix: string, runId: string) {
     stats: `${base}:stats`,
     /** hash: <score>|<p|n|z>|<index> → count (DDSketch bins) */
     bins: `${base}:bins`,
+    /**
+     * hash: the near-duplicate index (multi-index hashing of pHashes): <chunk>:<bits> → entries,
+     * <chunk>:<bits>:<page> → up to 64 distinct 16-hex hashes, h:<hash> → assets, m:<hash> → 1 once counted
+     */
+    mih: `${base}:mih`,
     /** list: result records not yet written to an S3 part */
     buffer: `${base}:buffer`,
     /** string: holder of the flush/finalize lock */

@@ -6,6 +6,8 @@ import type { ResolvedMetric } from './registry.js';
 export interface Evaluation {
   /** `metric.score` → finite value */
   scores: Record<string, number>;
+  /** `metric.key` → fingerprint (e.g. `perceptual_hash.phash`); undefined when no metric returned one */
+  fingerprints?: Record<string, string>;
   outcomes: MetricOutcome[];
   metricsMs: number;
   inferenceMs: number;
@@ -20,6 +22,7 @@ export type MetricTimer = (metric: string, seconds: number) => void;
  */
 export async function evaluate(metrics: ResolvedMetric[], input: ImageInput, ctx: MetricContext, onTiming?: MetricTimer): Promise<Evaluation> {
   const scores: Record<string, number> = {};
+  const fingerprints: Record<string, string> = {};
   const outcomes: MetricOutcome[] = [];
   let inferenceMs = 0;
   const begin = performance.now();
@@ -29,12 +32,18 @@ export async function evaluate(metrics: ResolvedMetric[], input: ImageInput, ctx
     try {
       const result = await metric.compute(input, ctx, params);
       const bad = Object.entries(result.scores).filter(([, v]) => !Number.isFinite(v));
+      const prints = Object.entries(result.fingerprints ?? {});
+      // an undeclared or empty fingerprint is a metric bug, reported like a non-finite score
+      const badPrints = prints.filter(([k, v]) => !metric.fingerprints?.includes(k) || typeof v !== 'string' || !v);
       const durationMs = performance.now() - start;
       inferenceMs += result.inferenceMs ?? 0;
       if (bad.length) {
         outcomes.push({ ...base, status: 'error', durationMs, reason: { code: ErrorCode.MetricError, message: `non-finite values for ${bad.map(([k]) => k).join(', ')}` } });
+      } else if (badPrints.length) {
+        outcomes.push({ ...base, status: 'error', durationMs, reason: { code: ErrorCode.MetricError, message: `undeclared or empty fingerprints ${badPrints.map(([k]) => k).join(', ')}` } });
       } else {
         for (const [k, v] of Object.entries(result.scores)) scores[`${metric.name}.${k}`] = v;
+        for (const [k, v] of prints) fingerprints[`${metric.name}.${k}`] = v;
         outcomes.push({ ...base, status: 'ok', durationMs, model: result.model, details: result.details });
       }
     } catch (err) {
@@ -48,5 +57,5 @@ export async function evaluate(metrics: ResolvedMetric[], input: ImageInput, ctx
     }
     onTiming?.(metric.name, (performance.now() - start) / 1000);
   }
-  return { scores, outcomes, metricsMs: performance.now() - begin, inferenceMs };
+  return { scores, fingerprints: Object.keys(fingerprints).length ? fingerprints : undefined, outcomes, metricsMs: performance.now() - begin, inferenceMs };
 }

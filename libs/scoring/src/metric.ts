@@ -15,6 +15,8 @@ export interface ScoreSpec {
 
 export interface MetricResult {
   scores: Record<string, number>;
+  /** identifiers such as perceptual hashes (strings, not scores); only the keys declared in `fingerprints` */
+  fingerprints?: Record<string, string>;
   details?: Record<string, unknown>;
   model?: ModelProvenance;
   inferenceMs?: number;
@@ -52,6 +54,8 @@ export interface MetricDefinition<P extends ParamsSchema = ParamsSchema> {
   modality: Modality;
   description: string;
   scores: ScoreSpec[];
+  /** keys of the fingerprints it returns, reported as `<metric>.<key>` beside the scores */
+  fingerprints?: string[];
   params?: P;
   needs: {
     prompt?: boolean;

@@ -18,7 +18,13 @@ function check(def: MetricDefinition, file: string): string[] {
     keys.add(s.key);
     if (s.range[1] !== null && s.range[1] < s.range[0]) problems.push(`${file}: score ${s.key} has an empty range`);
   }
-  if (!keys.size) problems.push(`${file}: declares no scores`);
+  const prints = new Set<string>();
+  for (const f of def.fingerprints ?? []) {
+    if (!NAME.test(f)) problems.push(`${file}: fingerprint key "${f}" must be lower_snake_case`);
+    if (prints.has(f)) problems.push(`${file}: fingerprint key "${f}" repeated`);
+    prints.add(f);
+  }
+  if (!keys.size && !prints.size) problems.push(`${file}: declares no scores or fingerprints`);
   return problems;
 }
 

@@ -87,6 +87,7 @@ export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score
         ...recordBase(job, payload, deps.identity),
         status: 'completed',
         scores: evaluation.scores,
+        fingerprints: evaluation.fingerprints,
         metrics: evaluation.outcomes,
         checks: applyThresholds(suite.thresholds, evaluation.scores),
         decode: image.info,

@@ -87,6 +87,8 @@ export const ResultRecord = z.object({
   failure: FailureReason.optional(),
   /** flattened `metric.score` → finite value; never NaN */
   scores: z.record(z.string(), z.number().finite()),
+  /** `metric.key` → fingerprint, e.g. `perceptual_hash.phash` (16 hex digits); not a score */
+  fingerprints: z.record(z.string(), z.string()).optional(),
   metrics: z.array(MetricOutcome),
   /** present when the suite has thresholds */
   checks: Checks.optional(),

@@ -23,6 +23,24 @@ export const PassRate = z.object({
 });
 export type PassRate = z.infer<typeof PassRate>;
 
+/** Completed assets whose pHash is within `maxDistance` bits of another's (multi-index hashing in the aggregator). */
+export const NearDuplicates = z.object({
+  fingerprint: z.literal('perceptual_hash.phash'),
+  /** largest Hamming distance (of 64 bits) that counts as a near-duplicate; fixed per run */
+  maxDistance: z.number().int(),
+  /** unordered pairs of assets within maxDistance */
+  pairs: z.number().int(),
+  /** assets with at least one near-duplicate, each counted once */
+  assets: z.number().int(),
+  /** completed assets with the fingerprint */
+  hashed: z.number().int(),
+  /** assets / hashed; null when no asset has the fingerprint */
+  rate: z.number().nullable(),
+  /** results whose candidate look-up hit the per-result cap: pairs and assets may then be undercounted */
+  truncated: z.number().int(),
+});
+export type NearDuplicates = z.infer<typeof NearDuplicates>;
+
 export const RunSummary = z.object({
   schemaVersion: z.literal(1),
   runId: z.string(),
@@ -39,6 +57,7 @@ export const RunSummary = z.object({
   scores: z.record(z.string(), ScoreStats),
   /** suite thresholds: assets that met all of them, and each thresholded score on its own (skips excluded) */
   passRates: z.object({ assets: PassRate, scores: z.record(z.string(), PassRate.extend({ skipped: z.number().int() })) }),
+  nearDuplicates: NearDuplicates,
   resultsUri: z.string(),
   summaryUri: z.string(),
 });
