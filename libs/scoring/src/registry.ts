@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import type { MetricDefinition } from './metric.js';
 
 const SEMVER = /^\d+\.\d+\.\d+$/;
@@ -124,16 +122,4 @@ export class MetricRegistry {
       files: [...new Set(defs.flatMap((d) => d.needs.files ?? []))],
     };
   }
-}
-
-/** Resolves parameter files against MODEL_DIR; returns what was found and what is missing. */
-export function resolveFiles(files: string[], modelDir?: string): { found: Map<string, string>; missing: string[] } {
-  const found = new Map<string, string>();
-  const missing: string[] = [];
-  for (const f of files) {
-    const path = modelDir ? resolve(join(modelDir, f)) : undefined;
-    if (path && existsSync(path)) found.set(f, path);
-    else missing.push(f);
-  }
-  return { found, missing };
 }

@@ -1,7 +1,7 @@
 import { isModalityEnabled } from '@assay/contracts';
 import type { InferenceHost } from '@assay/inference';
 import type { Logger } from '@assay/observability';
-import { MODEL_CATALOG, resolveFiles, resolveModel, type MetricRegistry, type ResolvedSuite } from '@assay/scoring';
+import { MODEL_CATALOG, resolveCatalogFiles, resolveModel, type MetricRegistry, type ResolvedSuite } from '@assay/scoring';
 import type { SuiteCatalog } from '@assay/suites';
 
 /** What this worker can score: suites whose models loaded and whose parameter files were found. */
@@ -34,7 +34,8 @@ export async function planSuites(catalog: SuiteCatalog, registry: MetricRegistry
       modelErrors.set(id, (err as Error).message);
     }
   }
-  const { found, missing } = resolveFiles([...new Set(resolved.flatMap((s) => s.files))], modelDir);
+  // MODEL_DIR first, then the npm package the file catalog names (e.g. the PP-OCR dictionary)
+  const { found, missing } = resolveCatalogFiles([...new Set(resolved.flatMap((s) => s.files))], modelDir);
 
   const plan: SuitePlan = { servable: new Map(), unavailable: new Map(), files: found };
   for (const suite of resolved) {

@@ -1,0 +1,77 @@
+/**
+ * npm run bench:image-metrics — milliseconds per image for every registered image metric at 512×512 and
+ * 1024×1024 (median of ROUNDS, after a warm-up), with ONNX Runtime and libvips on one thread; and, in the
+ * same run, scikit-image's SSIM and PSNR and OpenCV's BRISQUE (cv2.setNumThreads(1)) on the same files,
+ * with the ratio ours / reference (< 1: we are faster).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { InferenceHost } from '@assay/inference';
+import { decodeImage } from '@assay/media';
+import { MetricRegistry, resolveCatalogFiles, resolveModel } from '@assay/scoring';
+import { quietLogger } from '../helpers/env.js';
+import { median, table } from './stats.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const MODELS = process.env.MODEL_DIR ?? '../shared/models';
+const PHOTO = '/usr/share/doc/opencv-doc/examples/data/baboon.jpg';
+const PYTHON = process.env.PARITY_PYTHON ?? '/usr/bin/python3';
+const COMPARE: Record<string, string> = { ssim: 'ssim', psnr: 'psnr', brisque: 'brisque' };
+
+const dir = mkdtempSync(join(tmpdir(), 'assay-bench-'));
+const manifest: Record<string, { image: string; reference: string }> = {};
+for (const size of [512, 1024]) {
+  await sharp(PHOTO).resize(size, size, { kernel: 'lanczos3' }).png().toFile(join(dir, `ref-${size}.png`));
+  await sharp(join(dir, `ref-${size}.png`)).blur(1.2).png().toFile(join(dir, `img-${size}.png`));
+  manifest[size] = { image: `img-${size}.png`, reference: `ref-${size}.png` };
+}
+writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+
+const registry = await MetricRegistry.load();
+const metrics = registry.all().sort((a, b) => a.name.localeCompare(b.name));
+const host = new InferenceHost(['cpu'], quietLogger(), undefined, { intraOpThreads: 1 });
+for (const id of new Set(metrics.flatMap((m) => m.needs.models ?? []))) await host.load(resolveModel(id, MODELS));
+const files = resolveCatalogFiles([...new Set(metrics.flatMap((m) => m.needs.files ?? []))], MODELS).found;
+const ctx = { models: host, file: (rel: string) => files.get(rel) ?? rel };
+const limits = { maxBytes: 1e9, maxPixels: 1e9 };
+
+const ours: Record<string, Record<string, number>> = {};
+for (const size of [512, 1024]) {
+  const image = await decodeImage(readFileSync(join(dir, manifest[size].image)), limits);
+  const reference = await decodeImage(readFileSync(join(dir, manifest[size].reference)), limits);
+  for (const m of metrics) {
+    const params = m.params ? m.params.parse({}) : {};
+    const input = { image, reference, prompt: 'a photograph of a baboon', attributes: {} };
+    await m.compute(input, ctx, params); // warm-up (also loads parameter files)
+    const times: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      // a fresh copy, so per-image caches (luma, text detection) do not flatter later rounds
+      const fresh = { ...input, image: { ...image, rgb: image.rgb.slice() } };
+      const t = performance.now();
+      await m.compute(fresh, ctx, params);
+      times.push(performance.now() - t);
+    }
+    (ours[m.name] ??= {})[size] = median(times);
+  }
+}
+await host.close();
+
+const py = spawnSync(PYTHON, ['test/bench/image_metrics_reference.py', dir, String(ROUNDS), join(MODELS, 'brisque/brisque_model_live.yml'), join(MODELS, 'brisque/brisque_range_live.yml')], { encoding: 'utf8' });
+if (py.status !== 0) throw new Error(`reference timing failed:\n${py.stderr}`);
+const ref = JSON.parse(py.stdout) as Record<string, Record<string, number>>;
+rmSync(dir, { recursive: true, force: true });
+
+const fmt = (v: number | undefined) => (v === undefined ? '' : v < 10 ? v.toFixed(2) : v.toFixed(1));
+const rows = metrics.map((m) => {
+  const r = COMPARE[m.name];
+  const cells = [m.name, m.cost, fmt(ours[m.name][512]), fmt(ours[m.name][1024])];
+  if (!r) return [...cells, '', '', ''];
+  return [...cells, fmt(ref[512][r]), fmt(ref[1024][r]), `${(ours[m.name][512] / ref[512][r]).toFixed(2)} / ${(ours[m.name][1024] / ref[1024][r]).toFixed(2)}`];
+});
+process.stdout.write(
+  `\nbench:image-metrics — ms per image, median of ${ROUNDS} (one thread for our code, ONNX Runtime, OpenCV); reference = scikit-image (ssim, psnr) / OpenCV (brisque)\n\n` +
+    `${table(['metric', 'cost', '512²', '1024²', 'ref 512²', 'ref 1024²', 'ours/ref 512² / 1024²'], rows)}\n`,
+);
