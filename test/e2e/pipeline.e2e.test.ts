@@ -125,8 +125,10 @@ describe('the pipeline, end to end over HTTP, Redis, S3 and the real model', () 
     expect(s.count).toBe(good.size);
     expect(Math.abs(s.mean - sharpness.reduce((a, v) => a + v, 0) / sharpness.length) / s.mean).toBeLessThan(1e-9);
     expect([s.min, s.max]).toEqual([Math.min(...sharpness), Math.max(...sharpness)]);
-    expect(byId.get('samples/with-text.jpg')!.scores['text_detection.region_count']).toBeGreaterThanOrEqual(1);
-    expect(byId.get('samples/sharp.jpg')!.scores['text_detection.region_count']).toBe(0);
+    expect(byId.get('samples/with-text.jpg')!.scores['text.region_count']).toBeGreaterThanOrEqual(1);
+    expect(byId.get('samples/with-text.jpg')!.scores['text.unexpected_text']).toBe(1);
+    expect(byId.get('samples/sharp.jpg')!.scores['text.region_count']).toBe(0);
+    expect(summary.nearDuplicates).toMatchObject({ fingerprint: 'perceptual_hash.phash', hashed: good.size });
     expect(byId.get('samples/overexposed.jpg')!.scores['exposure.highlight_clip_ratio']).toBeGreaterThan(byId.get('samples/sharp.jpg')!.scores['exposure.highlight_clip_ratio']);
     // image-default's exposure thresholds: the over- and under-exposed samples fail them
     expect(byId.get('samples/overexposed.jpg')!.checks).toMatchObject({ pass: false, failures: [{ score: 'exposure.highlight_clip_ratio' }] });
@@ -139,7 +141,7 @@ describe('the pipeline, end to end over HTTP, Redis, S3 and the real model', () 
     const ok = (await api('GET', `/v1/runs/${runId}/assets/${encodeURIComponent('samples/with-text.jpg')}`)).json;
     expect(ok.state).toBe('completed');
     expect(ok.result.decode).toMatchObject({ format: 'jpeg', width: 512, height: 480, pixelLimit: 8192 * 8192 });
-    const text = ok.result.metrics.find((m: { metric: string }) => m.metric === 'text_detection');
+    const text = ok.result.metrics.find((m: { metric: string }) => m.metric === 'text');
     expect(text.model).toMatchObject({ id: 'ppocr-v4-det', provider: 'cpu', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(ok.result.metrics.every((m: { version: string }) => /^\d+\.\d+\.\d+$/.test(m.version))).toBe(true);
     expect(ok.result.prompt).toBe('prompt for samples/with-text.jpg');
@@ -200,7 +202,7 @@ describe('the pipeline, end to end over HTTP, Redis, S3 and the real model', () 
     const { stdout } = await promisify(execFile)(process.execPath, ['cli/dist/main.js', 'eval', 'samples', '--prompt-file', 'samples/prompts.jsonl', '--run', 'cli-e2e', '--url', ingest.url, '--api-key', TEST_API_KEY], { timeout: 60_000 });
     expect(stdout).toMatch(/Run cli-e2e \(run_[0-9a-z]+\), suite image-default: closed, final/);
     expect(stdout).toMatch(/completed 6 · failed 0/);
-    expect(stdout).toMatch(/text_detection\.region_count\s+6/);
+    expect(stdout).toMatch(/text\.region_count\s+6/);
     expect(stdout).toMatch(/summary: s3:\/\/assay\/runs\/run_[0-9a-z]+\/summary\.json/);
   });
 });
