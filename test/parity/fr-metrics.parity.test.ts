@@ -13,8 +13,8 @@ const FORMULA_REL = 1e-6;
 
 describe('parity with scikit-image, OpenCV and numpy on opencv-doc photographs', () => {
   it('matches every value on all 45 images', async () => {
-    const set = paritySet();
-    const reference = runReference('test/parity/reference.py', set);
+    const set = await paritySet();
+    const reference = await runReference('test/parity/reference.py', set);
     const registry = await MetricRegistry.load();
     const names = ['psnr', 'ssim', 'ms_ssim', 'sharpness', 'colorfulness', 'exposure', 'noise', 'blockiness', 'contrast'];
     const metrics = registry.resolveSuite({ name: 'parity', source: 'test', metrics: names.map((metric) => ({ metric, params: {}, thresholds: {} })) }).metrics;

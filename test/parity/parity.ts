@@ -3,10 +3,11 @@
  * Debian's (`/usr/bin/python3` with python3-opencv, python3-skimage, python3-scipy; .ci/run installs
  * them), not whatever python3 is first on PATH.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { decodeImage, type DecodedImage } from '@assay/media';
 
 export const PYTHON = process.env.PARITY_PYTHON ?? '/usr/bin/python3';
@@ -26,28 +27,31 @@ export interface ParitySet {
   images: ParityImage[];
 }
 
-function python(args: string[]): string {
-  const r = spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`${PYTHON} ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
-  return r.stdout;
+/** Asynchronous, so a long reference run does not block the test worker's event loop (vitest's RPC). */
+async function python(args: string[]): Promise<string> {
+  try {
+    return (await promisify(execFile)(PYTHON, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })).stdout;
+  } catch (err) {
+    throw new Error(`${PYTHON} ${args.join(' ')} failed:\n${(err as { stderr?: string }).stderr ?? err}`);
+  }
 }
 
-let cached: ParitySet | undefined;
+let cached: Promise<ParitySet> | undefined;
 
 /** Writes the image set once per test process (a few seconds) into a temporary folder. */
-export function paritySet(): ParitySet {
-  if (!cached) {
+export function paritySet(): Promise<ParitySet> {
+  cached ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), 'assay-parity-'));
-    python(['test/parity/make_images.py', dir]);
+    await python(['test/parity/make_images.py', dir]);
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Omit<ParitySet, 'dir'>;
-    cached = { dir, ...manifest };
-  }
+    return { dir, ...manifest };
+  })();
   return cached;
 }
 
 /** Runs a reference script over the set; it prints one JSON object on stdout. */
-export function runReference<T = Record<string, Record<string, number>>>(script: string, set: ParitySet = paritySet(), extra: string[] = []): T {
-  return JSON.parse(python([script, set.dir, ...extra])) as T;
+export async function runReference<T = Record<string, Record<string, number>>>(script: string, set: ParitySet, extra: string[] = []): Promise<T> {
+  return JSON.parse(await python([script, set.dir, ...extra])) as T;
 }
 
 export async function loadParityImage(set: ParitySet, file: string): Promise<DecodedImage> {

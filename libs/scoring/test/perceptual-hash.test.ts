@@ -111,7 +111,7 @@ describe('perceptual_hash: parity on the parity image set (opencv-doc photograph
   let refs: Refs;
   const ours = new Map<string, [string, string]>();
   beforeAll(async () => {
-    set = paritySet();
+    set = await paritySet();
     refs = reference(set.images.map((i) => join(set.dir, i.file)));
     for (const img of set.images) ours.set(img.file, await hashes(await loadParityImage(set, img.file)));
   }, 120_000);
