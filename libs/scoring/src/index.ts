@@ -5,5 +5,6 @@ export * from './checks.js';
 export * from './models.js';
 export * from './image/pixels.js';
 export * from './ocr/index.js';
+export * from './image/nriqa/index.js';
 export { laplacianVariance } from './image/metrics/sharpness.js';
 export { colorfulness } from './image/metrics/colorfulness.js';
