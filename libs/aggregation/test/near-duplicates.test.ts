@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { newRunId, type ResultRecord } from '@assay/contracts';
 import { NEAR_DUPLICATE_MAX_DISTANCE, RunAggregates } from '@assay/aggregation';
+import { runKeys } from '@assay/runs';
 import { dropPrefix, REDIS_URL, testPrefix } from '../../../test/helpers/env.js';
 import { rng } from '../../../test/helpers/images.js';
 
@@ -73,16 +74,41 @@ async function applyAll(agg: RunAggregates, records: ResultRecord[]): Promise<nu
   return applied;
 }
 
-// With d = 6, bits 1–63 split into 7 chunks of 9 bits starting here (bit 0, pHash's DC term, is not indexed).
-const CHUNK_STARTS = [1, 10, 19, 28, 37, 46, 55];
+// With d = 6, bits 1–63 split into 4 chunks of 16, 16, 16 and 15 bits starting here, each probed within
+// r = 1 bit (bit 0, pHash's DC term, is not indexed).
+const CHUNK_STARTS = [1, 17, 33, 49];
+const at = (chunk: number, offsets: number[]) => offsets.map((o) => CHUNK_STARTS[chunk] + o);
+
+/** Hashes as two 32-bit halves and a popcount: a brute force fast enough for tens of thousands. */
+function bruteForceFast(hexes: string[], d: number): { pairs: number; assets: number } {
+  const hi = Uint32Array.from(hexes, (h) => parseInt(h.slice(0, 8), 16));
+  const lo = Uint32Array.from(hexes, (h) => parseInt(h.slice(8), 16));
+  const pop = (x: number) => {
+    x -= (x >>> 1) & 0x55555555;
+    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+    return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+  };
+  let pairs = 0;
+  const marked = new Uint8Array(hexes.length);
+  for (let i = 0; i < hexes.length; i++) {
+    for (let j = i + 1; j < hexes.length; j++) {
+      const k = pop(hi[i] ^ hi[j]);
+      if (k <= d && k + pop(lo[i] ^ lo[j]) <= d) {
+        pairs++;
+        marked[i] = marked[j] = 1;
+      }
+    }
+  }
+  return { pairs, assets: marked.reduce((n, v) => n + v, 0) };
+}
 
 describe('near-duplicates (multi-index hashing in APPLY)', () => {
-  it('counts pairs at distance 0 and d, not d + 1, even when only one chunk agrees', async () => {
+  it('counts pairs at distance 0 and d, not d + 1, even when no chunk agrees exactly', async () => {
     const runId = newRunId();
     const a = randomBits(rng(1));
-    const atD = flip(a, CHUNK_STARTS.slice(0, 6)); // one bit in each of chunks 0–5: only chunk 6 agrees
-    const atDOther = flip(a, CHUNK_STARTS.slice(1, 7).map((s) => s + 3)); // only chunk 0 agrees
-    const beyond = flip(a, CHUNK_STARTS.map((s) => s + 1)); // d + 1 bits, no chunk agrees
+    const atD = flip(a, [...at(0, [0, 1]), ...at(1, [0, 1]), ...at(2, [0, 1])]); // only chunk 3 agrees
+    const atDOther = flip(a, [...at(0, [2, 3]), ...at(1, [2, 3]), ...at(2, [2]), ...at(3, [2])]); // none agrees: chunks 2, 3 are 1 bit off
+    const beyond = flip(a, [...at(0, [4, 5]), ...at(1, [4, 5]), ...at(2, [4, 5]), ...at(3, [4])]); // d + 1 bits, chunk 3 1 bit off
     const far = a.map((v) => 1 - v);
     const dc = flip(a, [0]); // differs only in the unindexed bit
     expect([distance(a, atD), distance(a, atDOther), distance(a, beyond), distance(atD, atDOther), distance(a, dc)]).toEqual([6, 6, 7, 12, 1]);
@@ -121,10 +147,14 @@ describe('near-duplicates (multi-index hashing in APPLY)', () => {
     expect((await aggregates.state(runId)).nearDuplicates).toMatchObject({ maxDistance: NEAR_DUPLICATE_MAX_DISTANCE, pairs: 0, assets: 0, hashed: 0, rate: null });
   });
 
+  // m = min(d + 1, 4) chunks probed within r = floor(d / m): 6 → 4 × r 1, 3 → 4 × r 0, 0 → one 63-bit
+  // chunk (exact match), 1 → 32 + 31 bits, 15 → 4 × r 3
   for (const [d, bases] of [
     [6, 2000],
-    [3, 600],
-    [0, 300],
+    [3, 2000],
+    [0, 2000],
+    [1, 2000],
+    [15, 1000],
   ] as const) {
     it(`equals a brute-force O(n²) count on ${bases} random hashes with planted near-duplicates (d = ${d})`, async () => {
       const runId = newRunId();
@@ -155,20 +185,49 @@ describe('near-duplicates (multi-index hashing in APPLY)', () => {
     const a = randomBits(rng(5));
     await aggregates.apply(record(runId, 'a', toHex(a)));
     const narrower = new RunAggregates(redis, prefix, { nearDuplicates: { maxDistance: 2 } });
-    await narrower.apply(record(runId, 'b', toHex(flip(a, CHUNK_STARTS.slice(0, 6)))));
+    await narrower.apply(record(runId, 'b', toHex(flip(a, [...at(0, [0, 1]), ...at(1, [0, 1]), ...at(2, [0]), ...at(3, [0])]))));
     expect((await narrower.state(runId)).nearDuplicates).toMatchObject({ maxDistance: 6, pairs: 1, assets: 2 });
+    expect(await redis.hget(runKeys(prefix, runId).agg, 'nd|d')).toBe('6:4:1'); // d, chunks, radius
+  });
+
+  it('keeps the layout of a run pinned before the chunks were probed within r bits (7 exact chunks)', async () => {
+    const runId = newRunId();
+    const k = runKeys(prefix, runId);
+    await redis.hset(k.agg, 'nd|d', '6'); // as the earlier code pinned it
+    const random = rng(7);
+    const a = randomBits(random);
+    // 6 bits, one in each of the old 9-bit chunks 0–5: only chunk 6 agrees
+    const atD = flip(a, [1, 10, 19, 28, 37, 46]);
+    const hashes: Bits[] = [a, atD, ...Array.from({ length: 400 }, () => randomBits(random))];
+    for (let i = 0; i < 100; i++) hashes.push(flip(hashes[Math.floor(random() * hashes.length)], randomPositions(random, Math.floor(random() * 10))));
+    await applyAll(aggregates, hashes.map((h, i) => record(runId, `a${i}`, toHex(h))));
+    const want = bruteForce(hashes, 6);
+    expect((await aggregates.state(runId)).nearDuplicates).toMatchObject({ maxDistance: 6, ...want, hashed: hashes.length, truncated: 0 });
+    expect(await redis.hget(k.agg, 'nd|d')).toBe('6');
+    const buckets = (await redis.hkeys(k.mih)).filter((f) => /^\d+:[01]+$/.test(f));
+    expect(new Set(buckets.map((f) => f.split(':')[1].length))).toEqual(new Set([9])); // still the old 9-bit buckets
+    expect(new Set(buckets.map((f) => f.split(':')[0]))).toEqual(new Set(['0', '1', '2', '3', '4', '5', '6']));
+  });
+
+  it('refuses to mix with a layout it cannot read: the result is counted as hashed and truncated, not filed', async () => {
+    const runId = newRunId();
+    const k = runKeys(prefix, runId);
+    await redis.hset(k.agg, 'nd|d', '6:4:1:v9');
+    const h = toHex(randomBits(rng(8)));
+    await applyAll(aggregates, [record(runId, 'a', h), record(runId, 'b', h)]);
+    expect((await aggregates.state(runId)).nearDuplicates).toMatchObject({ maxDistance: 6, pairs: 0, assets: 0, hashed: 2, truncated: 2 });
+    expect(await redis.exists(k.mih)).toBe(0);
   });
 
   it('stops at the candidate cap and counts the result as truncated', async () => {
     const runId = newRunId();
     const capped = new RunAggregates(redis, prefix, { nearDuplicates: { maxCandidates: 10 } });
-    // 30 hashes sharing chunk 0 (one bucket of 30) and ≥ 2 bits apart in every other chunk (even-weight codes)
-    const chunk0 = randomBits(rng(6)).slice(0, 10);
-    const evenWeight = (i: number, width: number) => {
-      const v = (i << 1) | (i.toString(2).split('1').length % 2 === 0 ? 1 : 0);
-      return Array.from({ length: width }, (_, b) => (v >> (width - 1 - b)) & 1);
-    };
-    const hashes: Bits[] = Array.from({ length: 30 }, (_, i) => [...chunk0, ...CHUNK_STARTS.slice(1).flatMap(() => evenWeight(i, 9))]);
+    // 30 hashes sharing bits 0–16 (chunk 0: one bucket of 30) and ≥ 3 bits apart in every other chunk (i's
+    // 5 bits three times), so no other bucket probed within 1 bit holds another of them
+    const chunk0 = randomBits(rng(6)).slice(0, 17);
+    const repeated = (i: number, width: number) => Array.from({ length: width }, (_, b) => (b < 15 ? (i >> (4 - (b % 5))) & 1 : 0));
+    const hashes: Bits[] = Array.from({ length: 30 }, (_, i) => [...chunk0, ...repeated(i, 16), ...repeated(i, 16), ...repeated(i, 15)]);
+    expect(hashes.every((h) => h.length === 64)).toBe(true);
     expect(bruteForce(hashes, 6)).toEqual({ pairs: 0, assets: 0 });
     // the query is 1 bit from the last one filed, which sits past the first 10 entries of chunk 0's bucket
     const query = flip(hashes[29], [63]);
@@ -181,4 +240,29 @@ describe('near-duplicates (multi-index hashing in APPLY)', () => {
     for (const r of records) await aggregates.apply({ ...r, runId: uncapped });
     expect((await aggregates.state(uncapped)).nearDuplicates).toMatchObject({ pairs: 1, assets: 2, hashed: 31, truncated: 0 });
   });
+
+  it('stays exact and untruncated on 30 000 random hashes plus planted near-duplicates (d = 6)', async () => {
+    const runId = newRunId();
+    const random = rng(300);
+    const hex = () => Array.from({ length: 16 }, () => Math.floor(random() * 16).toString(16)).join('');
+    const flipHex = (h: string, positions: number[]) => {
+      const bits = [...h].flatMap((c) => parseInt(c, 16).toString(2).padStart(4, '0').split('').map(Number));
+      return toHex(flip(bits, positions));
+    };
+    const hashes = Array.from({ length: 30_000 }, hex);
+    // 2 000 copies 0 … d + 3 bits from earlier hashes, copies of copies included
+    for (let i = 0; i < 2000; i++) hashes.push(flipHex(hashes[Math.floor(random() * hashes.length)], randomPositions(random, Math.floor(random() * 10))));
+    for (let i = hashes.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [hashes[i], hashes[j]] = [hashes[j], hashes[i]];
+    }
+    const started = performance.now();
+    expect(await applyAll(aggregates, hashes.map((h, i) => record(runId, `a${i}`, h)))).toBe(hashes.length);
+    const ms = performance.now() - started;
+    const want = bruteForceFast(hashes, 6);
+    expect(want.pairs).toBeGreaterThan(500);
+    expect((await aggregates.state(runId)).nearDuplicates).toEqual({ fingerprint: 'perceptual_hash.phash', maxDistance: 6, ...want, hashed: hashes.length, rate: want.assets / hashes.length, truncated: 0 });
+    console.info(`near-duplicates scale: ${hashes.length} hashes applied in ${ms.toFixed(0)} ms (${((ms / hashes.length) * 1000).toFixed(0)} µs each); ${want.pairs} pairs, ${want.assets} assets`);
+    await redis.del(...Object.values(runKeys(prefix, runId))); // 32 000 buffered records: free them now
+  }, 60_000);
 });
