@@ -4,6 +4,7 @@ import { ERROR_CODES } from '@assay/contracts';
 import { EnvSchema } from '@assay/config';
 import { buildOpenApi } from '@assay/ingest';
 import { MetricRegistry } from '@assay/scoring';
+import { SuiteCatalog } from '@assay/suites';
 
 const read = (p: string) => readFileSync(p, 'utf8');
 
@@ -28,5 +29,10 @@ describe('docs stay in step with the code', () => {
       expect(doc).toContain(`| \`${m.name}\` | ${m.version} |`);
       for (const s of m.scores) expect(doc).toContain(`\`${s.key}\``);
     }
+  });
+
+  it('docs/suites.md describes every built-in suite', async () => {
+    const doc = read('docs/suites.md');
+    for (const suite of (await SuiteCatalog.load()).list()) expect(doc).toContain(`| \`${suite.name}\` |`);
   });
 });
