@@ -9,18 +9,19 @@ import { evaluate, MetricRegistry, resolveCatalogFiles, resolveFile, resolveMode
 // the OCR building blocks are not re-exported from the package index (yet): use the compiled modules
 import {
   characterErrorRate,
-  cropBox,
+  cropQuad,
   ctcGreedyDecode,
   expectedText,
   loadCharacters,
   MAX_WIDTH,
   normalizeText,
+  quadUnionArea,
   quotedStrings,
   readingOrder,
   recognizeCrops,
   rotate90ccw,
   substringDistance,
-  unionArea,
+  type Quad,
 } from '@assay/scoring';
 import { quietLogger } from '../../../test/helpers/env.js';
 
@@ -123,31 +124,80 @@ describe('CTC decoding, reading order, geometry', () => {
     }
   });
 
+  const rect = (x: number, y: number, w: number, h: number): Quad => [[x, y], [x + w, y], [x + w, y + h], [x, y + h]];
+  /** the box turned by `deg` about (cx, cy) */
+  const turned = (q: Quad, deg: number, cx: number, cy: number): Quad => {
+    const [c, s] = [Math.cos((deg * Math.PI) / 180), Math.sin((deg * Math.PI) / 180)];
+    return q.map(([x, y]) => [cx + (x - cx) * c - (y - cy) * s, cy + (x - cx) * s + (y - cy) * c]) as Quad;
+  };
+
   it('orders boxes top to bottom, then left to right', () => {
     const boxes = [
-      { x: 300, y: 102, width: 80, height: 20 }, // line 2, right
-      { x: 10, y: 10, width: 100, height: 20 }, // line 1, left
-      { x: 10, y: 100, width: 200, height: 24 }, // line 2, left
-      { x: 150, y: 14, width: 90, height: 18 }, // line 1, right
+      rect(300, 102, 80, 20), // line 2, right
+      rect(10, 10, 100, 20), // line 1, left
+      rect(10, 100, 200, 24), // line 2, left
+      rect(150, 14, 90, 18), // line 1, right
     ];
     expect(readingOrder(boxes)).toEqual([
       [1, 3],
       [2, 0],
     ]);
-    expect(unionArea([{ x: 0, y: 0, width: 10, height: 10 }, { x: 5, y: 5, width: 10, height: 10 }])).toBe(175);
-    expect(unionArea([])).toBe(0);
+    expect(readingOrder([])).toEqual([]);
   });
 
-  it('crops boxes and turns tall crops like np.rot90', () => {
+  it('orders the lines of a tilted page, where upright extents of neighbouring lines overlap', () => {
+    // three lines 30 px apart, 500 px long, the page turned by −9° (rising to the right, like imageTextR.png);
+    // each line's upright extent is ~100 px tall, so without deskewing all three would merge into one line
+    const lines = [0, 1, 2].map((i) => [rect(20, 100 + 30 * i, 230, 20), rect(270, 100 + 30 * i, 250, 20)]);
+    const quads = [lines[2][1], lines[0][0], lines[1][1], lines[2][0], lines[0][1], lines[1][0]].map((q) => turned(q, -9, 270, 130));
+    expect(readingOrder(quads)).toEqual([
+      [1, 4],
+      [5, 2],
+      [3, 0],
+    ]);
+  });
+
+  it('measures the union of quadrilaterals on pixel centres', () => {
+    expect(quadUnionArea([rect(0, 0, 10, 10), rect(5, 5, 10, 10)], 100, 100)).toBe(175);
+    expect(quadUnionArea([], 10, 10)).toBe(0);
+    // a 60×20 box turned by 30°: its area within the rasterization's error
+    expect(Math.abs(quadUnionArea([turned(rect(20, 40, 60, 20), 30, 50.3, 50.2)], 100, 100) - 1200)).toBeLessThan(1200 * 0.02);
+  });
+
+  it('crops axis-aligned boxes as copies and turns tall crops like np.rot90', () => {
     const rgb = new Uint8Array(6 * 8 * 3).map((_, i) => i % 251);
     const image = { width: 6, height: 8, rgb };
-    expect(cropBox(image, { x: 0, y: 0, width: 3, height: 8 })).toBeNull(); // ≤ 3 px: dropped like PaddleOCR
-    const tall = cropBox(image, { x: 1, y: 1, width: 4, height: 7 })!;
+    const wide = cropQuad(image, rect(1, 2, 4, 2))!;
+    expect([wide.width, wide.height]).toEqual([4, 2]);
+    // cubic weights at whole-pixel positions are (0, 1, 0, 0): the warp copies
+    expect([...wide.rgb.subarray(0, 12)]).toEqual([...rgb.subarray((2 * 6 + 1) * 3, (2 * 6 + 5) * 3)]);
+    const tall = cropQuad(image, rect(1, 1, 4, 7))!;
     expect([tall.width, tall.height]).toEqual([7, 4]);
     // out[i][j] = in[j][W − 1 − i]: the first output row is the crop's last column, top to bottom
     expect([...tall.rgb.subarray(0, 3)]).toEqual([...rgb.subarray((1 * 6 + 4) * 3, (1 * 6 + 4) * 3 + 3)]);
     const twice = rotate90ccw(rotate90ccw({ width: 2, height: 1, rgb: new Uint8Array([1, 2, 3, 4, 5, 6]) }));
     expect([...twice.rgb]).toEqual([4, 5, 6, 1, 2, 3]);
+  });
+
+  it('warps a tilted box upright (get_rotate_crop_image)', () => {
+    // a linear ramp v = x + 2y: cubic interpolation reproduces it, so every crop pixel can be checked
+    const [w, h] = [80, 60];
+    const rgb = new Uint8Array(w * h * 3);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) rgb.fill(x + 2 * y, (y * w + x) * 3, (y * w + x) * 3 + 3);
+    const q = turned(rect(20, 25, 40, 10), 20, 40, 30).map(([x, y]) => [Math.round(x), Math.round(y)]) as Quad;
+    const crop = cropQuad({ width: w, height: h, rgb }, q)!;
+    const along = [q[1][0] - q[0][0], q[1][1] - q[0][1]].map((v) => v / crop.width);
+    const down = [q[3][0] - q[0][0], q[3][1] - q[0][1]].map((v) => v / crop.height);
+    let worst = 0;
+    for (let j = 0; j < crop.height; j++) {
+      for (let i = 0; i < crop.width; i++) {
+        const [x, y] = [q[0][0] + i * along[0] + j * down[0], q[0][1] + i * along[1] + j * down[1]];
+        worst = Math.max(worst, Math.abs(crop.rgb[(j * crop.width + i) * 3] - (x + 2 * y)));
+      }
+    }
+    expect(crop.width).toBeGreaterThanOrEqual(39);
+    expect(crop.height).toBeGreaterThanOrEqual(9);
+    expect(worst).toBeLessThanOrEqual(1.5); // the map is only near-affine for a box with rounded corners
   });
 });
 
@@ -184,6 +234,7 @@ describe('text with the real PP-OCR models', () => {
 
   it('declares its models and the dictionary', () => {
     const [text] = suite(['text']);
+    expect(text.def.version).toBe('2.0.0');
     expect(text.def.needs).toEqual({ models: ['ppocr-v4-det', 'ppocr-mobile-v2-cls', 'ppocr-v4-rec'], files: ['ppocr_keys_v1.txt'] });
     expect(text.params).toEqual({ minConfidence: 0.5, maxCrops: 50 });
   });
@@ -210,9 +261,10 @@ describe('text with the real PP-OCR models', () => {
     expect(scores.cer).toBeUndefined();
     // the caption "SUMMER SALE 50% OFF" is drawn past the right edge: "OFF" is (all but a sliver) outside the image
     expect(outcome.details!.text).toBe('SUMMER SALE 50%');
-    const [t] = outcome.details!.texts as { text: string; confidence: number; box: { y: number } }[];
+    const [t] = outcome.details!.texts as { text: string; confidence: number; box: Quad }[];
     expect(t.confidence).toBeGreaterThan(0.85);
-    expect(t.box.y).toBeLessThan(100);
+    expect(t.box).toHaveLength(4);
+    expect(t.box.every(([, y]) => y < 100)).toBe(true);
     expect(outcome.model).toMatchObject({ id: 'ppocr-v4-det', provider: 'cpu' });
     expect(outcome.details!.models).toMatchObject({ recognizer: { id: 'ppocr-v4-rec', version: 'PP-OCRv4-rec-ch' }, classifier: { id: 'ppocr-mobile-v2-cls' } });
   });
@@ -266,6 +318,21 @@ describe('text with the real PP-OCR models', () => {
     expect(scores.cer).toBeLessThanOrEqual(0.05);
     expect(normalizeText(outcome.details!.text as string)).toBe(normalizeText(lines.join(' ')));
     expect(scores.exact_match).toBe(1);
+  });
+
+  it('reads tilted lines (rotated boxes, perspective crops) in order', async () => {
+    const lines = ['Grand Opening', 'Saturday at noon', 'Free samples for everyone'];
+    const text = lines.map((l, i) => `<text x="80" y="${330 + i * 110}" font-family="DejaVu Sans" font-size="56" fill="#111">${l}</text>`).join('');
+    for (const deg of [-12, 7]) {
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1024" height="768"><rect width="100%" height="100%" fill="#fafafa"/><g transform="rotate(${deg} 512 384)">${text}</g></svg>`;
+      const { scores, outcome } = await score(await decode(await sharp(Buffer.from(svg)).png().toBuffer()), `a flyer: "${lines.join('" "')}"`);
+      expect(scores.region_count, `${deg}°`).toBe(3);
+      expect(normalizeText(outcome.details!.text as string), `${deg}°`).toBe(normalizeText(lines.join(' ')));
+      for (const t of outcome.details!.texts as { box: Quad }[]) {
+        const angle = (Math.atan2(t.box[1][1] - t.box[0][1], t.box[1][0] - t.box[0][0]) * 180) / Math.PI;
+        expect(Math.abs(angle - deg), `${deg}°`).toBeLessThan(1.5);
+      }
+    }
   });
 
   it('caps the recognized regions and reports the rest as skipped', async () => {

@@ -9,9 +9,9 @@ const MEAN_BGR = [0.485, 0.456, 0.406];
 const STD_BGR = [0.229, 0.224, 0.225];
 
 export interface TextDetection {
-  /** axis-aligned boxes in image pixels, in the detector's scan order */
+  /** rotated boxes (quadrilaterals, integer image pixels), in the detector's scan order */
   boxes: TextBox[];
-  /** union of the boxes over the image area (measured on the detector's grid) */
+  /** union of the boxes over the image area (pixel centres inside any box) */
   areaRatio: number;
   detectorInput: [number, number];
   model: LoadedModel;

@@ -1,15 +1,17 @@
 /**
- * PaddleOCR's `TextSystem` on one image: detect (shared, once per image), crop each region, fix upside-down
- * crops with the direction classifier, recognize. Classifier and recognizer run only when there are crops.
+ * PaddleOCR's `TextSystem` on one image: detect (shared, once per image), crop each box with
+ * `get_rotate_crop_image`, fix upside-down crops with the direction classifier, recognize. Classifier and
+ * recognizer run only when there are crops.
  */
 import type { LoadedModel } from '@assay/inference';
 import type { DecodedImage } from '@assay/media';
 import type { MetricContext } from '../metric.js';
 import { classifyDirections, type Direction } from './classify.js';
-import { cropBox, type RgbImage } from './crop.js';
+import { cropQuad, type RgbImage } from './crop.js';
 import { loadCharacters } from './ctc.js';
 import type { TextBox } from './db-postprocess.js';
 import { detectText, type TextDetection } from './detect.js';
+import { polygonAreaPerimeter } from './geometry.js';
 import { recognizeCrops } from './recognize.js';
 
 export const DICTIONARY_FILE = 'ppocr_keys_v1.txt';
@@ -25,7 +27,7 @@ export interface ReadResult {
   detection: TextDetection;
   /** recognized regions (at most `maxCrops`, the largest boxes), in detector order */
   regions: ReadRegion[];
-  /** detected boxes not recognized: too thin to crop, or beyond `maxCrops` */
+  /** detected boxes not recognized: beyond `maxCrops` (or, never in practice, empty crops) */
   skipped: number;
   models: { detector: LoadedModel; classifier?: LoadedModel; recognizer?: LoadedModel };
   /** inference time spent by this call (the detector's counts only if this call ran it) */
@@ -34,16 +36,17 @@ export interface ReadResult {
 
 export async function readText(image: Pick<DecodedImage, 'width' | 'height' | 'rgb'>, ctx: MetricContext, maxCrops: number): Promise<ReadResult> {
   const { detection, fresh } = await detectText(image, ctx.models);
-  const candidates: { box: TextBox; crop: RgbImage }[] = [];
-  for (const box of detection.boxes) {
-    const crop = cropBox(image, box);
-    if (crop) candidates.push({ box, crop });
-  }
   // over the cap, keep the largest boxes: they are the most legible and cover the most area
-  let kept = candidates;
-  if (candidates.length > maxCrops) {
-    const largest = new Set([...candidates].sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height).slice(0, maxCrops));
-    kept = candidates.filter((c) => largest.has(c));
+  let boxes = detection.boxes;
+  if (boxes.length > maxCrops) {
+    const area = (b: TextBox) => polygonAreaPerimeter(b.points).area;
+    const largest = new Set([...boxes].sort((a, b) => area(b) - area(a)).slice(0, maxCrops));
+    boxes = boxes.filter((b) => largest.has(b));
+  }
+  const kept: { box: TextBox; crop: RgbImage }[] = [];
+  for (const box of boxes) {
+    const crop = cropQuad(image, box.points);
+    if (crop) kept.push({ box, crop });
   }
   const result: ReadResult = {
     detection,

@@ -4,7 +4,7 @@ import { defineMetric } from '../../metric.js';
 import { CLASSIFIER_ID, CLS_THRESH } from '../../ocr/classify.js';
 import { DETECTOR_ID } from '../../ocr/detect.js';
 import { expectedText } from '../../ocr/expected-text.js';
-import { readingOrder, unionArea, type Rect } from '../../ocr/layout.js';
+import { quadUnionArea, readingOrder } from '../../ocr/layout.js';
 import { DICTIONARY_FILE, readText, type ReadRegion } from '../../ocr/read-text.js';
 import { RECOGNIZER_ID } from '../../ocr/recognize.js';
 import { characterErrorRate, normalizeText, substringDistance } from '../../ocr/text-compare.js';
@@ -30,17 +30,11 @@ function isExpected(text: string, expected: string): boolean {
   return substringDistance(t, squash(expected)) <= EXPECTED_TOLERANCE * [...t].length;
 }
 
-function clipped(b: Rect, width: number, height: number): Rect {
-  const x = Math.max(0, b.x);
-  const y = Math.max(0, b.y);
-  return { x, y, width: Math.max(0, Math.min(width, b.x + b.width) - x), height: Math.max(0, Math.min(height, b.y + b.height) - y) };
-}
-
 const provenance = (m: LoadedModel | undefined) => m && { id: m.id, version: m.version, sha256: m.sha256 };
 
 export default defineMetric({
   name: 'text',
-  version: '1.0.0',
+  version: '2.0.0',
   modality: 'image',
   description:
     'Text read with PaddleOCR PP-OCRv4 (detection, 0°/180° direction classification, recognition), checked against the prompt: stray text when the prompt asks for none, character error rate and exact match against the quoted strings (or the expectedText attribute) when it asks for text.',
@@ -58,11 +52,11 @@ export default defineMetric({
   async compute({ image, prompt, attributes }, ctx, p) {
     const read = await readText(image, ctx, p.maxCrops);
     const text = read.regions.filter((r) => r.confidence >= p.minConfidence && normalizeText(r.text) !== '');
-    const ordered: ReadRegion[] = readingOrder(text.map((r) => r.box)).flatMap((line) => line.map((i) => text[i]));
+    const ordered: ReadRegion[] = readingOrder(text.map((r) => r.box.points)).flatMap((line) => line.map((i) => text[i]));
     const readString = ordered.map((r) => r.text).join(' ');
     const expected = expectedText(prompt, attributes);
     const area = image.width * image.height;
-    const ratioOf = (regions: ReadRegion[]) => unionArea(regions.map((r) => clipped(r.box, image.width, image.height))) / area;
+    const ratioOf = (regions: ReadRegion[]) => quadUnionArea(regions.map((r) => r.box.points), image.width, image.height) / area;
     const unexpected = expected === null ? ordered : ordered.filter((r) => !isExpected(r.text, expected));
 
     const scores: Record<string, number> = {
@@ -84,7 +78,7 @@ export default defineMetric({
         texts: ordered.slice(0, MAX_DETAIL_TEXTS).map((r) => ({
           text: r.text,
           confidence: Math.round(r.confidence * 1e4) / 1e4,
-          box: { x: r.box.x, y: r.box.y, width: r.box.width, height: r.box.height },
+          box: r.box.points,
           ...(r.direction.label === '180' && r.direction.score > CLS_THRESH ? { rotated180: true } : {}),
         })),
         detectedRegions: read.detection.boxes.length,
