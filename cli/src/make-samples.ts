@@ -47,7 +47,7 @@ async function main(dir: string, source: string) {
       sharp(base, raw).composite([
         {
           input: Buffer.from(
-            `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><text x="24" y="${Math.round(H * 0.14)}" font-family="DejaVu Sans, sans-serif" font-weight="bold" font-size="${Math.round(W / 12)}" fill="#ffffff" stroke="#000000" stroke-width="2">SUMMER SALE 50% OFF</text></svg>`,
+            `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><text x="12" y="${Math.round(H * 0.14)}" font-family="DejaVu Sans, sans-serif" font-size="${Math.round(W / 15)}" fill="#ffffff" stroke="#000000" stroke-width="2">SUMMER SALE 50% OFF</text></svg>`,
           ),
         },
       ]),

@@ -259,8 +259,8 @@ describe('text with the real PP-OCR models', () => {
     expect(scores.text_area_ratio).toBeGreaterThan(0.04);
     expect(scores.unexpected_area_ratio).toBe(scores.text_area_ratio);
     expect(scores.cer).toBeUndefined();
-    // the caption "SUMMER SALE 50% OFF" is drawn past the right edge: "OFF" is (all but a sliver) outside the image
-    expect(outcome.details!.text).toBe('SUMMER SALE 50%');
+    // the recognizer reads the caption "SUMMER SALE 50% OFF" as "SUMmER SALE 50% OFF": equal once normalized
+    expect(normalizeText(outcome.details!.text as string)).toBe('summer sale 50% off');
     const [t] = outcome.details!.texts as { text: string; confidence: number; box: Quad }[];
     expect(t.confidence).toBeGreaterThan(0.85);
     expect(t.box).toHaveLength(4);
@@ -279,14 +279,12 @@ describe('text with the real PP-OCR models', () => {
   it('scores the caption against quoted text in the prompt', async () => {
     const image = await decode(readFileSync('samples/with-text.jpg'));
     const full = await score(image, 'a fruit stall poster with the caption "SUMMER SALE 50% OFF"');
-    expect(full.scores.unexpected_text).toBe(0);
-    expect(full.scores.unexpected_area_ratio).toBe(0); // what it reads is part of the expected caption
-    expect(full.scores.exact_match).toBe(0);
-    expect(full.scores.cer).toBeCloseTo(4 / 19, 12); // " OFF" missing
+    expect(full.scores).toMatchObject({ unexpected_text: 0, unexpected_area_ratio: 0, exact_match: 1, cer: 0 });
     expect(full.outcome.details!.expectedText).toBe('SUMMER SALE 50% OFF');
 
-    const visible = await score(image, "a poster that says 'summer sale 50%'");
-    expect(visible.scores).toMatchObject({ exact_match: 1, cer: 0 });
+    const partial = await score(image, "a poster that says 'summer sale'");
+    expect(partial.scores.exact_match).toBe(0);
+    expect(partial.scores.cer).toBeCloseTo(8 / 11, 12); // " 50% off" read but not asked for
 
     const other = await score(image, 'a poster', { expectedText: 'WINTER DEALS' });
     expect(other.scores.exact_match).toBe(0);
@@ -297,7 +295,7 @@ describe('text with the real PP-OCR models', () => {
   it('turns upside-down text before reading it', async () => {
     const upsideDown = await decode(await sharp('samples/with-text.jpg').rotate(180).png().toBuffer());
     const { outcome } = await score(upsideDown);
-    expect(outcome.details!.text).toBe('SUMMER SALE 50%');
+    expect(normalizeText(outcome.details!.text as string)).toBe('summer sale 50% off');
     expect((outcome.details!.texts as { rotated180?: boolean }[])[0].rotated180).toBe(true);
   });
 
