@@ -190,9 +190,16 @@ describe('text_detection with the real PP-OCRv4 model', () => {
     const withText = await score(readFileSync('samples/with-text.jpg'));
     const clean = await score(readFileSync('samples/sharp.jpg'));
     expect(withText.scores.region_count).toBe(1);
-    expect(withText.scores.area_ratio).toBeGreaterThan(0.05);
     const [box] = withText.details!.boxes as Box[];
     expect(box.points).toHaveLength(4);
+    // one line across most of the 512-pixel width, a caption's height: its share of the image follows
+    const xs = box.points.map(([x]) => x);
+    const ys = box.points.map(([, y]) => y);
+    const [w, h] = [Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)];
+    expect(w).toBeGreaterThan(380);
+    expect(h).toBeGreaterThan(30);
+    expect(h).toBeLessThan(70);
+    expect(withText.scores.area_ratio).toBeCloseTo((w * h) / (512 * 480), 2);
     expect(box.points.every(([, y]) => y < 100)).toBe(true); // the caption is drawn in the top band
     expect(box.score).toBeGreaterThan(0.9);
     expect(clean.scores).toEqual({ region_count: 0, area_ratio: 0 });

@@ -48,17 +48,16 @@ describe('Redis down', () => {
 describe('Redis full (noeviction)', () => {
   it('answers 503 redis_unavailable when Redis refuses writes for lack of memory', async () => {
     const port = await freePort();
-    const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory', '3mb', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
+    const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
     const url = `redis://127.0.0.1:${port}`;
     const client = new Redis(url, { retryStrategy: (n) => (n > 50 ? null : 100) });
     client.on('error', () => undefined); // refused until redis-server listens; ioredis retries
     try {
       await client.ping();
-      // fill it to the limit
-      for (let i = 0; ; i++) {
-        const ok = await client.set(`filler:${i}`, 'x'.repeat(64 * 1024)).then(() => true, () => false);
-        if (!ok) break;
-      }
+      // 3 MB of data, then a 1 MB limit: far over it, so every write is refused whatever buffers do
+      for (let i = 0; i < 48; i++) await client.set(`filler:${i}`, 'x'.repeat(64 * 1024));
+      await client.config('SET', 'maxmemory', '1mb');
+      await expect(client.set('probe', '1')).rejects.toThrow(/OOM command not allowed/);
       const app = await createIngestApp(
         loadConfig(serviceEnv('assay-test-full', s3.s3.endpoint, { REDIS_URL: url, PORT: String(await freePort()) })),
         quietLogger(),
