@@ -201,7 +201,7 @@ describe('text_detection with the real PP-OCRv4 model', () => {
     expect(h).toBeLessThan(70);
     expect(withText.scores.area_ratio).toBeCloseTo((w * h) / (512 * 480), 2);
     expect(box.points.every(([, y]) => y < 100)).toBe(true); // the caption is drawn in the top band
-    expect(box.score).toBeGreaterThan(0.9);
+    expect(box.score).toBeGreaterThan(0.75); // well above the 0.6 the DB post-processing keeps
     expect(clean.scores).toEqual({ region_count: 0, area_ratio: 0 });
     expect(withText.model).toMatchObject({ id: 'ppocr-v4-det', provider: 'cpu' });
     expect(withText.model!.sha256).toMatch(/^[0-9a-f]{64}$/);
