@@ -9,6 +9,14 @@ interface Stats {
   p95: number;
 }
 
+interface Rate {
+  passed: number;
+  failed: number;
+  rate: number | null;
+}
+
+const pct = (r: number | null) => (r === null ? '-' : `${(100 * r).toFixed(1)} %`);
+
 export interface SummaryLike {
   runId: string;
   name: string;
@@ -18,6 +26,8 @@ export interface SummaryLike {
   counts: Record<string, number>;
   failures: Record<string, number>;
   scores: Record<string, Stats>;
+  passRates?: { assets: Rate; scores: Record<string, Rate & { skipped: number }> };
+  nearDuplicates?: { fingerprint: string; maxDistance: number; pairs: number; assets: number; hashed: number; rate: number | null };
   summaryUri: string;
   resultsUri: string;
 }
@@ -40,6 +50,19 @@ export function renderSummary(s: SummaryLike): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   lines.push(line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line));
+  const checked = s.passRates && s.passRates.assets.passed + s.passRates.assets.failed;
+  if (s.passRates && checked) {
+    const { assets, scores } = s.passRates;
+    lines.push('', `thresholds: ${assets.passed} of ${checked} assets passed (${pct(assets.rate)})`);
+    const width = Math.max(...Object.keys(scores).map((k) => k.length));
+    for (const [k, r] of Object.entries(scores)) {
+      lines.push(`  ${k.padEnd(width)}  ${r.passed}/${r.passed + r.failed} passed${r.skipped ? `, ${r.skipped} skipped` : ''}`);
+    }
+  }
+  const nd = s.nearDuplicates;
+  if (nd?.hashed) {
+    lines.push('', `near-duplicates: ${nd.assets} of ${nd.hashed} assets (${pct(nd.rate)}) in ${nd.pairs} pairs within ${nd.maxDistance} bits of ${nd.fingerprint}`);
+  }
   const failures = Object.entries(s.failures);
   if (failures.length) {
     lines.push('', 'failures by reason:');
