@@ -5,6 +5,7 @@ import { NEAR_DUPLICATE_MAX_DISTANCE, RunAggregates } from '@assay/aggregation';
 import { runKeys } from '@assay/runs';
 import { dropPrefix, REDIS_URL, testPrefix } from '../../../test/helpers/env.js';
 import { rng } from '../../../test/helpers/images.js';
+import { failedRecord, resultRecord } from '../../../test/helpers/records.js';
 
 const prefix = testPrefix('nd');
 const redis = new Redis(REDIS_URL);
@@ -14,26 +15,9 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-function record(runId: string, assetId: string, phash?: string, status: 'completed' | 'failed' = 'completed'): ResultRecord {
-  return {
-    schemaVersion: 1,
-    runId,
-    assetId,
-    jobId: `${runId}.${assetId}`,
-    modality: 'image',
-    suite: 'image-default',
-    modelVersion: 'v',
-    status,
-    failure: status === 'failed' ? { code: 'decode_error', message: 'x' } : undefined,
-    scores: {},
-    fingerprints: phash === undefined ? undefined : { 'perceptual_hash.phash': phash, 'perceptual_hash.dhash': '0000000000000000' },
-    metrics: [],
-    sourceUri: 's3://assay/x',
-    attributes: {},
-    attempt: 1,
-    worker: { host: 'h', pid: 1, version: '0', executionProviders: ['cpu'] },
-    finishedAt: new Date().toISOString(),
-  };
+function record(runId: string, assetId: string, phash?: string, status: 'completed' | 'failed' = 'completed') {
+  const fingerprints = phash === undefined ? undefined : { 'perceptual_hash.phash': phash, 'perceptual_hash.dhash': '0000000000000000' };
+  return status === 'failed' ? failedRecord(runId, assetId, 'decode_error', { fingerprints }) : resultRecord(runId, assetId, { fingerprints });
 }
 
 // Hashes as bit arrays (bit 0 = most significant) so the reference shares no code with the Lua.

@@ -1,9 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { newRunId, type ResultRecord } from '@assay/contracts';
+import { newRunId } from '@assay/contracts';
 import { RunAggregates } from '@assay/aggregation';
 import { dropPrefix, REDIS_URL, testPrefix } from '../../../test/helpers/env.js';
 import { rng } from '../../../test/helpers/images.js';
+import { failedRecord, resultRecord } from '../../../test/helpers/records.js';
 
 const prefix = testPrefix('agg');
 const redis = new Redis(REDIS_URL);
@@ -13,26 +14,8 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-function record(runId: string, assetId: string, scores: Record<string, number>, failure?: string): ResultRecord {
-  return {
-    schemaVersion: 1,
-    runId,
-    assetId,
-    jobId: `${runId}.${assetId}`,
-    modality: 'image',
-    suite: 'image-default',
-    modelVersion: 'v',
-    status: failure ? 'failed' : 'completed',
-    failure: failure ? { code: failure, message: 'x' } : undefined,
-    scores,
-    metrics: [],
-    sourceUri: 's3://assay/x',
-    attributes: {},
-    attempt: 1,
-    worker: { host: 'h', pid: 1, version: '0', executionProviders: ['cpu'] },
-    finishedAt: new Date().toISOString(),
-  };
-}
+const record = (runId: string, assetId: string, scores: Record<string, number>, failure?: string) =>
+  failure ? failedRecord(runId, assetId, failure, { scores }) : resultRecord(runId, assetId, { scores });
 
 describe('RunAggregates', () => {
   it('matches an independent mean/std/min/max and counts each asset once', async () => {
