@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Ocr from '@gutenye/ocr-node';
 import { InferenceHost } from '@assay/inference';
 import { decodeImage } from '@assay/media';
-import { evaluate, MetricRegistry, resolveFile, resolveModel, type Point, type Quad, type ResolvedMetric } from '@assay/scoring';
+import { evaluate, MetricRegistry, resolveFile, type Point, type Quad, type ResolvedMetric } from '@assay/scoring';
+import { resolveModel } from '@assay/models';
 import { OPENCV_DATA, quietLogger } from '../helpers/env.js';
 import { PYTHON } from './parity.js';
 

@@ -17,6 +17,8 @@ export interface AssayConfig {
   auth: { apiKeys: string[]; hookSecret?: string; hookToleranceSeconds: number };
   dataDir: string;
   modelDir?: string;
+  /** models (manifests and files) from an S3 prefix, mirrored into ASSAY_DATA_DIR/model-cache */
+  modelsUri?: { bucket: string; key: string };
   /** suite overrides: a folder and/or an S3 prefix of YAML files */
   suites: { dir?: string; uri?: { bucket: string; key: string } };
   executionProviders: ExecutionProvider[];
@@ -26,6 +28,19 @@ export interface AssayConfig {
   limits: { maxUploadBytes: number; maxJsonBytes: number; maxImagePixels: number };
   aggregator: { summaryIntervalMs: number; partMaxRecords: number };
   logLevel: string;
+  /** the chat-completions endpoint behind the `vlm_judge` metric; undefined when VLM_JUDGE_URL is unset */
+  vlmJudge?: VlmJudgeConfig;
+}
+
+export interface VlmJudgeConfig {
+  url: string;
+  model: string;
+  apiKey?: string;
+  timeoutMs: number;
+  retries: number;
+  /** process-wide: requests per second (token bucket) and requests in flight */
+  maxRps: number;
+  maxConcurrency: number;
 }
 
 function splitS3Uri(uri: string): { bucket: string; key: string } {
@@ -58,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
     issues.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both or neither');
   }
   for (const key of e.ASSAY_API_KEYS) if (key.length < 16) issues.push('ASSAY_API_KEYS: every key needs at least 16 characters');
+  if (e.VLM_JUDGE_URL && !e.VLM_JUDGE_MODEL) issues.push('VLM_JUDGE_MODEL: required when VLM_JUDGE_URL is set (the model name the server serves)');
   if (issues.length) throw new ConfigError(issues);
 
   const credentials =
@@ -79,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
     auth: { apiKeys: e.ASSAY_API_KEYS, hookSecret: e.ASSAY_HOOK_SECRET, hookToleranceSeconds: e.ASSAY_HOOK_TOLERANCE_SECONDS },
     dataDir: e.ASSAY_DATA_DIR,
     modelDir: e.MODEL_DIR,
+    modelsUri: e.MODELS_URI ? splitS3Uri(e.MODELS_URI) : undefined,
     suites: { dir: e.SUITES_DIR, uri: e.SUITES_URI ? splitS3Uri(e.SUITES_URI) : undefined },
     executionProviders: e.ORT_EXECUTION_PROVIDERS.length ? [...new Set(e.ORT_EXECUTION_PROVIDERS)] : (['cpu'] as ExecutionProvider[]),
     intraOpThreads: e.ORT_INTRA_OP_THREADS,
@@ -91,6 +108,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
     limits: { maxUploadBytes: e.MAX_UPLOAD_BYTES, maxJsonBytes: e.MAX_JSON_BYTES, maxImagePixels: e.MAX_IMAGE_PIXELS },
     aggregator: { summaryIntervalMs: e.SUMMARY_INTERVAL_MS, partMaxRecords: e.RESULTS_PART_MAX_RECORDS },
     logLevel: e.LOG_LEVEL,
+    vlmJudge:
+      e.VLM_JUDGE_URL && e.VLM_JUDGE_MODEL
+        ? {
+            url: e.VLM_JUDGE_URL,
+            model: e.VLM_JUDGE_MODEL,
+            apiKey: e.VLM_JUDGE_API_KEY,
+            timeoutMs: e.VLM_JUDGE_TIMEOUT_MS,
+            retries: e.VLM_JUDGE_RETRIES,
+            maxRps: e.VLM_JUDGE_MAX_RPS,
+            maxConcurrency: e.VLM_JUDGE_MAX_CONCURRENCY,
+          }
+        : undefined,
   });
 }
 

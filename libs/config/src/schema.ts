@@ -26,6 +26,7 @@ export const EnvSchema = z.object({
   ASSAY_HOOK_TOLERANCE_SECONDS: int(300, 1, 3600),
   ASSAY_DATA_DIR: z.string().default('./data'),
   MODEL_DIR: z.string().optional(),
+  MODELS_URI: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.*$/, 'must look like s3://bucket/prefix/').optional(),
   SUITES_DIR: z.string().optional(),
   SUITES_URI: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.*$/, 'must look like s3://bucket/prefix/').optional(),
   ORT_EXECUTION_PROVIDERS: csv.pipe(z.array(z.enum(EXECUTION_PROVIDERS))),
@@ -40,5 +41,13 @@ export const EnvSchema = z.object({
   SUMMARY_INTERVAL_MS: int(5_000, 100),
   RESULTS_PART_MAX_RECORDS: int(1_000, 1, 100_000),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  // an OpenAI-compatible chat-completions endpoint (vLLM, TGI, Ollama) for the vlm_judge metric; unset: no judge
+  VLM_JUDGE_URL: z.string().url().regex(/^https?:\/\//, 'an http(s) URL').optional(),
+  VLM_JUDGE_MODEL: z.string().min(1).optional(),
+  VLM_JUDGE_API_KEY: z.string().min(1).optional(),
+  VLM_JUDGE_TIMEOUT_MS: int(30_000, 100, 600_000),
+  VLM_JUDGE_RETRIES: int(3, 0, 10),
+  VLM_JUDGE_MAX_RPS: z.coerce.number().positive().max(10_000).default(5),
+  VLM_JUDGE_MAX_CONCURRENCY: int(4, 1, 1024),
 });
 export type Env = z.infer<typeof EnvSchema>;

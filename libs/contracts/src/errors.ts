@@ -42,6 +42,8 @@ export const ErrorCode = {
   ReferenceMissing: 'reference_missing',
   ModelUnavailable: 'model_unavailable',
   MetricError: 'metric_error',
+  JudgeUnavailable: 'judge_unavailable',
+  JudgeInvalidAnswer: 'judge_invalid_answer',
   InvalidPayload: 'invalid_payload',
   Internal: 'internal_error',
 } as const;

@@ -7,6 +7,8 @@ export const RunObjects = {
   /** The latest result record of one asset, for point lookups. */
   assetResult: (runId: string, assetId: string) => `runs/${runId}/assets/${encodeURIComponent(assetId)}.json`,
   resultsPrefix: (runId: string) => `runs/${runId}/results/`,
+  /** an image embedding (float32 little-endian) of one asset by one model, for run-level distribution metrics */
+  embedding: (runId: string, modelId: string, assetId: string) => `runs/${runId}/embeddings/${modelId}/${encodeURIComponent(assetId)}.f32`,
   /** A part holds the records at offsets [offset, offset + n) of the run's result stream. */
   resultsPart: (runId: string, offset: number) => `runs/${runId}/results/part-${String(offset).padStart(10, '0')}.ndjson`,
   summary: (runId: string) => `runs/${runId}/summary.json`,

@@ -108,6 +108,12 @@ export class InferenceHost {
     return { outputs: res.outputs, inferenceMs: res.inferenceMs, model: entry.model };
   }
 
+  /** Releases a model's session (e.g. one whose graph did not match its manifest). */
+  async unload(modelId: string): Promise<void> {
+    if (!this.loaded.delete(modelId)) return;
+    await this.call({ type: 'unload', modelId });
+  }
+
   models(): LoadedModel[] {
     return [...this.loaded.values()].map((e) => e.model);
   }

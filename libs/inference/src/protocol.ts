@@ -40,10 +40,12 @@ export interface LoadedModel {
 export type Request =
   | { id: number; type: 'load'; spec: ModelSpec; providers: ExecutionProviderName[]; intraOpThreads?: number }
   | { id: number; type: 'run'; modelId: string; feeds: Record<string, TensorData> }
+  | { id: number; type: 'unload'; modelId: string }
   | { id: number; type: 'close' };
 
 export type Response =
   | { id: number; ok: true; model: LoadedModel }
   | { id: number; ok: true; outputs: Record<string, TensorData>; inferenceMs: number }
   | { id: number; ok: true; closed: true }
+  | { id: number; ok: true; unloaded: string }
   | { id: number; ok: false; error: string };

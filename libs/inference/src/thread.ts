@@ -78,6 +78,10 @@ port.on('message', async (req: Request) => {
       res = { id: req.id, ok: true, outputs, inferenceMs };
       port.postMessage(res, Object.values(outputs).map((t) => t.data.buffer as ArrayBuffer));
       return;
+    } else if (req.type === 'unload') {
+      await sessions.get(req.modelId)?.release();
+      sessions.delete(req.modelId);
+      res = { id: req.id, ok: true, unloaded: req.modelId };
     } else {
       for (const s of sessions.values()) await s.release();
       sessions.clear();

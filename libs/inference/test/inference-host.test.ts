@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import { InferenceHost } from '@assay/inference';
-import { resolveModel } from '@assay/scoring';
+import { resolveModel } from '@assay/models';
 import { quietLogger } from '../../../test/helpers/env.js';
 
 const spec = resolveModel('ppocr-v4-det');

@@ -1,13 +1,14 @@
 import type { z } from 'zod';
 import { ErrorCode, type Modality, type ModelProvenance } from '@assay/contracts';
 import type { RunResult, TensorData } from '@assay/inference';
+import type { ImageJudge } from '@assay/judges';
 import type { DecodedImage } from '@assay/media';
 
-/** One number a metric reports. `range` is [min, max], with null for unbounded. */
+/** One number a metric reports. `range` is [min, max], null for unbounded on that side. */
 export interface ScoreSpec {
   key: string;
   description: string;
-  range: [number, number | null];
+  range: [number | null, number | null];
   /** which way is better; `none` for descriptive numbers such as width */
   direction: 'higher' | 'lower' | 'none';
   unit?: string;
@@ -26,10 +27,29 @@ export interface ModelRunner {
   run(modelId: string, feeds: Record<string, TensorData>): Promise<RunResult>;
 }
 
+/** A model's identity for provenance. */
+export type ModelRef = ModelProvenance;
+
+/**
+ * Task-level model calls built from manifests (implemented by @assay/models' ModelKit): image embeddings
+ * are cached per decoded image, so metrics of one job that use the same model share one inference.
+ */
+export interface ModelCalls {
+  embedImage(modelId: string, image: DecodedImage): Promise<{ vector: Float32Array; model: ModelRef }>;
+  embedText(modelId: string, text: string): Promise<{ vector: Float32Array; model: ModelRef; tokens: number; truncated: boolean }>;
+  classify(modelId: string, image: DecodedImage): Promise<{ probabilities: Record<string, number>; model: ModelRef }>;
+  scoreImageText(modelId: string, image: DecodedImage, text: string): Promise<{ raw: number; score: number; model: ModelRef; tokens: number; truncated: boolean }>;
+  scoreHead(modelId: string, image: DecodedImage): Promise<{ raw: number; score: number; model: ModelRef; embedding: ModelRef }>;
+}
+
 export interface MetricContext {
   models: ModelRunner;
+  /** present on workers with a model registry; metrics of manifest-described models use it */
+  modelCalls?: ModelCalls;
   /** absolute path of a file a metric declared in `needs.files` (resolved in MODEL_DIR at start-up) */
   file(relativePath: string): string;
+  /** remote judges (one client per process); a judge metric without its client is not applicable */
+  judges?: { vlm?: ImageJudge };
 }
 
 export interface ImageInput {
@@ -57,6 +77,8 @@ export interface MetricDefinition<P extends ParamsSchema = ParamsSchema> {
   /** keys of the fingerprints it returns, reported as `<metric>.<key>` beside the scores */
   fingerprints?: string[];
   params?: P;
+  /** models chosen by parameters (e.g. which CLIP export), beside the fixed `needs.models` */
+  modelsFor?(params: z.infer<P>): string[];
   needs: {
     prompt?: boolean;
     /** a reference asset; without one the metric is not applicable */

@@ -14,7 +14,7 @@ function check(def: MetricDefinition, file: string): string[] {
     if (!NAME.test(s.key)) problems.push(`${file}: score key "${s.key}" must be lower_snake_case`);
     if (keys.has(s.key)) problems.push(`${file}: score key "${s.key}" repeated`);
     keys.add(s.key);
-    if (s.range[1] !== null && s.range[1] < s.range[0]) problems.push(`${file}: score ${s.key} has an empty range`);
+    if (s.range[0] !== null && s.range[1] !== null && s.range[1] < s.range[0]) problems.push(`${file}: score ${s.key} has an empty range`);
   }
   const prints = new Set<string>();
   for (const f of def.fingerprints ?? []) {
@@ -118,7 +118,7 @@ export class MetricRegistry {
       name: suite.name,
       metrics,
       thresholds,
-      models: [...new Set(defs.flatMap((d) => d.needs.models ?? []))],
+      models: [...new Set(metrics.flatMap((m) => [...(m.def.needs.models ?? []), ...(m.def.modelsFor?.(m.params) ?? [])]))],
       files: [...new Set(defs.flatMap((d) => d.needs.files ?? []))],
     };
   }

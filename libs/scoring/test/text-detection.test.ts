@@ -1,4 +1,4 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InferenceHost } from '@assay/inference';
 import { decodeImage } from '@assay/media';
@@ -11,12 +11,12 @@ import {
   MetricRegistry,
   polygonAreaPerimeter,
   quadUnionArea,
-  resolveModel,
   unclip,
   type MetricDefinition,
   type Point,
   type Quad,
 } from '@assay/scoring';
+import { resolveModel } from '@assay/models';
 import { OPENCV_DATA, quietLogger } from '../../../test/helpers/env.js';
 
 const degrees = (q: Quad) => (Math.atan2(q[1][1] - q[0][1], q[1][0] - q[0][0]) * 180) / Math.PI;
@@ -207,7 +207,7 @@ describe('text_detection with the real PP-OCRv4 model', () => {
     expect(withText.model!.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it.runIf(existsSync(`${OPENCV_DATA}/imageTextR.png`))('finds every line of a printed page, upright and tilted (opencv-doc imageTextN/R.png)', async () => {
+  it('finds every line of a printed page, upright and tilted (opencv-doc imageTextN/R.png)', async () => {
     const upright = await score(readFileSync(`${OPENCV_DATA}/imageTextN.png`));
     const tilted = await score(readFileSync(`${OPENCV_DATA}/imageTextR.png`));
     expect(upright.scores.region_count).toBe(13);

@@ -5,8 +5,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InferenceHost, type TensorData } from '@assay/inference';
 import { decodeImage, type DecodedImage } from '@assay/media';
-import { evaluate, MetricRegistry, resolveCatalogFiles, resolveFile, resolveModel, type MetricContext, type ResolvedMetric } from '@assay/scoring';
-// the OCR building blocks are not re-exported from the package index (yet): use the compiled modules
+import { evaluate, MetricRegistry, resolveCatalogFiles, resolveFile, type MetricContext, type ResolvedMetric } from '@assay/scoring';
+import { resolveModel } from '@assay/models';
 import {
   characterErrorRate,
   cropQuad,

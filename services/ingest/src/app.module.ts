@@ -11,6 +11,7 @@ import type { SuiteCatalog } from '@assay/suites';
 import { HooksController } from './hooks/hooks.controller.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import { OpsController } from './ops/ops.controller.js';
+import { ModelsController } from './ops/models.controller.js';
 import { QueuesController } from './ops/queues.controller.js';
 import { IntakeService } from './runs/intake.service.js';
 import { RunsController } from './runs/runs.controller.js';
@@ -48,7 +49,7 @@ export class AppModule {
     ];
     return {
       module: AppModule,
-      controllers: [RunsController, HooksController, QueuesController, OpsController],
+      controllers: [RunsController, HooksController, QueuesController, ModelsController, OpsController],
       providers: [...values, IntakeService, RunsService],
     };
   }

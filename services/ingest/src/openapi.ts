@@ -114,6 +114,12 @@ export function buildOpenApi(version = '0.1.0') {
         },
       },
       '/v1/suites': { get: { summary: 'Suites a run can use', responses: { '200': { description: 'suites' } } } },
+      '/v1/models': {
+        get: {
+          summary: 'Models the workers have loaded: id, version, task, sha256, licence, execution providers in use, and models refused',
+          responses: { '200': { description: 'models' }, ...errors(401, 403) },
+        },
+      },
       '/v1/queues': { get: { summary: 'Queue depths by state', responses: { '200': { description: 'queues' } } } },
       '/v1/queues/{queue}/failed': {
         get: {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureLocalApiKey, loadConfigOrExit } from '@assay/config';
 import { createLogger } from '@assay/observability';
 import { EMBEDDED_S3_CREDENTIALS, startEmbeddedS3, type EmbeddedS3 } from '@assay/storage';
+import { prepareLocalModels } from './local-models.js';
 import { ensureRedis } from './local-redis.js';
 
 const config = loadConfigOrExit('standalone', process.env, { embeddedAllowed: true });
@@ -48,7 +49,8 @@ try {
   const redis = await ensureRedis(config.redis.url, join(dataDir, 'redis'), logger);
   redisProcess = redis.process;
 
-  const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: redis.url, ASSAY_DATA_DIR: dataDir };
+  const modelDir = await prepareLocalModels(dataDir, config.modelDir, logger);
+  const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: redis.url, ASSAY_DATA_DIR: dataDir, MODEL_DIR: modelDir };
   if (config.embedded) {
     s3 = await startEmbeddedS3({ directory: join(dataDir, 's3'), buckets: config.s3.allowedBuckets, port: Number(process.env.ASSAY_EMBEDDED_S3_PORT ?? 0) });
     Object.assign(env, { S3_ENDPOINT: s3.endpoint, S3_ACCESS_KEY_ID: EMBEDDED_S3_CREDENTIALS.accessKeyId, S3_SECRET_ACCESS_KEY: EMBEDDED_S3_CREDENTIALS.secretAccessKey });
@@ -86,6 +88,7 @@ try {
       metrics: Object.fromEntries(Object.entries(ports).map(([n, p]) => [n, `http://127.0.0.1:${p}/metrics`])),
       s3: s3?.endpoint ?? config.s3.endpoint,
       redis: redis.url,
+      modelDir,
       executionProviders: config.executionProviders,
       dataDir,
     },

@@ -3,6 +3,7 @@ import {
   ErrorCode,
   isModalityEnabled,
   parseOrThrow,
+  RunObjects,
   ScoreAssetPayload,
   toS3Uri,
   type MetricOutcome,
@@ -12,8 +13,9 @@ import {
 import type { AssayConfig } from '@assay/config';
 import { InferenceError } from '@assay/inference';
 import { decodeImage, type ImageLimits } from '@assay/media';
+import type { Embedding, ModelKit } from '@assay/models';
 import { isFinalAttempt, type Job, type JobHandler } from '@assay/queue';
-import { applyThresholds, evaluate, type ModelRunner } from '@assay/scoring';
+import { applyThresholds, evaluate, type MetricContext, type ModelRunner } from '@assay/scoring';
 import type { ObjectStore } from '@assay/storage';
 import type { ResultPublisher } from './result-publisher.js';
 import type { SuitePlan } from './suite-plan.js';
@@ -33,6 +35,8 @@ export interface ScoreAssetDeps {
   /** the suites this worker can score, resolved once at start-up */
   plan: SuitePlan;
   models: ModelRunner;
+  modelKit: ModelKit;
+  judges?: MetricContext['judges'];
   metrics: WorkerMetrics;
   identity: WorkerIdentity;
 }
@@ -76,18 +80,20 @@ export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score
       const [[image, reference], decodeMs] = await timed('decode', () =>
         Promise.all([decodeImage(bytes, limits), referenceBytes ? decodeReference(referenceBytes, limits) : undefined]),
       );
-      const ctx = { models: deps.models, file: (rel: string) => deps.plan.files.get(rel) ?? rel };
+      const ctx = { models: deps.models, modelCalls: deps.modelKit, judges: deps.judges, file: (rel: string) => deps.plan.files.get(rel) ?? rel };
       const [evaluation, metricsMs] = await timed('metrics', () =>
         evaluate(suite.metrics, { image, reference, prompt: payload.prompt, attributes: payload.attributes }, ctx, (metric, s) =>
           metrics.metricSeconds.observe({ metric }, s),
         ),
       );
       for (const o of evaluation.outcomes) metrics.metricOutcomes.inc({ metric: o.metric, status: o.status });
+      const embeddings = await storeEmbeddings(deps, payload, await deps.modelKit.embeddingsOf(image));
       const record: ResultRecord = {
         ...recordBase(job, payload, deps.identity),
         status: 'completed',
         scores: evaluation.scores,
         fingerprints: evaluation.fingerprints,
+        embeddings: embeddings.length ? embeddings : undefined,
         metrics: evaluation.outcomes,
         checks: applyThresholds(suite.thresholds, evaluation.scores),
         decode: image.info,
@@ -112,6 +118,17 @@ export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score
       throw err;
     }
   };
+}
+
+/** Image embeddings go to S3 as float32 little-endian, one object per asset and model (run-level metrics read them). */
+async function storeEmbeddings(deps: ScoreAssetDeps, p: ScoreAssetPayload, list: Embedding[]): Promise<NonNullable<ResultRecord['embeddings']>> {
+  return Promise.all(
+    list.map(async ({ vector, model }) => {
+      const ref = { bucket: deps.config.s3.bucket, key: RunObjects.embedding(p.runId, model.id, p.assetId) };
+      await deps.store.put(ref, new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength), 'application/octet-stream');
+      return { model: model.id, version: model.version, dims: vector.length, uri: toS3Uri(ref) };
+    }),
+  );
 }
 
 /** A reference that is not there, or not an image, is bad input: the asset fails with `reference_missing`. */

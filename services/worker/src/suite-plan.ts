@@ -1,7 +1,7 @@
 import { isModalityEnabled } from '@assay/contracts';
-import type { InferenceHost } from '@assay/inference';
+import type { ModelRegistry } from '@assay/models';
 import type { Logger } from '@assay/observability';
-import { MODEL_CATALOG, resolveCatalogFiles, resolveModel, type MetricRegistry, type ResolvedSuite } from '@assay/scoring';
+import { resolveCatalogFiles, type MetricRegistry, type ResolvedSuite } from '@assay/scoring';
 import type { SuiteCatalog } from '@assay/suites';
 
 /** What this worker can score: suites whose models loaded and whose parameter files were found. */
@@ -15,23 +15,25 @@ export interface SuitePlan {
 
 /**
  * Resolves every suite of an enabled modality against the metric registry (a bad suite definition stops the
- * start), loads each needed model once, and finds parameter files in MODEL_DIR. A suite missing a model
- * or file is not fatal — the worker still serves the others — but it is logged and reported.
+ * start), loads each needed model once through the model registry (manifest, sha256 and graph checked; a
+ * model's `from` models too), and finds parameter files. A suite missing a model or file is not fatal — the
+ * worker still serves the others — but it is logged and reported.
  */
-export async function planSuites(catalog: SuiteCatalog, registry: MetricRegistry, models: InferenceHost, modelDir: string | undefined, logger: Logger): Promise<SuitePlan> {
+export async function planSuites(catalog: SuiteCatalog, registry: MetricRegistry, models: ModelRegistry, modelDir: string | undefined, logger: Logger): Promise<SuitePlan> {
   const resolved = catalog
     .list()
     .filter((s) => isModalityEnabled(s.modality))
     .map((s) => registry.resolveSuite(s));
+  for (const p of models.problems) logger.warn({ manifest: p.source, problem: p.message }, 'model manifest refused');
 
+  const needs = (suite: ResolvedSuite) => [...new Set(suite.models.flatMap((id) => [id, ...models.dependencies(id)]))];
   const modelErrors = new Map<string, string>();
-  for (const id of new Set(resolved.flatMap((s) => s.models))) {
+  for (const id of new Set(resolved.flatMap(needs))) {
     try {
-      const loaded = await models.load(resolveModel(id, modelDir));
-      const missing = MODEL_CATALOG[id].inputs.filter((name) => !loaded.inputs.some((i) => i.name === name));
-      if (missing.length) modelErrors.set(id, `model ${id}: the graph has no input named ${missing.join(', ')}`);
+      await models.ensure(id);
     } catch (err) {
       modelErrors.set(id, (err as Error).message);
+      logger.error({ model: id, err: (err as Error).message }, 'model refused');
     }
   }
   // MODEL_DIR first, then the npm package the file catalog names (e.g. the PP-OCR dictionary)
@@ -40,7 +42,7 @@ export async function planSuites(catalog: SuiteCatalog, registry: MetricRegistry
   const plan: SuitePlan = { servable: new Map(), unavailable: new Map(), files: found };
   for (const suite of resolved) {
     const reasons = [
-      ...suite.models.filter((m) => modelErrors.has(m)).map((m) => modelErrors.get(m)!),
+      ...needs(suite).filter((m) => modelErrors.has(m)).map((m) => modelErrors.get(m)!),
       ...suite.files.filter((f) => missing.includes(f)).map((f) => `${f} not found in MODEL_DIR (${modelDir ?? 'unset'})`),
     ];
     if (reasons.length) plan.unavailable.set(suite.name, reasons.join('; '));

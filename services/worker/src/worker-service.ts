@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Registry } from 'prom-client';
 import { ENABLED_MODALITIES, JobName, SCORING_QUEUE_BY_MODALITY } from '@assay/contracts';
@@ -7,12 +8,15 @@ import { InferenceHost } from '@assay/inference';
 import type { OpsService } from '@assay/lifecycle';
 import { runChecks, type Logger } from '@assay/observability';
 import { createRedis, QueueSet, QueueWorker } from '@assay/queue';
+import { createChatJudgeClient } from '@assay/judges';
+import { MODEL_REPORT_INTERVAL_MS, ModelDirectory, ModelKit, ModelRegistry } from '@assay/models';
 import { MetricRegistry } from '@assay/scoring';
 import { S3ObjectStore } from '@assay/storage';
 import { SuiteCatalog } from '@assay/suites';
 import { ResultPublisher } from './result-publisher.js';
 import { createScoreAssetHandler } from './score-asset.handler.js';
 import { planSuites } from './suite-plan.js';
+import { loadTokenizer } from './tokenizers.js';
 import { createWorkerMetrics } from './worker-metrics.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -30,7 +34,26 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
   const queues = new QueueSet(redis, config.redis.prefix);
   const catalog = await SuiteCatalog.load({ dir: config.suites.dir, s3: config.suites.uri ? { store, prefix: config.suites.uri } : undefined });
   const models = new InferenceHost(config.executionProviders, logger, registry, { intraOpThreads: config.intraOpThreads });
-  const plan = await planSuites(catalog, await MetricRegistry.load(), models, config.modelDir, logger);
+  const modelRegistry = await ModelRegistry.open({
+    host: models,
+    modelDir: config.modelDir,
+    s3: config.modelsUri ? { store, prefix: config.modelsUri, cacheDir: join(config.dataDir, 'model-cache') } : undefined,
+  });
+  const plan = await planSuites(catalog, await MetricRegistry.load(), modelRegistry, config.modelDir, logger);
+  const modelKit = new ModelKit(modelRegistry, models, loadTokenizer);
+  const directory = new ModelDirectory(redis, config.redis.prefix);
+  const instance = `${hostname()}:${process.pid}`;
+  const report = async () =>
+    directory.publish({
+      instance,
+      host: hostname(),
+      pid: process.pid,
+      models: modelRegistry.loaded(),
+      refused: await modelRegistry.refused(),
+      updatedAt: new Date().toISOString(),
+    });
+  report().catch((err) => logger.warn({ err }, 'could not publish loaded models'));
+  const reporter = setInterval(() => report().catch((err) => logger.warn({ err }, 'could not publish loaded models')), MODEL_REPORT_INTERVAL_MS);
 
   const handler = createScoreAssetHandler({
     config,
@@ -38,6 +61,9 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
     publisher: new ResultPublisher(store, config.s3.bucket, queues),
     plan,
     models,
+    modelKit,
+    // one client per process: its rate limit and concurrency are per client
+    judges: { vlm: createChatJudgeClient(config, registry) },
     metrics: createWorkerMetrics(registry),
     identity: { host: hostname(), pid: process.pid, version, executionProviders: config.executionProviders },
   });
@@ -78,7 +104,9 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
     },
     async close() {
       abort.abort();
+      clearInterval(reporter);
       await Promise.all(workers.map((w) => w.close(config.worker.shutdownGraceMs)));
+      await directory.withdraw(instance).catch(() => undefined);
       await models.close();
       await queues.close();
       await redis.quit();

@@ -90,6 +90,8 @@ export const ResultRecord = z.object({
   /** `metric.key` → fingerprint, e.g. `perceptual_hash.phash` (16 hex digits); not a score */
   fingerprints: z.record(z.string(), z.string()).optional(),
   metrics: z.array(MetricOutcome),
+  /** image embeddings computed while scoring, stored as float32 little-endian objects */
+  embeddings: z.array(z.object({ model: z.string(), version: z.string(), dims: z.number().int(), uri: z.string() })).optional(),
   /** present when the suite has thresholds */
   checks: Checks.optional(),
   decode: DecodeInfo.optional(),

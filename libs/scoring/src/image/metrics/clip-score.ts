@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { defineMetric, MetricNotApplicable } from '../../metric.js';
+
+const Params = z
+  .object({
+    /** manifest ids of the CLIP image and text encoders (a pair exported from one CLIP model) */
+    imageModel: z.string().default('clip-vit-b32-image'),
+    textModel: z.string().default('clip-vit-b32-text'),
+  })
+  .strict();
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) throw new Error(`embedding sizes differ: image ${a.length}, text ${b.length}`);
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return na && nb ? dot / Math.sqrt(na * nb) : 0;
+}
+
+export default defineMetric({
+  name: 'clip_score',
+  version: '1.0.0',
+  modality: 'image',
+  description:
+    "CLIPScore (Hessel et al. 2021) as torchmetrics reports it: 100 × max(cos(image embedding, prompt embedding), 0), from the manifest's CLIP image and text encoders; prompts longer than the context are truncated and flagged.",
+  scores: [{ key: 'clip_score', description: '100 × max(cosine, 0)', range: [0, 100], direction: 'higher' }],
+  params: Params,
+  modelsFor: (p) => [p.imageModel, p.textModel],
+  needs: { prompt: true },
+  cost: 'model',
+  async compute({ image, prompt }, ctx, p) {
+    if (!ctx.modelCalls) throw new MetricNotApplicable('no model registry on this worker');
+    if (!prompt?.trim()) throw new MetricNotApplicable('needs a prompt');
+    const [img, txt] = await Promise.all([ctx.modelCalls.embedImage(p.imageModel, image), ctx.modelCalls.embedText(p.textModel, prompt)]);
+    const cos = cosine(img.vector, txt.vector);
+    return {
+      scores: { clip_score: 100 * Math.max(cos, 0) },
+      details: { cosine: cos, promptTokens: txt.tokens, promptTruncated: txt.truncated, textModel: txt.model },
+      model: img.model,
+    };
+  },
+});
