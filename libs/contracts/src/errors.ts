@@ -33,6 +33,16 @@ export const ErrorCode = {
   // job failures
   DecodeError: 'decode_error',
   ImageTooLarge: 'image_too_large',
+  // video and audio (refused from the ffprobe result, before decoding, unless noted)
+  ContainerUnreadable: 'container_unreadable',
+  NoVideoStream: 'no_video_stream',
+  NoAudioStream: 'no_audio_stream',
+  EmptyStream: 'empty_stream',
+  UnsupportedCodec: 'unsupported_codec',
+  DurationTooLong: 'duration_too_long',
+  ResolutionTooLarge: 'resolution_too_large',
+  /** ffmpeg or ffprobe did not finish within MEDIA_TIMEOUT_MS and was killed */
+  DecodeTimeout: 'decode_timeout',
   FileTooLarge: 'file_too_large',
   SourceNotFound: 'source_not_found',
   ContentMissing: 'content_missing',
@@ -105,6 +115,15 @@ export class AssayError extends Error {
 export const PERMANENT_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCode.DecodeError,
   ErrorCode.ImageTooLarge,
+  ErrorCode.ContainerUnreadable,
+  ErrorCode.NoVideoStream,
+  ErrorCode.NoAudioStream,
+  ErrorCode.EmptyStream,
+  ErrorCode.UnsupportedCodec,
+  ErrorCode.DurationTooLong,
+  ErrorCode.ResolutionTooLarge,
+  // a file that hangs ffmpeg hangs it again: failing at once keeps it from holding a worker three times
+  ErrorCode.DecodeTimeout,
   ErrorCode.FileTooLarge,
   ErrorCode.EmptyContent,
   ErrorCode.SourceNotFound,

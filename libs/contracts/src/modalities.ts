@@ -8,7 +8,7 @@ export const Modality = {
 export type Modality = (typeof Modality)[keyof typeof Modality];
 
 export const MODALITIES = ['image', 'video', 'audio', '3d'] as const satisfies readonly Modality[];
-export const ENABLED_MODALITIES: readonly Modality[] = [Modality.Image];
+export const ENABLED_MODALITIES: readonly Modality[] = [Modality.Image, Modality.Video, Modality.Audio];
 
 export function isModalityEnabled(modality: Modality): boolean {
   return ENABLED_MODALITIES.includes(modality);

@@ -1,1 +1,2 @@
 export * from './image-decode.js';
+export * from './media-types.js';

@@ -1,8 +1,9 @@
 import type { z } from 'zod';
-import { ErrorCode, type Modality, type ModelProvenance } from '@assay/contracts';
+import { ErrorCode, type MediaProbe, type Modality, type ModelProvenance } from '@assay/contracts';
 import type { RunResult, TensorData } from '@assay/inference';
 import type { ImageJudge } from '@assay/judges';
-import type { DecodedImage } from '@assay/media';
+import type { AudioPcm, DecodedImage, SampledFrame } from '@assay/media';
+import type { FrameSeries, ReferenceSeries } from './video/frame-series.js';
 
 /** One number a metric reports. `range` is [min, max], null for unbounded on that side. */
 export interface ScoreSpec {
@@ -60,18 +61,48 @@ export interface ImageInput {
   attributes: Record<string, string | number | boolean>;
 }
 
+/** A video: statistics of every frame, a few frames in full colour, and the reference comparison when given. */
+export interface VideoInput {
+  probe: MediaProbe;
+  frames: FrameSeries;
+  /** frames decoded in full colour at the suite's sampling (per-frame image metrics, embeddings) */
+  samples: SampledFrame[];
+  /** present when the asset has a reference video and the suite has a full-reference metric */
+  reference?: ReferenceSeries;
+  prompt?: string;
+  attributes: Record<string, string | number | boolean>;
+}
+
+export interface AudioInput {
+  probe: MediaProbe;
+  pcm: AudioPcm;
+  prompt?: string;
+  attributes: Record<string, string | number | boolean>;
+}
+
+/** What `compute` receives, by the metric's modality. */
+export interface InputByModality {
+  image: ImageInput;
+  video: VideoInput;
+  audio: AudioInput;
+  '3d': never;
+}
+
+export type MetricInput = InputByModality[Modality];
+
 type ParamsSchema = z.ZodType<Record<string, unknown>>;
 
 /**
- * A per-asset metric. One file under `image/metrics/` default-exports one definition; the registry finds
- * it at start-up, so adding a metric touches no other file. Like torchmetrics' metrics, each declares its
- * range and direction; parameters come from the suite, validated by `params` (with defaults).
+ * A per-asset metric. One file under `<modality>/metrics/` default-exports one definition; the registry
+ * finds it at start-up, so adding a metric touches no other file. Like torchmetrics' metrics, each declares
+ * its range and direction; parameters come from the suite, validated by `params` (with defaults). Image
+ * metrics also run in video suites, on each sampled frame, aggregated over the frames.
  */
-export interface MetricDefinition<P extends ParamsSchema = ParamsSchema> {
+export interface MetricDefinition<P extends ParamsSchema = ParamsSchema, M extends Modality = Modality> {
   name: string;
   /** bumped whenever the numbers a metric produces could change */
   version: string;
-  modality: Modality;
+  modality: M;
   description: string;
   scores: ScoreSpec[];
   /** keys of the fingerprints it returns, reported as `<metric>.<key>` beside the scores */
@@ -89,7 +120,7 @@ export interface MetricDefinition<P extends ParamsSchema = ParamsSchema> {
     files?: string[];
   };
   cost: 'cpu' | 'model' | 'gpu';
-  compute(input: ImageInput, ctx: MetricContext, params: z.infer<P>): Promise<MetricResult> | MetricResult;
+  compute(input: InputByModality[M], ctx: MetricContext, params: z.infer<P>): Promise<MetricResult> | MetricResult;
 }
 
 /** The metric has no defined value for this input (e.g. a 1×1 image for a filter); not an asset failure. */
@@ -104,7 +135,7 @@ export class MetricNotApplicable extends Error {
   }
 }
 
-export function defineMetric<P extends ParamsSchema>(definition: MetricDefinition<P>): MetricDefinition<P> {
+export function defineMetric<P extends ParamsSchema, M extends Modality = 'image'>(definition: MetricDefinition<P, M>): MetricDefinition<P, M> {
   return definition;
 }
 

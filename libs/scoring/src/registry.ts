@@ -2,6 +2,8 @@ import { readdir } from 'node:fs/promises';
 import type { MetricDefinition } from './metric.js';
 
 const SEMVER = /^\d+\.\d+\.\d+$/;
+/** one folder of metric modules per modality */
+const METRIC_FOLDERS = ['image', 'video', 'audio'] as const;
 const NAME = /^[a-z][a-z0-9_]*$/;
 
 function check(def: MetricDefinition, file: string): string[] {
@@ -58,19 +60,23 @@ export interface SuiteLike {
 export class MetricRegistry {
   private constructor(private readonly byName: Map<string, MetricDefinition>) {}
 
-  /** Loads every module in `image/metrics/` (compiled). Throws listing all problems at once. */
+  /** Loads every module in `<modality>/metrics/` (compiled). Throws listing all problems at once. */
   static async load(): Promise<MetricRegistry> {
-    const dir = new URL('./image/metrics/', import.meta.url);
-    const files = (await readdir(dir)).filter((f) => f.endsWith('.js')).sort();
     const byName = new Map<string, MetricDefinition>();
     const problems: string[] = [];
-    for (const file of files) {
-      const mod = (await import(new URL(file, dir).href)) as { default: MetricDefinition };
-      const def = mod.default;
-      const issues = check(def, file);
-      if (!issues.length && byName.has(def.name)) issues.push(`${file}: metric name "${def.name}" already taken`);
-      problems.push(...issues);
-      if (!issues.length) byName.set(def.name, def);
+    for (const modality of METRIC_FOLDERS) {
+      const dir = new URL(`./${modality}/metrics/`, import.meta.url);
+      const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.js')).sort();
+      for (const file of files) {
+        const mod = (await import(new URL(file, dir).href)) as { default: MetricDefinition };
+        const def = mod.default;
+        const at = `${modality}/metrics/${file}`;
+        const issues = check(def, at);
+        if (!issues.length && def.modality !== modality) issues.push(`${at}: modality ${def.modality} in the ${modality} folder`);
+        if (!issues.length && byName.has(def.name)) issues.push(`${at}: metric name "${def.name}" already taken`);
+        problems.push(...issues);
+        if (!issues.length) byName.set(def.name, def);
+      }
     }
     if (problems.length) throw new Error(`metric registry:\n  ${problems.join('\n  ')}`);
     return new MetricRegistry(byName);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MODALITIES } from '../modalities.js';
 import { FailureReason } from './common.js';
+import { MediaDecodeInfo } from './media.js';
 
 export const ModelProvenance = z.object({
   id: z.string(),
@@ -94,7 +95,10 @@ export const ResultRecord = z.object({
   embeddings: z.array(z.object({ model: z.string(), version: z.string(), dims: z.number().int(), uri: z.string() })).optional(),
   /** present when the suite has thresholds */
   checks: Checks.optional(),
+  /** images */
   decode: DecodeInfo.optional(),
+  /** video and audio */
+  media: MediaDecodeInfo.optional(),
   referenceUri: z.string().optional(),
   sourceUri: z.string(),
   prompt: z.string().optional(),
