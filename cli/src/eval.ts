@@ -9,7 +9,8 @@ export interface EvalOptions {
   inputs: string[];
   run?: string;
   promptFile?: string;
-  suite: string;
+  /** default: `<modality>-default` for the files' modality */
+  suite?: string;
   modelVersion: string;
   concurrency: number;
   timeoutSeconds: number;
@@ -28,12 +29,16 @@ const BATCH = 500;
 export async function evalCommand(client: AssayClient, o: EvalOptions): Promise<SummaryLike> {
   const assets = collectAssets(o.inputs);
   if (!assets.length) throw new Error(`no supported files in ${o.inputs.join(', ')}`);
+  // a run scores one modality with one suite
+  const modalities = [...new Set(assets.map((a) => a.modality))];
+  if (modalities.length > 1) throw new Error(`one modality per run: found ${modalities.join(', ')} files; evaluate them as separate runs`);
+  const modality = modalities[0];
   const prompts = o.promptFile ? readPrompts(o.promptFile) : new Map<string, PromptLine>();
   const meta = (id: string) => prompts.get(id) ?? prompts.get(basename(id));
 
   const run = await client.request<RunView>('POST', '/v1/runs', {
     name: o.run ?? `eval-${new Date().toISOString().replace(/[:.]/g, '-')}`,
-    suite: o.suite,
+    suite: o.suite ?? `${modality}-default`,
     modelVersion: o.modelVersion,
     labels: { source: 'cli' },
   });
@@ -43,7 +48,7 @@ export async function evalCommand(client: AssayClient, o: EvalOptions): Promise<
     await client.request('POST', `${runPath}/assets`, {
       assets: assets.slice(i, i + BATCH).map((a) => ({
         assetId: a.assetId,
-        modality: 'image',
+        modality,
         prompt: meta(a.assetId)?.prompt,
         attributes: meta(a.assetId)?.attributes ?? {},
       })),

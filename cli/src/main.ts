@@ -6,12 +6,13 @@ import { evalCommand } from './eval.js';
 
 const USAGE = `usage: assay eval <folder-or-files...> [options]
 
-Uploads the images as a new run, waits for their scores and prints the run summary.
+Uploads the images, videos or audio files (one modality per run) as a new run, waits for their scores and
+prints the run summary.
 
 options:
   --run NAME              run name (default: eval-<timestamp>)
   --prompt-file FILE      JSONL lines {"file": "a.png", "prompt": "...", "attributes": {...}}
-  --suite NAME            scoring suite (default: image-default)
+  --suite NAME            scoring suite (default: image-default, video-default or audio-default by the files)
   --model-version V       model version the assets come from (default: unknown)
   --concurrency N         parallel uploads (default: 4)
   --timeout SECONDS       how long to wait for scores (default: 600)
@@ -26,7 +27,7 @@ async function main(): Promise<number> {
     options: {
       run: { type: 'string' },
       'prompt-file': { type: 'string' },
-      suite: { type: 'string', default: 'image-default' },
+      suite: { type: 'string' },
       'model-version': { type: 'string', default: 'unknown' },
       concurrency: { type: 'string', default: '4' },
       timeout: { type: 'string', default: '600' },
@@ -51,7 +52,7 @@ async function main(): Promise<number> {
     inputs,
     run: values.run,
     promptFile: values['prompt-file'],
-    suite: values.suite!,
+    suite: values.suite,
     modelVersion: values['model-version']!,
     concurrency: Math.max(1, Number(values.concurrency) || 4),
     timeoutSeconds: Math.max(1, Number(values.timeout) || 600),

@@ -25,7 +25,16 @@ export interface AssayConfig {
   /** ONNX Runtime intra-op threads per session; 0: its default (one per core) */
   intraOpThreads: number;
   worker: { concurrency: number; lockDurationMs: number; stalledIntervalMs: number; shutdownGraceMs: number };
-  limits: { maxUploadBytes: number; maxJsonBytes: number; maxImagePixels: number };
+  limits: {
+    maxUploadBytes: number;
+    maxJsonBytes: number;
+    maxImagePixels: number;
+    /** video and audio: refused from the probe, before decoding */
+    maxMediaDurationSeconds: number;
+    maxVideoPixels: number;
+    /** wall-clock limit of each ffprobe / ffmpeg process */
+    mediaTimeoutMs: number;
+  };
   aggregator: { summaryIntervalMs: number; partMaxRecords: number };
   logLevel: string;
   /** the chat-completions endpoint behind the `vlm_judge` metric; undefined when VLM_JUDGE_URL is unset */
@@ -105,7 +114,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
       stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
       shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
     },
-    limits: { maxUploadBytes: e.MAX_UPLOAD_BYTES, maxJsonBytes: e.MAX_JSON_BYTES, maxImagePixels: e.MAX_IMAGE_PIXELS },
+    limits: {
+      maxUploadBytes: e.MAX_UPLOAD_BYTES,
+      maxJsonBytes: e.MAX_JSON_BYTES,
+      maxImagePixels: e.MAX_IMAGE_PIXELS,
+      maxMediaDurationSeconds: e.MAX_MEDIA_DURATION_SECONDS,
+      maxVideoPixels: e.MAX_VIDEO_PIXELS,
+      mediaTimeoutMs: e.MEDIA_TIMEOUT_MS,
+    },
     aggregator: { summaryIntervalMs: e.SUMMARY_INTERVAL_MS, partMaxRecords: e.RESULTS_PART_MAX_RECORDS },
     logLevel: e.LOG_LEVEL,
     vlmJudge:

@@ -13,7 +13,8 @@ import {
 import { DURATION_BUCKETS_SECONDS, runChecks, type DependencyCheck, type Logger } from '@assay/observability';
 import { createRedis } from './redis.js';
 
-export type JobHandler<N extends JobName> = (job: Job<JobPayloadMap[N]>, log: Logger) => Promise<unknown>;
+/** `signal` aborts when the job is cancelled or the worker closes by force: handlers pass it to child processes. */
+export type JobHandler<N extends JobName> = (job: Job<JobPayloadMap[N]>, log: Logger, signal?: AbortSignal) => Promise<unknown>;
 export type HandlerMap<N extends JobName> = { [K in N]: JobHandler<K> };
 
 export interface QueueWorkerOptions<N extends JobName> {
@@ -77,7 +78,7 @@ export class QueueWorker<N extends JobName> {
         registers: [options.registry],
       }),
     );
-    this.worker = new Worker(options.queue, (job) => this.process(job), {
+    this.worker = new Worker(options.queue, (job, _token, signal) => this.process(job, signal), {
       connection: createRedis(options.redisUrl, 'worker', `assay-worker-${options.queue}-${hostname()}`),
       prefix: queuePrefix(options.basePrefix, options.queue),
       concurrency: options.concurrency,
@@ -89,14 +90,14 @@ export class QueueWorker<N extends JobName> {
     this.worker.on('error', (err) => this.log.error({ err }, 'worker error'));
   }
 
-  private async process(job: Job): Promise<unknown> {
+  private async process(job: Job, signal?: AbortSignal): Promise<unknown> {
     const name = job.name as N;
     const handler = this.options.handlers[name] as JobHandler<N> | undefined;
     const log = this.log.child({ jobId: job.id, job: job.name, attempt: job.attemptsMade + 1, ...idsOf(job.data) });
     if (!handler) throw new UnrecoverableError(`no handler for job name ${job.name}`);
     const end = this.jobDuration.startTimer({ queue: this.options.queue, job: name });
     try {
-      const out = await handler(job as Job<JobPayloadMap[N]>, log);
+      const out = await handler(job as Job<JobPayloadMap[N]>, log, signal);
       end({ outcome: 'completed' });
       this.jobsTotal.inc({ queue: this.options.queue, job: name, outcome: 'completed' });
       return out;
@@ -149,6 +150,8 @@ export class QueueWorker<N extends JobName> {
     clearTimeout(timer);
     if (!closed) {
       this.log.warn({ graceMs }, 'active jobs did not finish in the grace period; closing by force');
+      // aborts the handlers' signals, so child processes (ffmpeg) are killed rather than orphaned
+      this.worker.cancelAllJobs('worker closing');
       await this.worker.close(true);
     }
     this.log.info('worker closed');

@@ -1,6 +1,6 @@
 import { ErrorCode, type MetricOutcome } from '@assay/contracts';
 import { InferenceError } from '@assay/inference';
-import { MetricNotApplicable, type ImageInput, type MetricContext } from './metric.js';
+import { MetricNotApplicable, type MetricContext, type MetricInput } from './metric.js';
 import type { ResolvedMetric } from './registry.js';
 
 export interface Evaluation {
@@ -16,11 +16,11 @@ export interface Evaluation {
 export type MetricTimer = (metric: string, seconds: number) => void;
 
 /**
- * Runs metrics one after another. A metric that does not apply, or that throws, is recorded on its own
- * outcome and the others still run; only inference failures (a dead runtime: transient) fail the job.
- * Non-finite values never reach a result.
+ * Runs metrics one after another on an input of their modality (the suite was resolved for it). A metric
+ * that does not apply, or that throws, is recorded on its own outcome and the others still run; only
+ * inference failures (a dead runtime: transient) fail the job. Non-finite values never reach a result.
  */
-export async function evaluate(metrics: ResolvedMetric[], input: ImageInput, ctx: MetricContext, onTiming?: MetricTimer): Promise<Evaluation> {
+export async function evaluate(metrics: ResolvedMetric[], input: MetricInput, ctx: MetricContext, onTiming?: MetricTimer): Promise<Evaluation> {
   const scores: Record<string, number> = {};
   const fingerprints: Record<string, string> = {};
   const outcomes: MetricOutcome[] = [];

@@ -1,4 +1,6 @@
 import { readdir } from 'node:fs/promises';
+import type { Modality } from '@assay/contracts';
+import { frameStatsFor } from './frame-stats.js';
 import type { MetricDefinition } from './metric.js';
 
 const SEMVER = /^\d+\.\d+\.\d+$/;
@@ -32,6 +34,8 @@ function check(def: MetricDefinition, file: string): string[] {
 export interface ResolvedMetric {
   def: MetricDefinition;
   params: Record<string, unknown>;
+  /** an image metric in a video suite: run on each sampled frame, reported as statistics over the frames */
+  perFrame?: boolean;
 }
 
 export interface ResolvedThreshold {
@@ -44,15 +48,30 @@ export interface ResolvedThreshold {
 /** A suite checked against the registry: metrics with parameters, thresholds, and what it needs. */
 export interface ResolvedSuite {
   name: string;
+  modality: Modality;
+  /** video suites: the frame sampling and analysis size (defaults filled by the suite schema) */
+  video?: VideoSuiteOptions;
   metrics: ResolvedMetric[];
   thresholds: ResolvedThreshold[];
   models: string[];
   files: string[];
+  /** video: some metric reads full-colour frames (a per-frame image metric, or `needs.samples`) */
+  needsSamples: boolean;
+  /** some metric compares with a reference asset */
+  needsReference: boolean;
+}
+
+export interface VideoSuiteOptions {
+  sampling: { mode: 'uniform'; count: number } | { mode: 'fps'; fps: number } | { mode: 'all' };
+  analysisMaxSide: number;
 }
 
 export interface SuiteLike {
   name: string;
   source: string;
+  /** omitted: the modality all its metrics share */
+  modality?: Modality;
+  video?: VideoSuiteOptions;
   metrics: { metric: string; params: Record<string, unknown>; thresholds: Record<string, { min?: number; max?: number }> }[];
 }
 
@@ -98,10 +117,16 @@ export class MetricRegistry {
     const problems: string[] = [];
     const metrics: ResolvedMetric[] = [];
     const thresholds: ResolvedThreshold[] = [];
+    const modality = suite.modality ?? this.commonModality(suite);
     for (const entry of suite.metrics) {
       const def = this.byName.get(entry.metric);
       if (!def) {
         problems.push(`unknown metric ${entry.metric}`);
+        continue;
+      }
+      const perFrame = modality === 'video' && def.modality === 'image';
+      if (def.modality !== modality && !perFrame) {
+        problems.push(`${def.name} is a${def.modality === 'image' || def.modality === 'audio' ? 'n' : ''} ${def.modality} metric; this suite scores ${modality}`);
         continue;
       }
       let params: Record<string, unknown> = {};
@@ -113,19 +138,39 @@ export class MetricRegistry {
         problems.push(`${def.name} takes no params`);
       }
       for (const [key, t] of Object.entries(entry.thresholds)) {
-        if (!def.scores.some((s) => s.key === key)) problems.push(`${def.name}.thresholds: ${def.name} has no score ${key}`);
+        const problem = perFrame ? frameThresholdProblem(def, key) : def.scores.some((s) => s.key === key) ? undefined : `${def.name} has no score ${key}`;
+        if (problem) problems.push(`${def.name}.thresholds: ${problem}`);
         else thresholds.push({ score: `${def.name}.${key}`, ...t });
       }
-      metrics.push({ def, params });
+      metrics.push({ def, params, ...(perFrame ? { perFrame } : {}) });
     }
     if (problems.length) throw new Error(`suite ${suite.name} (${suite.source}): ${problems.join('; ')}`);
     const defs = metrics.map((m) => m.def);
     return {
       name: suite.name,
+      modality,
+      video: modality === 'video' ? (suite.video ?? { sampling: { mode: 'uniform', count: 8 }, analysisMaxSide: 320 }) : undefined,
       metrics,
       thresholds,
       models: [...new Set(metrics.flatMap((m) => [...(m.def.needs.models ?? []), ...(m.def.modelsFor?.(m.params) ?? [])]))],
       files: [...new Set(defs.flatMap((d) => d.needs.files ?? []))],
+      needsSamples: metrics.some((m) => m.perFrame || m.def.needs.samples),
+      needsReference: defs.some((d) => d.needs.reference),
     };
   }
+
+  private commonModality(suite: SuiteLike): Modality {
+    const found = new Set(suite.metrics.map((m) => this.byName.get(m.metric)?.modality).filter((m): m is Modality => Boolean(m)));
+    return found.size === 1 ? [...found][0] : 'image';
+  }
+}
+
+/** Thresholds of a per-frame metric name a score and a frame statistic, e.g. `laplacian_variance.p5`. */
+function frameThresholdProblem(def: MetricDefinition, key: string): string | undefined {
+  const [score, stat, ...rest] = key.split('.');
+  const spec = def.scores.find((s) => s.key === score);
+  if (!spec) return `${def.name} has no score ${score}`;
+  const stats = frameStatsFor(spec.direction);
+  if (rest.length || !stat || !(stats as string[]).includes(stat)) return `per-frame score ${key}: give ${stats.map((s) => `${score}.${s}`).join(', ')}`;
+  return undefined;
 }

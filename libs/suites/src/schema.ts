@@ -21,16 +21,36 @@ export const SuiteMetric = z
   .strict();
 export type SuiteMetric = z.infer<typeof SuiteMetric>;
 
+/** Which frames a video suite decodes in full colour (per-frame image metrics, embeddings). */
+export const FrameSamplingSpec = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('uniform'), count: z.number().int().min(1).max(256) }).strict(),
+  z.object({ mode: z.literal('fps'), fps: z.number().positive().max(60) }).strict(),
+  z.object({ mode: z.literal('all') }).strict(),
+]);
+
+export const VideoOptions = z
+  .object({
+    sampling: FrameSamplingSpec.default({ mode: 'uniform', count: 8 }),
+    /** temporal analysis runs on luma scaled so the longer side is at most this */
+    analysisMaxSide: z.number().int().min(16).max(4096).default(320),
+  })
+  .strict();
+export type VideoOptions = z.infer<typeof VideoOptions>;
+
 /** A suite file (YAML): which metrics a run scores, with what parameters, and what counts as a pass. */
 export const SuiteFile = z
   .object({
     name: z.string().regex(SUITE_NAME, 'lower-case letters, digits and -'),
     description: z.string().default(''),
     modality: z.enum(MODALITIES),
+    /** video suites only; defaults apply when absent */
+    video: VideoOptions.optional(),
     metrics: z
       .array(SuiteMetric)
       .min(1)
       .refine((ms) => new Set(ms.map((m) => m.metric)).size === ms.length, 'a metric may appear once'),
   })
-  .strict();
+  .strict()
+  .refine((s) => s.modality === 'video' || !s.video, { message: 'only video suites take `video` options', path: ['video'] })
+  .transform((s) => (s.modality === 'video' ? { ...s, video: s.video ?? VideoOptions.parse({}) } : s));
 export type SuiteDefinition = z.infer<typeof SuiteFile> & { source: string };
