@@ -41,6 +41,30 @@ export interface ModelCalls {
   classify(modelId: string, image: DecodedImage): Promise<{ probabilities: Record<string, number>; model: ModelRef }>;
   scoreImageText(modelId: string, image: DecodedImage, text: string): Promise<{ raw: number; score: number; model: ModelRef; tokens: number; truncated: boolean }>;
   scoreHead(modelId: string, image: DecodedImage): Promise<{ raw: number; score: number; model: ModelRef; embedding: ModelRef }>;
+  /**
+   * A `voice-activity` model (Silero VAD) streamed over mono audio at its rate (16 kHz): one speech probability
+   * per chunk, calls sequential with the state carried (see the model's manifest `audio` block).
+   */
+  voiceActivity?(
+    modelId: string,
+    pcm: Float32Array,
+    sampleRate: number,
+  ): Promise<{ probabilities: Float32Array; chunkSamples: number; calls: number; inferenceMs: number; model: ModelRef }>;
+  /** A `speech-quality` model (DNSMOS) over windows of mono audio at its rate: raw and calibrated scores by label, per window. */
+  speechQuality?(
+    modelId: string,
+    pcm: Float32Array,
+    sampleRate: number,
+  ): Promise<{
+    labels: string[];
+    windows: { start: number; raw: Record<string, number>; score: Record<string, number> }[];
+    repeated: boolean;
+    windowSamples: number;
+    hopSamples: number;
+    calls: number;
+    inferenceMs: number;
+    model: ModelRef;
+  }>;
 }
 
 export interface MetricContext {
@@ -118,6 +142,8 @@ export interface MetricDefinition<P extends ParamsSchema = ParamsSchema, M exten
     models?: string[];
     /** parameter files, relative to MODEL_DIR */
     files?: string[];
+    /** video: reads `samples` (full-colour frames); without such a metric or a per-frame image metric, none are decoded */
+    samples?: boolean;
   };
   cost: 'cpu' | 'model' | 'gpu';
   compute(input: InputByModality[M], ctx: MetricContext, params: z.infer<P>): Promise<MetricResult> | MetricResult;
