@@ -1,0 +1,55 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AssayError, ErrorCode } from '@assay/contracts';
+import type { ToolOptions } from './ffmpeg-process.js';
+import { rememberContext } from './media-context.js';
+import { checkMediaPolicy } from './media-policy.js';
+import type { MediaFile, MediaKind, MediaLimits } from './media-types.js';
+import { decodableCodecs, ffprobe, toMediaProbe } from './probe.js';
+
+export interface OpenMediaOptions extends ToolOptions {
+  /** cancels the probe (job cancellation) */
+  signal?: AbortSignal;
+  /** parent of the private temp directory (default `os.tmpdir()`) */
+  tmpDir?: string;
+}
+
+export const MEDIA_TEMP_PREFIX = 'assay-media-';
+
+/**
+ * Puts an uploaded video or audio asset on local disk and probes it, then applies the policy from the probe
+ * before any decoding: empty or oversized input, unreadable container, missing stream, codec this ffmpeg
+ * cannot decode, duration and resolution over the limits are refused with their reason code. The bytes go
+ * to a private temp directory (0700, file 0600) because ffmpeg must seek in MP4 and MOV; the directory is
+ * removed by `close()`, or before the error when opening fails.
+ */
+export async function openMedia(bytes: Uint8Array, kind: MediaKind, limits: MediaLimits, options: OpenMediaOptions = {}): Promise<MediaFile> {
+  if (bytes.byteLength === 0) throw new AssayError(ErrorCode.EmptyContent, `the ${kind} asset is empty (0 bytes)`);
+  if (bytes.byteLength > limits.maxBytes) {
+    throw new AssayError(ErrorCode.FileTooLarge, `the ${kind} asset is ${bytes.byteLength} bytes; the limit is ${limits.maxBytes}`);
+  }
+  const tools: ToolOptions = { tools: options.tools, onSpawn: options.onSpawn };
+  const dir = await mkdtemp(join(options.tmpDir ?? tmpdir(), MEDIA_TEMP_PREFIX));
+  const remove = () => rm(dir, { recursive: true, force: true });
+  try {
+    // No extension: ffmpeg identifies the container from its content, never from a name the uploader chose.
+    const path = join(dir, 'asset');
+    await writeFile(path, bytes, { mode: 0o600, flag: 'wx' });
+    const raw = await ffprobe(path, { ...tools, timeoutMs: limits.timeoutMs, signal: options.signal });
+    const probe = toMediaProbe(raw, bytes.byteLength);
+    checkMediaPolicy(probe, kind, limits, await decodableCodecs(tools));
+    let closed: Promise<void> | undefined;
+    const file: MediaFile = {
+      path,
+      bytes: bytes.byteLength,
+      probe,
+      close: () => (closed ??= remove()),
+    };
+    rememberContext(file, { ...tools, kind, limits, raw });
+    return file;
+  } catch (err) {
+    await remove();
+    throw err;
+  }
+}
