@@ -5,4 +5,5 @@ export * from './model-registry.js';
 export * from './resolve-model.js';
 export * from './preprocess.js';
 export * from './model-kit.js';
+export * from './audio-tasks.js';
 export * from './model-directory.js';

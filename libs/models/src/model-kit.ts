@@ -1,5 +1,6 @@
 import type { ModelProvenance } from '@assay/contracts';
 import type { RunResult, TensorData } from '@assay/inference';
+import { runSpeechQuality, runVoiceActivity, type SpeechQualityRun, type VoiceActivityRun } from './audio-tasks.js';
 import type { ModelInput, ModelManifest, TokenizerSpec } from './manifest.js';
 import type { ModelRegistry } from './model-registry.js';
 import { imageTensor, type RgbImage } from './preprocess.js';
@@ -26,6 +27,14 @@ export interface Embedding {
 export interface TextEmbedding extends Embedding {
   tokens: number;
   truncated: boolean;
+}
+
+export interface VoiceActivity extends VoiceActivityRun {
+  model: ModelProvenance;
+}
+
+export interface SpeechQuality extends SpeechQualityRun {
+  model: ModelProvenance;
 }
 
 export interface ModelScore {
@@ -209,5 +218,29 @@ export class ModelKit {
     const res = await this.runner.run(modelId, feeds);
     const raw = firstRow(res.outputs[this.output(m, ['score']).name])[0];
     return { raw, score: this.normalize(m, raw), model: await this.provenance(modelId), embedding: (await this.embedImage(from, image)).model };
+  }
+
+  /**
+   * Speech probability per chunk of a `voice-activity` model (e.g. Silero VAD) over mono audio at the model's
+   * sample rate, streamed as its manifest's `audio` block says (chunks, context, carried state). The calls are
+   * sequential (each needs the previous state), each on the inference thread. Loads the model on first use.
+   */
+  async voiceActivity(modelId: string, pcm: Float32Array, sampleRate: number): Promise<VoiceActivity> {
+    const m = this.manifest(modelId);
+    this.expect(m, ['voice-activity']);
+    const model = await this.provenance(modelId);
+    return { ...(await runVoiceActivity(m, this.runner, pcm, sampleRate)), model };
+  }
+
+  /**
+   * Per-window scores of a `speech-quality` model (e.g. DNSMOS P.835) over mono audio at the model's sample
+   * rate: windows as its manifest's `audio` block says, raw outputs and their `polynomial` calibration by
+   * label. Loads the model on first use.
+   */
+  async speechQuality(modelId: string, pcm: Float32Array, sampleRate: number): Promise<SpeechQuality> {
+    const m = this.manifest(modelId);
+    this.expect(m, ['speech-quality']);
+    const model = await this.provenance(modelId);
+    return { ...(await runSpeechQuality(m, this.runner, pcm, sampleRate)), model };
   }
 }

@@ -110,7 +110,7 @@ export class ModelRegistry {
     const { manifest, source } = entry;
     let path: string;
     try {
-      path = modelFilePath(entry);
+      path = modelFilePath(entry, this.modelDir);
     } catch (err) {
       throw new ModelLoadError((err as Error).message);
     }

@@ -1,6 +1,8 @@
 export * from './metric.js';
 export * from './registry.js';
 export * from './evaluate.js';
+export * from './evaluate-video.js';
+export * from './frame-stats.js';
 export * from './checks.js';
 export * from './models.js';
 export * from './image/pixels.js';
@@ -8,3 +10,9 @@ export * from './ocr/index.js';
 export * from './image/nriqa/index.js';
 export { laplacianVariance } from './image/metrics/sharpness.js';
 export { colorfulness } from './image/metrics/colorfulness.js';
+export * from './video/frame-series.js';
+export * from './video/frame-analyzer.js';
+export * from './video/reference-comparator.js';
+export * from './video/detect.js';
+export { MOTION_MAX_SIDE } from './video/motion.js';
+export * from './audio/index.js';
