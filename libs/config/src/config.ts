@@ -35,6 +35,8 @@ export interface AssayConfig {
     /** wall-clock limit of each ffprobe / ffmpeg process */
     mediaTimeoutMs: number;
   };
+  /** ffmpeg and ffprobe binaries; unset: found on the PATH */
+  mediaTools: { ffmpeg?: string; ffprobe?: string };
   aggregator: { summaryIntervalMs: number; partMaxRecords: number };
   logLevel: string;
   /** the chat-completions endpoint behind the `vlm_judge` metric; undefined when VLM_JUDGE_URL is unset */
@@ -122,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
       maxVideoPixels: e.MAX_VIDEO_PIXELS,
       mediaTimeoutMs: e.MEDIA_TIMEOUT_MS,
     },
+    mediaTools: { ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH },
     aggregator: { summaryIntervalMs: e.SUMMARY_INTERVAL_MS, partMaxRecords: e.RESULTS_PART_MAX_RECORDS },
     logLevel: e.LOG_LEVEL,
     vlmJudge:

@@ -83,13 +83,15 @@ describe('asset submission', () => {
     expect(asset.json).toMatchObject({ state: 'queued', asset: { prompt: 'p', attributes: { seed: 1, hd: true } }, job: { state: 'waiting' } });
   });
 
-  it('refuses more than 500 assets, disabled or unknown modalities and foreign buckets', async () => {
+  it('refuses more than 500 assets, disabled, unknown or mismatched modalities and foreign buckets', async () => {
     const run = await newRun();
     const many = Array.from({ length: 501 }, (_, i) => ({ assetId: `a${i}`, modality: 'image' }));
     const tooMany = await api('POST', `/v1/runs/${run.id}/assets`, { assets: many });
     expect([tooMany.status, tooMany.json.error.code]).toEqual([400, 'too_many_assets']);
+    const mesh = await api('POST', `/v1/runs/${run.id}/assets`, { assets: [{ assetId: 'm', modality: '3d' }] });
+    expect([mesh.status, mesh.json.error.code, mesh.json.error.details[0].path]).toEqual([400, 'modality_not_enabled', 'assets.0.modality']);
     const video = await api('POST', `/v1/runs/${run.id}/assets`, { assets: [{ assetId: 'v', modality: 'video' }] });
-    expect([video.status, video.json.error.code, video.json.error.details[0].path]).toEqual([400, 'modality_not_enabled', 'assets.0.modality']);
+    expect([video.status, video.json.error.code, video.json.error.details[0].message]).toEqual([400, 'validation_failed', 'suite image-default scores image, not video']);
     const unknown = await api('POST', `/v1/runs/${run.id}/assets`, { assets: [{ assetId: 'h', modality: 'hologram' }] });
     expect([unknown.status, unknown.json.error.code, unknown.json.error.details[0].path]).toEqual([400, 'validation_failed', 'assets.0.modality']);
     const foreign = await api('POST', `/v1/runs/${run.id}/assets`, { assets: [{ assetId: 'f', modality: 'image', uri: 's3://someone-elses/x.png' }] });

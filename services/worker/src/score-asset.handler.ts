@@ -12,11 +12,11 @@ import {
 } from '@assay/contracts';
 import type { AssayConfig } from '@assay/config';
 import { InferenceError } from '@assay/inference';
-import { decodeImage, type ImageLimits } from '@assay/media';
 import type { Embedding, ModelKit } from '@assay/models';
 import { isFinalAttempt, type Job, type JobHandler } from '@assay/queue';
-import { applyThresholds, evaluate, type MetricContext, type ModelRunner } from '@assay/scoring';
+import { applyThresholds, type MetricContext, type ModelRunner } from '@assay/scoring';
 import type { ObjectStore } from '@assay/storage';
+import { INPUT_PREPARERS, type InputLimits } from './inputs/index.js';
 import type { ResultPublisher } from './result-publisher.js';
 import type { SuitePlan } from './suite-plan.js';
 import type { Stage, WorkerMetrics } from './worker-metrics.js';
@@ -47,13 +47,23 @@ function asAssayError(err: unknown): unknown {
 }
 
 /**
- * `score-asset`: fetch → decode → metrics → publish. Bad input fails at once with its reason code;
+ * `score-asset`: fetch → decode (per modality, see inputs/) → metrics → publish. Bad input fails at once with its reason code;
  * anything else is retried. On the last attempt a failed result is published first, so the run still
  * counts the asset.
  */
 export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score-asset'> {
   const { config, metrics } = deps;
-  return async (job, log) => {
+  const inputLimits: InputLimits = {
+    image: { maxBytes: config.limits.maxUploadBytes, maxPixels: config.limits.maxImagePixels },
+    media: {
+      maxBytes: config.limits.maxUploadBytes,
+      maxDurationSeconds: config.limits.maxMediaDurationSeconds,
+      maxVideoPixels: config.limits.maxVideoPixels,
+      timeoutMs: config.limits.mediaTimeoutMs,
+    },
+    tools: config.mediaTools,
+  };
+  return async (job, log, signal) => {
     const started = performance.now();
     const modality = typeof job.data?.modality === 'string' ? job.data.modality : 'unknown';
     const timed = async <T>(stage: Stage, fn: () => Promise<T>): Promise<[T, number]> => {
@@ -65,29 +75,27 @@ export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score
     };
     try {
       const payload = parseOrThrow(ScoreAssetPayload, job.data, ErrorCode.InvalidPayload);
-      if (!isModalityEnabled(payload.modality)) throw new AssayError(ErrorCode.ModalityNotEnabled, `modality ${payload.modality} is not enabled`);
+      const prepare = INPUT_PREPARERS[payload.modality];
+      if (!isModalityEnabled(payload.modality) || !prepare) throw new AssayError(ErrorCode.ModalityNotEnabled, `modality ${payload.modality} is not enabled`);
       const suite = deps.plan.servable.get(payload.suite);
       if (!suite) {
         const why = deps.plan.unavailable.get(payload.suite);
         if (why) throw new AssayError(ErrorCode.ModelUnavailable, `suite ${payload.suite} cannot be scored here: ${why}`);
         throw new AssayError(ErrorCode.UnknownSuite, `suite ${payload.suite} is not known to this worker`);
       }
+      if (suite.modality !== payload.modality) throw new AssayError(ErrorCode.InvalidPayload, `suite ${suite.name} scores ${suite.modality}, not ${payload.modality}`);
 
-      const limits = { maxBytes: config.limits.maxUploadBytes, maxPixels: config.limits.maxImagePixels };
+      const maxBytes = config.limits.maxUploadBytes;
+      // images keep their reference for any suite (a missing one is reported); video and audio decode it only for a full-reference metric
+      const reference = payload.reference && (payload.modality === 'image' || suite.needsReference) ? payload.reference : undefined;
       const [[bytes, referenceBytes], fetchMs] = await timed('fetch', () =>
-        Promise.all([deps.store.get(payload.source, { maxBytes: limits.maxBytes }), payload.reference ? fetchReference(deps.store, payload.reference, limits.maxBytes) : undefined]),
+        Promise.all([deps.store.get(payload.source, { maxBytes }), reference ? fetchReference(deps.store, reference, maxBytes) : undefined]),
       );
-      const [[image, reference], decodeMs] = await timed('decode', () =>
-        Promise.all([decodeImage(bytes, limits), referenceBytes ? decodeReference(referenceBytes, limits) : undefined]),
-      );
+      const [input, decodeMs] = await timed('decode', () => prepare({ payload, suite, bytes, referenceBytes, signal }, inputLimits));
       const ctx = { models: deps.models, modelCalls: deps.modelKit, judges: deps.judges, file: (rel: string) => deps.plan.files.get(rel) ?? rel };
-      const [evaluation, metricsMs] = await timed('metrics', () =>
-        evaluate(suite.metrics, { image, reference, prompt: payload.prompt, attributes: payload.attributes }, ctx, (metric, s) =>
-          metrics.metricSeconds.observe({ metric }, s),
-        ),
-      );
+      const [evaluation, metricsMs] = await timed('metrics', () => input.evaluate(ctx, (metric, s) => metrics.metricSeconds.observe({ metric }, s)));
       for (const o of evaluation.outcomes) metrics.metricOutcomes.inc({ metric: o.metric, status: o.status });
-      const embeddings = await storeEmbeddings(deps, payload, await deps.modelKit.embeddingsOf(image));
+      const embeddings = input.embeddingSource ? await storeEmbeddings(deps, payload, await deps.modelKit.embeddingsOf(input.embeddingSource)) : [];
       const record: ResultRecord = {
         ...recordBase(job, payload, deps.identity),
         status: 'completed',
@@ -96,7 +104,8 @@ export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score
         embeddings: embeddings.length ? embeddings : undefined,
         metrics: evaluation.outcomes,
         checks: applyThresholds(suite.thresholds, evaluation.scores),
-        decode: image.info,
+        decode: input.decode,
+        media: input.media,
         timings: {
           queueMs: Math.max(0, (job.processedOn ?? Date.now()) - job.timestamp),
           fetchMs,
@@ -111,6 +120,8 @@ export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score
       return { status: 'completed' };
     } catch (caught) {
       const err = asAssayError(caught);
+      // cancelled or shutting down: not a property of the asset; the job is retried or reclaimed, nothing is published
+      if (signal?.aborted) throw err;
       const final = isFinalAttempt(job, err);
       const code = err instanceof AssayError ? err.code : ErrorCode.Internal;
       metrics.failures.inc({ modality, reason: code, final: String(final) });
@@ -131,21 +142,12 @@ async function storeEmbeddings(deps: ScoreAssetDeps, p: ScoreAssetPayload, list:
   );
 }
 
-/** A reference that is not there, or not an image, is bad input: the asset fails with `reference_missing`. */
+/** A reference that is not there is bad input: the asset fails with `reference_missing`. */
 async function fetchReference(store: ObjectStore, ref: ObjectRef, maxBytes: number): Promise<Uint8Array> {
   try {
     return await store.get(ref, { maxBytes });
   } catch (err) {
     if (err instanceof AssayError && err.code === ErrorCode.SourceNotFound) throw new AssayError(ErrorCode.ReferenceMissing, `reference ${toS3Uri(ref)} does not exist`);
-    throw err;
-  }
-}
-
-async function decodeReference(bytes: Uint8Array, limits: ImageLimits) {
-  try {
-    return await decodeImage(bytes, limits);
-  } catch (err) {
-    if (err instanceof AssayError) throw new AssayError(ErrorCode.ReferenceMissing, `the reference is not a usable image: ${err.code}: ${err.message}`);
     throw err;
   }
 }

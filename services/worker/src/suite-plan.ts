@@ -16,10 +16,18 @@ export interface SuitePlan {
 /**
  * Resolves every suite of an enabled modality against the metric registry (a bad suite definition stops the
  * start), loads each needed model once through the model registry (manifest, sha256 and graph checked; a
- * model's `from` models too), and finds parameter files. A suite missing a model or file is not fatal — the
- * worker still serves the others — but it is logged and reported.
+ * model's `from` models too), and finds parameter files. A suite missing a model or file (or, for video and
+ * audio, ffmpeg) is not fatal — the worker still serves the others — but it is logged and reported.
  */
-export async function planSuites(catalog: SuiteCatalog, registry: MetricRegistry, models: ModelRegistry, modelDir: string | undefined, logger: Logger): Promise<SuitePlan> {
+export async function planSuites(
+  catalog: SuiteCatalog,
+  registry: MetricRegistry,
+  models: ModelRegistry,
+  modelDir: string | undefined,
+  logger: Logger,
+  /** why ffmpeg cannot be used here (video and audio suites are then unavailable) */
+  mediaProblem?: string,
+): Promise<SuitePlan> {
   const resolved = catalog
     .list()
     .filter((s) => isModalityEnabled(s.modality))
@@ -42,6 +50,7 @@ export async function planSuites(catalog: SuiteCatalog, registry: MetricRegistry
   const plan: SuitePlan = { servable: new Map(), unavailable: new Map(), files: found };
   for (const suite of resolved) {
     const reasons = [
+      ...(mediaProblem && suite.modality !== 'image' ? [mediaProblem] : []),
       ...needs(suite).filter((m) => modelErrors.has(m)).map((m) => modelErrors.get(m)!),
       ...suite.files.filter((f) => missing.includes(f)).map((f) => `${f} not found in MODEL_DIR (${modelDir ?? 'unset'})`),
     ];

@@ -13,6 +13,7 @@ import { MODEL_REPORT_INTERVAL_MS, ModelDirectory, ModelKit, ModelRegistry } fro
 import { MetricRegistry } from '@assay/scoring';
 import { S3ObjectStore } from '@assay/storage';
 import { SuiteCatalog } from '@assay/suites';
+import { mediaToolsProblem } from './media-tools.js';
 import { ResultPublisher } from './result-publisher.js';
 import { createScoreAssetHandler } from './score-asset.handler.js';
 import { planSuites } from './suite-plan.js';
@@ -39,7 +40,7 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
     modelDir: config.modelDir,
     s3: config.modelsUri ? { store, prefix: config.modelsUri, cacheDir: join(config.dataDir, 'model-cache') } : undefined,
   });
-  const plan = await planSuites(catalog, await MetricRegistry.load(), modelRegistry, config.modelDir, logger);
+  const plan = await planSuites(catalog, await MetricRegistry.load(), modelRegistry, config.modelDir, logger, await mediaToolsProblem(config.mediaTools));
   const modelKit = new ModelKit(modelRegistry, models, loadTokenizer);
   const directory = new ModelDirectory(redis, config.redis.prefix);
   const instance = `${hostname()}:${process.pid}`;
