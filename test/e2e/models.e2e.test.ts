@@ -143,10 +143,14 @@ describe('models end to end', () => {
     expect(ids).toEqual(expect.arrayContaining(['tiny-clip-image', 'tiny-clip-text', 'tiny-aesthetic-head', 'tiny-image-reward', 'nsfw-mobilenet-v2', 'ppocr-v4-det']));
     expect(models.find((m: { id: string }) => m.id === 'nsfw-mobilenet-v2')).toMatchObject({ task: 'image-classifier', sha256: manifest('nsfw-mobilenet-v2').sha256, providers: { cpu: 1 }, fellBack: 0, workers: 1 });
     expect(refused).toContainEqual({ id: 'tampered-head', reason: expect.stringMatching(/tampered\.model\.yaml: sha256: the manifest says (ab){32}/), workers: 1 });
-    // the built-in image-alignment suite names a CLIP export this machine does not have
+    // the built-in image-alignment suite names a CLIP export this machine does not have; speech-quality's
+    // models have built-in manifests, but their files are not in this MODEL_DIR
     const others = refused.filter((r: { id: string }) => r.id !== 'tampered-head');
-    expect(others.map((r: { id: string }) => r.id).sort()).toEqual(['clip-vit-b32-image', 'clip-vit-b32-text', 'laion-aesthetic-vit-b32']);
-    for (const r of others) expect(r.reason).toMatch(/no manifest/);
+    expect(others.map((r: { id: string }) => r.id).sort()).toEqual(['clip-vit-b32-image', 'clip-vit-b32-text', 'dnsmos-p835', 'laion-aesthetic-vit-b32', 'silero-vad']);
+    const reason = (id: string) => others.find((r: { id: string }) => r.id === id).reason;
+    for (const id of ['clip-vit-b32-image', 'clip-vit-b32-text', 'laion-aesthetic-vit-b32']) expect(reason(id)).toMatch(/no manifest/);
+    expect(reason('silero-vad')).toMatch(/file: silero-vad\/silero_vad\.onnx not found/);
+    expect(reason('dnsmos-p835')).toMatch(/file: dnsmos\/sig_bak_ovr\.onnx not found/);
   });
 
   it('fails the assets of a suite whose model was refused, and names why', async () => {

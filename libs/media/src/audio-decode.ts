@@ -1,7 +1,7 @@
 import { endianness } from 'node:os';
 import { AssayError, ErrorCode } from '@assay/contracts';
 import { checkDecodeEnd, runTool, type ToolOptions } from './ffmpeg-process.js';
-import { contextOf } from './media-context.js';
+import { decoderSettings } from './media-context.js';
 import { inputArgs } from './media-policy.js';
 import type { AudioPcm, MediaFile } from './media-types.js';
 
@@ -52,10 +52,7 @@ class FloatSink {
  * because clipping and true-peak metrics need to see it. Zero samples → `empty_stream`.
  */
 export async function decodeAudio(file: MediaFile, options: AudioDecodeOptions): Promise<AudioPcm> {
-  const context = contextOf(file);
-  const tools: ToolOptions = { tools: options.tools ?? context?.tools, onSpawn: options.onSpawn ?? context?.onSpawn };
-  const timeoutMs = options.timeoutMs ?? context?.limits.timeoutMs;
-  if (!timeoutMs) throw new RangeError('decodeAudio needs timeoutMs (or a file from openMedia, which carries its limits)');
+  const { tools, timeoutMs } = decoderSettings(file, options, 'decodeAudio');
   const audio = file.probe.audio;
   if (!audio) throw new AssayError(ErrorCode.NoAudioStream, `the ${file.probe.container} file has no audio stream`);
   if (!(audio.sampleRate > 0) || !(audio.channels > 0)) {

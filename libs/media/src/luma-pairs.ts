@@ -1,6 +1,6 @@
 import { AssayError, ErrorCode } from '@assay/contracts';
 import { checkDecodeEnd, startTool, type ToolOptions, type ToolRun } from './ffmpeg-process.js';
-import { contextOf } from './media-context.js';
+import { decoderSettings } from './media-context.js';
 import { displaySize, inputArgs } from './media-policy.js';
 import type { GrayFrame, MediaFile } from './media-types.js';
 import { FrameClock, FrameSplitter, PtsLineParser, ptsTagFilters } from './raw-frames.js';
@@ -56,10 +56,7 @@ function lumaArgs(file: MediaFile, threads?: number): string[] {
  * `reference_size_mismatch`. Both streams are decoded to the end, so their frame counts are exact.
  */
 export async function decodeLumaPairs(asset: MediaFile, reference: MediaFile, options: LumaPairOptions): Promise<LumaPairResult> {
-  const context = contextOf(asset);
-  const tools: ToolOptions = { tools: options.tools ?? context?.tools, onSpawn: options.onSpawn ?? context?.onSpawn };
-  const timeoutMs = options.timeoutMs ?? context?.limits.timeoutMs;
-  if (!timeoutMs) throw new RangeError('decodeLumaPairs needs timeoutMs (or files from openMedia, which carry their limits)');
+  const { tools, timeoutMs } = decoderSettings(asset, options, 'decodeLumaPairs');
   for (const [name, file] of [['asset', asset], ['reference', reference]] as const) {
     if (!file.probe.video) throw new AssayError(ErrorCode.NoVideoStream, `the ${name} (${file.probe.container}) has no video stream`);
   }

@@ -21,3 +21,19 @@ export function rememberContext(file: MediaFile, context: MediaContext): void {
 export function contextOf(file: MediaFile): MediaContext | undefined {
   return contexts.get(file);
 }
+
+/**
+ * The tools and time limit a decoder runs with: its own options, else what `openMedia` was given. `what`
+ * names the decoder in the error when neither says how long it may run.
+ */
+export function decoderSettings(
+  file: MediaFile,
+  options: ToolOptions & { timeoutMs?: number },
+  what: string,
+): { context: MediaContext | undefined; tools: ToolOptions; timeoutMs: number } {
+  const context = contextOf(file);
+  const tools: ToolOptions = { tools: options.tools ?? context?.tools, onSpawn: options.onSpawn ?? context?.onSpawn };
+  const timeoutMs = options.timeoutMs ?? context?.limits.timeoutMs;
+  if (!timeoutMs) throw new RangeError(`${what} needs timeoutMs (or a file from openMedia, which carries its limits)`);
+  return { context, tools, timeoutMs };
+}

@@ -1,7 +1,7 @@
 import { AssayError, ErrorCode } from '@assay/contracts';
 import { checkDecodeEnd, ffmpegVersion, startTool, stderrLines, type ToolOptions } from './ffmpeg-process.js';
 import type { DecodedImage } from './image-decode.js';
-import { contextOf } from './media-context.js';
+import { decoderSettings } from './media-context.js';
 import { displaySize, inputArgs } from './media-policy.js';
 import type { FrameSampling, GrayFrame, MediaFile, SampledFrame } from './media-types.js';
 import { FrameClock, FrameSplitter, PtsLineParser, ptsTagFilters } from './raw-frames.js';
@@ -90,10 +90,7 @@ export function selectExpression(sampling: FrameSampling, durationSeconds: numbe
  * display matrix is applied. Zero frames → `empty_stream`; ffmpeg failing → `decode_error` with its stderr.
  */
 export async function decodeVideo(file: MediaFile, options: VideoDecodeOptions = {}): Promise<VideoDecodeResult> {
-  const context = contextOf(file);
-  const tools: ToolOptions = { tools: options.tools ?? context?.tools, onSpawn: options.onSpawn ?? context?.onSpawn };
-  const timeoutMs = options.timeoutMs ?? context?.limits.timeoutMs;
-  if (!timeoutMs) throw new RangeError('decodeVideo needs timeoutMs (or a file from openMedia, which carries its limits)');
+  const { context, tools, timeoutMs } = decoderSettings(file, options, 'decodeVideo');
   const video = file.probe.video;
   if (!video) throw new AssayError(ErrorCode.NoVideoStream, `the ${file.probe.container} file has no video stream`);
   const sampling = options.sampling ?? { mode: 'none' };

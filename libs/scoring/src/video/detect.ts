@@ -70,8 +70,8 @@ export interface BlackDetection {
 /**
  * `blackdetect`: a picture is black when the share of its luma pixels ≤ the black level is ≥ pic_th; a black
  * run starts at its first black picture and ends at the first picture that is not black; it is reported when
- * end − start ≥ d. A run still black at the end of the stream ends at the last picture's time (ffmpeg's own
- * FIXME: one frame short).
+ * end − start ≥ d. A run still black at the end of the stream ends at the last picture's time, one frame
+ * short, exactly as ffmpeg does (its source notes the shortfall).
  */
 export function blackdetect(series: FrameSeries, o: BlackDetectOptions): BlackDetection {
   const level = blackPixelLevel(o.pixelThreshold, o.range);
