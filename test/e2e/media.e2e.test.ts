@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,6 +129,40 @@ describe('video and audio, end to end over HTTP, Redis, S3 and ffmpeg', () => {
       expect(ready.checks.suites.detail).not.toMatch(/image-default unavailable/);
     } finally {
       await worker.stop();
+      await dropPrefix(`${prefix}-noffmpeg`);
+    }
+  });
+
+  it('a worker shut down mid-decode kills ffmpeg, removes the temp file and publishes no failure', async () => {
+    // an ffmpeg that answers -version and otherwise hangs, recording its pid
+    const fake = join(dir, 'hanging-ffmpeg');
+    writeFileSync(fake, `#!/bin/sh\ncase "$*" in *-version*) echo "ffmpeg version 5.1.9-fake"; exit 0;; esac\necho $$ > "${dir}/hanging.pid"\nexec sleep 300\n`, { mode: 0o755 });
+    const tmp = mkdtempSync(join(dir, 'worker-tmp-'));
+    const env = stackEnv(`${prefix}-hang`, s3.s3.endpoint, { FFMPEG_PATH: fake, TMPDIR: tmp, WORKER_SHUTDOWN_GRACE_MS: '500' });
+    const ingest = await startService('ingest', env);
+    const worker = await startService('worker', env);
+    const hangApi = apiClient(ingest.url);
+    try {
+      const run = (await hangApi('POST', '/v1/runs', { name: 'hang', suite: 'audio-default' })).json;
+      await hangApi('POST', `/v1/runs/${run.id}/assets`, { assets: [{ assetId: 'a', modality: 'audio' }] });
+      await hangApi('PUT', `/v1/runs/${run.id}/assets/a/content`, bytesOf(FRONT_CENTER_WAV));
+      const pidFile = join(dir, 'hanging.pid');
+      for (let i = 0; i < 200 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 50));
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      expect(readdirSync(tmp).filter((d) => d.startsWith('assay-media-'))).toHaveLength(1);
+
+      const t = Date.now();
+      expect(await worker.stop('SIGTERM')).toBe(0);
+      expect(Date.now() - t).toBeLessThan(10_000);
+      expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+      expect(readdirSync(tmp).filter((d) => d.startsWith('assay-media-'))).toEqual([]);
+      // not the asset's fault: no failure recorded, the job waits for another worker
+      const asset = (await hangApi('GET', `/v1/runs/${run.id}/assets/a`)).json;
+      expect(asset.state).not.toBe('failed');
+      expect(asset.result).toBeUndefined();
+    } finally {
+      await Promise.all([worker.stop(), ingest.stop()]);
+      await dropPrefix(`${prefix}-hang`);
     }
   });
 
