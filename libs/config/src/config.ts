@@ -34,6 +34,8 @@ export interface AssayConfig {
     maxVideoPixels: number;
     /** wall-clock limit of each ffprobe / ffmpeg process */
     mediaTimeoutMs: number;
+    /** full-colour frames a video job holds at most (they are kept in memory for the per-frame metrics) */
+    maxSampledFrames: number;
   };
   /** ffmpeg and ffprobe binaries; unset: found on the PATH */
   mediaTools: { ffmpeg?: string; ffprobe?: string };
@@ -123,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
       maxMediaDurationSeconds: e.MAX_MEDIA_DURATION_SECONDS,
       maxVideoPixels: e.MAX_VIDEO_PIXELS,
       mediaTimeoutMs: e.MEDIA_TIMEOUT_MS,
+      maxSampledFrames: e.MAX_SAMPLED_FRAMES,
     },
     mediaTools: { ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH },
     aggregator: { summaryIntervalMs: e.SUMMARY_INTERVAL_MS, partMaxRecords: e.RESULTS_PART_MAX_RECORDS },

@@ -41,6 +41,7 @@ export const EnvSchema = z.object({
   MAX_MEDIA_DURATION_SECONDS: int(600, 1, 24 * 3600),
   MAX_VIDEO_PIXELS: int(3840 * 2160, 1),
   MEDIA_TIMEOUT_MS: int(120_000, 100),
+  MAX_SAMPLED_FRAMES: int(64, 1, 4096),
   FFMPEG_PATH: z.string().min(1).optional(),
   FFPROBE_PATH: z.string().min(1).optional(),
   SUMMARY_INTERVAL_MS: int(5_000, 100),

@@ -1,1 +1,2 @@
 export * from './worker-service.js';
+export { boundedSampling } from './inputs/video-input.js';

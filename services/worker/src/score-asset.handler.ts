@@ -61,6 +61,7 @@ export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score
       maxVideoPixels: config.limits.maxVideoPixels,
       timeoutMs: config.limits.mediaTimeoutMs,
     },
+    maxSampledFrames: config.limits.maxSampledFrames,
     tools: config.mediaTools,
   };
   return async (job, log, signal) => {

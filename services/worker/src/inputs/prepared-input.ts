@@ -15,6 +15,8 @@ export interface InputSource {
 export interface InputLimits {
   image: { maxBytes: number; maxPixels: number };
   media: MediaLimits;
+  /** full-colour frames a video job may hold (per-frame metrics and embeddings read them in memory) */
+  maxSampledFrames: number;
   /** the ffmpeg and ffprobe binaries (config FFMPEG_PATH, FFPROBE_PATH) */
   tools: FfmpegTools;
 }

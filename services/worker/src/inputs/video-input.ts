@@ -1,5 +1,5 @@
-import { AssayError, ErrorCode, type MediaDecodeInfo } from '@assay/contracts';
-import { decodeLumaPairs, decodeVideo, displaySize, openMedia, type MediaFile } from '@assay/media';
+import { AssayError, ErrorCode, type MediaDecodeInfo, type MediaProbe } from '@assay/contracts';
+import { decodeLumaPairs, decodeVideo, describeSampling, displaySize, openMedia, type FrameSampling, type MediaFile } from '@assay/media';
 import { evaluateVideo, FrameAnalyzer, ReferenceComparator, type ReferenceSeries, type VideoInput } from '@assay/scoring';
 import { openReference } from './media-reference.js';
 import type { PrepareInput } from './prepared-input.js';
@@ -18,8 +18,10 @@ export const prepareVideo: PrepareInput = async ({ payload, suite, bytes, refere
     if (referenceFile) open.push(referenceFile);
     const options = suite.video;
     const analyzer = new FrameAnalyzer({ motion: suite.metrics.some((m) => m.def.name === 'motion') });
+    const wanted = suite.needsSamples ? options?.sampling : undefined;
+    const sampling = wanted ? boundedSampling(wanted, file.probe, limits.maxSampledFrames) : { mode: 'none' as const };
     const decoded = await decodeVideo(file, {
-      sampling: suite.needsSamples && options ? options.sampling : { mode: 'none' },
+      sampling,
       analysisMaxSide: options?.analysisMaxSide,
       onFrame: (frame) => analyzer.update(frame),
       signal,
@@ -39,7 +41,7 @@ export const prepareVideo: PrepareInput = async ({ payload, suite, bytes, refere
       framesAnalysed: decoded.framesAnalysed,
       analysisSize: decoded.analysisSize,
       framesSampled: decoded.framesSampled,
-      sampling: decoded.sampling,
+      sampling: wanted && sampling !== wanted ? `${decoded.sampling} (the suite's ${describeSampling(wanted)} capped at MAX_SAMPLED_FRAMES)` : decoded.sampling,
       limits: limits.media,
     };
     return { evaluate: (ctx, onTiming) => evaluateVideo(suite.metrics, input, ctx, onTiming), media };
@@ -47,6 +49,18 @@ export const prepareVideo: PrepareInput = async ({ payload, suite, bytes, refere
     await Promise.all(open.map((f) => f.close()));
   }
 };
+
+/**
+ * The suite's sampling, or N uniformly spaced frames when it would hold more than `max` frames in memory
+ * (every frame, or K per second of a long clip): the frame count is estimated from the probe.
+ */
+export function boundedSampling(sampling: FrameSampling, probe: MediaProbe, max: number): FrameSampling {
+  const video = probe.video;
+  const duration = video?.durationSeconds ?? probe.durationSeconds;
+  const expected =
+    sampling.mode === 'all' ? (video?.frames ?? Math.ceil(duration * (video?.frameRate || 25))) : sampling.mode === 'fps' ? Math.ceil(duration * sampling.fps) : sampling.mode === 'uniform' ? sampling.count : 0;
+  return expected > max ? { mode: 'uniform', count: max } : sampling;
+}
 
 /**
  * Frame-by-frame PSNR and SSIM inputs against the reference. Different frame sizes are not an error of the
