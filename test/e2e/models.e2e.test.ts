@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { convertNsfwjs, generateTiny, tinyHeadScores, tinyImageEmbeds, tinyRewar
 import { imageTensor, type ModelManifest } from '@assay/models';
 import { ClipBpeTokenizer } from '@assay/tokenizers';
 import { parse } from 'yaml';
-import { dropPrefix, startTestS3, testPrefix, type TestS3 } from '../helpers/env.js';
+import { dropPrefix, OPENCV_DATA, startTestS3, testPrefix, type TestS3 } from '../helpers/env.js';
 import { apiClient, stackEnv, startService, waitForClosed, type RunningService } from '../helpers/services.js';
 
 /**
@@ -38,6 +39,16 @@ metrics:
     params: { model: tiny-image-reward }
   - metric: nsfw
 `;
+const VIDEO_SUITE = `
+name: tiny-video-consistency
+description: frame-to-frame consistency from the tiny image encoder, on every frame
+modality: video
+video:
+  sampling: { mode: all }
+metrics:
+  - metric: temporal_consistency
+    params: { model: tiny-clip-image }
+`;
 const BROKEN_SUITE = `
 name: broken-judge
 description: uses a model whose manifest does not match its file
@@ -60,6 +71,7 @@ beforeAll(async () => {
   writeFileSync(join(modelDir, 'tampered', 'tampered.model.yaml'), head.replace(/^id: .*$/m, 'id: tampered-head').replace(/^sha256: .*$/m, `sha256: '${'ab'.repeat(32)}'`));
   writeFileSync(join(suitesDir, 'tiny.yaml'), SUITE);
   writeFileSync(join(suitesDir, 'broken.yaml'), BROKEN_SUITE);
+  writeFileSync(join(suitesDir, 'video.yaml'), VIDEO_SUITE);
   s3 = await startTestS3();
   const env = stackEnv(prefix, s3.s3.endpoint, { MODEL_DIR: modelDir, SUITES_DIR: suitesDir });
   services.push(await startService('aggregator', env), await startService('worker', env), await startService('ingest', env));
@@ -136,6 +148,33 @@ describe('models end to end', () => {
     expect(summary.scores['clip_score.clip_score'].count).toBe(3);
     expect(summary.scores['nsfw.nsfw_score'].count).toBe(4);
   }, 120_000);
+
+  it('scores temporal consistency of a video with the image encoder, as computed independently on the same frames', async () => {
+    const clip = join(modelDir, 'megamind-8.mp4');
+    execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-i', `${OPENCV_DATA}/Megamind.avi`, '-frames:v', '8', '-an', '-vf', 'scale=64:48', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', clip]);
+    const run = (await api('POST', '/v1/runs', { name: 'consistency', suite: 'tiny-video-consistency' })).json;
+    await api('POST', `/v1/runs/${run.id}/assets`, { assets: [{ assetId: 'clip', modality: 'video' }] });
+    await api('PUT', `/v1/runs/${run.id}/assets/clip/content`, new Uint8Array(readFileSync(clip)));
+    await api('POST', `/v1/runs/${run.id}/close`);
+    await waitForClosed(api, run.id);
+    const record = (await api('GET', `/v1/runs/${run.id}/assets/clip`)).json.result as ResultRecord;
+    expect(record.media).toMatchObject({ framesAnalysed: 8, framesSampled: 8, sampling: 'all' });
+
+    // the same frames from the ffmpeg CLI (the worker's RGB conversion flags), embedded by the TypeScript reference
+    const rgb = execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-i', clip, '-sws_flags', 'bicubic+accurate_rnd+full_chroma_int', '-pix_fmt', 'rgb24', '-f', 'rawvideo', '-'], { maxBuffer: 1 << 24 });
+    const w = tinyWeights(42);
+    const frame = 64 * 48 * 3;
+    const embeds: number[][] = [];
+    for (let i = 0; i < 8; i++) {
+      const pixels = (await imageTensor({ width: 64, height: 48, rgb: new Uint8Array(rgb.subarray(i * frame, (i + 1) * frame)) }, manifest('tiny-clip-image').inputs[0])).data as Float32Array;
+      embeds.push(Array.from(tinyImageEmbeds(w, pixels, 1)));
+    }
+    const cos = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i], 0) / Math.hypot(...a) / Math.hypot(...b);
+    const sims = embeds.slice(1).map((e, i) => cos(embeds[i], e));
+    expect(Math.abs(record.scores['temporal_consistency.mean'] - sims.reduce((s, v) => s + v, 0) / sims.length)).toBeLessThan(1e-5);
+    expect(Math.abs(record.scores['temporal_consistency.min'] - Math.min(...sims))).toBeLessThan(1e-5);
+    expect(record.metrics.find((m) => m.metric === 'temporal_consistency')).toMatchObject({ status: 'ok', model: { id: 'tiny-clip-image', provider: 'cpu' }, details: { samples: 8, pairs: 7 } });
+  });
 
   it('lists the loaded models with hashes and providers, and the refused one with its reason', async () => {
     const { models, refused } = (await api('GET', '/v1/models')).json;
