@@ -1,4 +1,5 @@
 import type { ToolOptions } from './ffmpeg-process.js';
+import { decodeTimeoutMs } from './media-policy.js';
 import type { MediaKind, MediaLimits, MediaFile } from './media-types.js';
 import type { FfprobeOutput } from './probe.js';
 
@@ -23,7 +24,8 @@ export function contextOf(file: MediaFile): MediaContext | undefined {
 }
 
 /**
- * The tools and time limit a decoder runs with: its own options, else what `openMedia` was given. `what`
+ * The tools and time limit a decoder runs with: its own options, else what `openMedia` was given (the time
+ * limit scaled to the clip's length, see `decodeTimeoutMs`). `what`
  * names the decoder in the error when neither says how long it may run.
  */
 export function decoderSettings(
@@ -33,7 +35,7 @@ export function decoderSettings(
 ): { context: MediaContext | undefined; tools: ToolOptions; timeoutMs: number } {
   const context = contextOf(file);
   const tools: ToolOptions = { tools: options.tools ?? context?.tools, onSpawn: options.onSpawn ?? context?.onSpawn };
-  const timeoutMs = options.timeoutMs ?? context?.limits.timeoutMs;
+  const timeoutMs = options.timeoutMs ?? (context && decodeTimeoutMs(file.probe, context.limits));
   if (!timeoutMs) throw new RangeError(`${what} needs timeoutMs (or a file from openMedia, which carries its limits)`);
   return { context, tools, timeoutMs };
 }

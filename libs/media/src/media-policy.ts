@@ -75,3 +75,11 @@ export function checkMediaPolicy(probe: MediaProbe, kind: MediaKind, limits: Med
     }
   }
 }
+
+/**
+ * The time limit of a decoding ffmpeg: `timeoutMs` per started minute of the probed duration, so a long
+ * clip within the policy is not cut off while a hanging short one is still killed after `timeoutMs`.
+ */
+export function decodeTimeoutMs(probe: MediaProbe, limits: MediaLimits): number {
+  return limits.timeoutMs * Math.max(1, Math.ceil(probe.durationSeconds / 60));
+}

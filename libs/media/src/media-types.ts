@@ -7,7 +7,10 @@ export interface MediaLimits {
   maxDurationSeconds: number;
   /** width × height of the video stream */
   maxVideoPixels: number;
-  /** wall-clock limit of every ffprobe / ffmpeg process; it is killed when it runs over */
+  /**
+   * wall-clock limit of every ffprobe process, and of a decoding ffmpeg per started minute of the asset's
+   * duration (see `decodeTimeoutMs`); a process that runs over is killed
+   */
   timeoutMs: number;
 }
 
