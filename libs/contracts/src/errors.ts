@@ -40,6 +40,7 @@ export const ErrorCode = {
   EmptyStream: 'empty_stream',
   UnsupportedCodec: 'unsupported_codec',
   DurationTooLong: 'duration_too_long',
+  AudioTooLarge: 'audio_too_large',
   ResolutionTooLarge: 'resolution_too_large',
   /** ffmpeg or ffprobe did not finish within MEDIA_TIMEOUT_MS and was killed */
   DecodeTimeout: 'decode_timeout',
@@ -121,6 +122,7 @@ export const PERMANENT_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCode.EmptyStream,
   ErrorCode.UnsupportedCodec,
   ErrorCode.DurationTooLong,
+  ErrorCode.AudioTooLarge,
   ErrorCode.ResolutionTooLarge,
   // a file that hangs ffmpeg hangs it again: failing at once keeps it from holding a worker three times
   ErrorCode.DecodeTimeout,

@@ -43,10 +43,13 @@ export function displaySize(video: { width: number; height: number; rotation?: n
   return quarterTurns % 2 !== 0 ? [video.height, video.width] : [video.width, video.height];
 }
 
+const AUDIO_BOUND_RATE = 48_000;
+const AUDIO_BOUND_CHANNELS = 2;
+
 /**
  * The policy, applied to the probe before anything is decoded. `decodable` is the set of codec names this
  * ffmpeg build can decode. Throws the first violation as an AssayError; checks run in the order: missing
- * stream, codec, duration, resolution.
+ * stream, codec, duration, decoded audio size, resolution.
  */
 export function checkMediaPolicy(probe: MediaProbe, kind: MediaKind, limits: MediaLimits, decodable: ReadonlySet<string>): void {
   const streamList = probe.streams.length ? probe.streams.join(', ') : 'none';
@@ -64,6 +67,18 @@ export function checkMediaPolicy(probe: MediaProbe, kind: MediaKind, limits: Med
   }
   if (probe.durationSeconds > limits.maxDurationSeconds) {
     throw new AssayError(ErrorCode.DurationTooLong, `the ${kind} lasts ${probe.durationSeconds.toFixed(3)} s; the limit is ${limits.maxDurationSeconds} s`);
+  }
+  if (kind === 'audio' && probe.audio) {
+    // decoded PCM lives in memory: no more samples than the longest allowed clip has at 48 kHz stereo
+    const { sampleRate, channels } = probe.audio;
+    const samples = probe.durationSeconds * sampleRate * channels;
+    const bound = limits.maxDurationSeconds * AUDIO_BOUND_RATE * AUDIO_BOUND_CHANNELS;
+    if (samples > bound) {
+      throw new AssayError(
+        ErrorCode.AudioTooLarge,
+        `${probe.durationSeconds.toFixed(3)} s × ${channels} channels × ${sampleRate} Hz is ${Math.round(samples)} samples; the limit is ${bound} (${limits.maxDurationSeconds} s at 48 kHz stereo)`,
+      );
+    }
   }
   if (kind === 'video' && probe.video) {
     const { width, height } = probe.video;

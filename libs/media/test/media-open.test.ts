@@ -231,6 +231,17 @@ describe('openMedia: refusals, each with its reason code and no temp file left',
     expect(spawned.map(([tool]) => tool)).not.toContain('ffmpeg');
   });
 
+  it('audio whose decoded PCM would exceed the longest allowed clip at 48 kHz stereo → audio_too_large, from the probe', async () => {
+    const path = join(clips.dir, 'surround-96k.flac');
+    ffmpeg('-f', 'lavfi', '-i', 'anullsrc=r=96000:cl=5.1', '-t', '2', path);
+    const { error, spawned } = await refused(read(path), 'audio', ErrorCode.AudioTooLarge, { ...LIMITS, maxDurationSeconds: 3 });
+    expect(error.message).toBe('2.000 s × 6 channels × 96000 Hz is 1152000 samples; the limit is 288000 (3 s at 48 kHz stereo)');
+    expect(spawned.map(([tool]) => tool)).not.toContain('ffmpeg');
+    // the same file within a longer limit opens
+    const file = await open(read(path), 'audio', { ...LIMITS, maxDurationSeconds: 12 });
+    await file.close();
+  });
+
   it('only local files and plain containers: an HLS playlist and a concat list → container_unreadable', async () => {
     const hls = new TextEncoder().encode(`#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4.0,\nfile://${clips.fruitsMp4}\n#EXT-X-ENDLIST\n`);
     const { error } = await refused(hls, 'video', ErrorCode.ContainerUnreadable);
