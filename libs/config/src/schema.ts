@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENABLED_MODALITIES, type Modality } from '@assay/contracts';
 
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(def);
 const csv = z
@@ -32,6 +33,10 @@ export const EnvSchema = z.object({
   ORT_EXECUTION_PROVIDERS: csv.pipe(z.array(z.enum(EXECUTION_PROVIDERS))),
   ORT_INTRA_OP_THREADS: int(0, 0, 256),
   WORKER_CONCURRENCY: int(2, 1, 256),
+  // the scoring queues this worker consumes (separate pools per modality); unset: every enabled modality
+  WORKER_MODALITIES: csv
+    .pipe(z.array(z.enum(ENABLED_MODALITIES as [Modality, ...Modality[]])))
+    .transform((list) => (list.length ? [...new Set(list)] : [...ENABLED_MODALITIES])),
   WORKER_LOCK_DURATION_MS: int(30_000, 1_000),
   WORKER_STALLED_INTERVAL_MS: int(30_000, 1_000),
   WORKER_SHUTDOWN_GRACE_MS: int(25_000, 0),

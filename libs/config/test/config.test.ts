@@ -33,6 +33,13 @@ describe('loadConfig', () => {
     expect(c.s3.allowedBuckets).toEqual(['assay', 'a1b', 'c2d']);
   });
 
+  it('WORKER_MODALITIES picks the scoring queues of a worker pool: every enabled modality by default, disabled ones refused', () => {
+    expect(loadConfig({}).worker.modalities).toEqual(['image', 'video', 'audio']);
+    expect(loadConfig({ WORKER_MODALITIES: 'video, video' }).worker.modalities).toEqual(['video']);
+    expect(loadConfig({ WORKER_MODALITIES: 'image,audio' }).worker.modalities).toEqual(['image', 'audio']);
+    expect(() => loadConfig({ WORKER_MODALITIES: 'image,3d' })).toThrow(/WORKER_MODALITIES/);
+  });
+
   it('takes cuda,cpu for GPU pods', () => {
     expect(loadConfig({ ORT_EXECUTION_PROVIDERS: 'cuda,cpu' }).executionProviders).toEqual(['cuda', 'cpu']);
   });

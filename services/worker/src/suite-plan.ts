@@ -1,4 +1,4 @@
-import { isModalityEnabled } from '@assay/contracts';
+import type { Modality } from '@assay/contracts';
 import type { ModelRegistry } from '@assay/models';
 import type { Logger } from '@assay/observability';
 import { resolveCatalogFiles, type MetricRegistry, type ResolvedSuite } from '@assay/scoring';
@@ -19,18 +19,20 @@ export interface SuitePlan {
  * model's `from` models too), and finds parameter files. A suite missing a model or file (or, for video and
  * audio, ffmpeg) is not fatal — the worker still serves the others — but it is logged and reported.
  */
-export async function planSuites(
-  catalog: SuiteCatalog,
-  registry: MetricRegistry,
-  models: ModelRegistry,
-  modelDir: string | undefined,
-  logger: Logger,
+export interface PlanOptions {
+  /** the modalities this worker serves: suites of others are not loaded (their jobs never come here) */
+  modalities: readonly Modality[];
+  modelDir: string | undefined;
+  logger: Logger;
   /** why ffmpeg cannot be used here (video and audio suites are then unavailable) */
-  mediaProblem?: string,
-): Promise<SuitePlan> {
+  mediaProblem?: string;
+}
+
+export async function planSuites(catalog: SuiteCatalog, registry: MetricRegistry, models: ModelRegistry, options: PlanOptions): Promise<SuitePlan> {
+  const { modelDir, logger, mediaProblem } = options;
   const resolved = catalog
     .list()
-    .filter((s) => isModalityEnabled(s.modality))
+    .filter((s) => options.modalities.includes(s.modality))
     .map((s) => registry.resolveSuite(s));
   for (const p of models.problems) logger.warn({ manifest: p.source, problem: p.message }, 'model manifest refused');
 

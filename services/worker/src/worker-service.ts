@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Registry } from 'prom-client';
-import { ENABLED_MODALITIES, JobName, SCORING_QUEUE_BY_MODALITY } from '@assay/contracts';
+import { JobName, SCORING_QUEUE_BY_MODALITY } from '@assay/contracts';
 import type { AssayConfig } from '@assay/config';
 import { InferenceHost } from '@assay/inference';
 import type { OpsService } from '@assay/lifecycle';
@@ -26,8 +26,8 @@ export type WorkerService = OpsService;
 
 /**
  * Loads the suites, the metric registry and every model and parameter file the suites need (see
- * planSuites), then starts one paused worker per enabled modality queue; each takes jobs once Redis and
- * S3 answer.
+ * planSuites), then starts one paused worker per modality queue it serves (WORKER_MODALITIES); each takes
+ * jobs once Redis and S3 answer.
  */
 export async function startWorkerService(config: AssayConfig, logger: Logger, registry: Registry): Promise<WorkerService> {
   const store = new S3ObjectStore(config.s3);
@@ -40,7 +40,13 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
     modelDir: config.modelDir,
     s3: config.modelsUri ? { store, prefix: config.modelsUri, cacheDir: join(config.dataDir, 'model-cache') } : undefined,
   });
-  const plan = await planSuites(catalog, await MetricRegistry.load(), modelRegistry, config.modelDir, logger, await mediaToolsProblem(config.mediaTools));
+  const needsMedia = config.worker.modalities.some((m) => m !== 'image');
+  const plan = await planSuites(catalog, await MetricRegistry.load(), modelRegistry, {
+    modalities: config.worker.modalities,
+    modelDir: config.modelDir,
+    logger,
+    mediaProblem: needsMedia ? await mediaToolsProblem(config.mediaTools) : undefined,
+  });
   const modelKit = new ModelKit(modelRegistry, models, loadTokenizer);
   const directory = new ModelDirectory(redis, config.redis.prefix);
   const instance = `${hostname()}:${process.pid}`;
@@ -72,7 +78,7 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
     { name: 'redis', check: () => redis.ping() },
     { name: 's3', check: () => store.ping(config.s3.bucket) },
   ];
-  const workers = ENABLED_MODALITIES.map(
+  const workers = config.worker.modalities.map(
     (modality) =>
       new QueueWorker({
         queue: SCORING_QUEUE_BY_MODALITY[modality],
