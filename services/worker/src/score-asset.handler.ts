@@ -47,9 +47,9 @@ function asAssayError(err: unknown): unknown {
 }
 
 /**
- * `score-asset`: fetch → decode (per modality, see inputs/) → metrics → publish. Bad input fails at once with its reason code;
- * anything else is retried. On the last attempt a failed result is published first, so the run still
- * counts the asset.
+ * `score-asset`: fetch → decode (per modality, see inputs/) → metrics → publish. Bad input fails at once
+ * with its reason code; anything else is retried. On the last attempt a failed result is published first,
+ * so the run still counts the asset.
  */
 export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score-asset'> {
   const { config, metrics } = deps;
@@ -87,7 +87,8 @@ export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score
       if (suite.modality !== payload.modality) throw new AssayError(ErrorCode.InvalidPayload, `suite ${suite.name} scores ${suite.modality}, not ${payload.modality}`);
 
       const maxBytes = config.limits.maxUploadBytes;
-      // images keep their reference for any suite (a missing one is reported); video and audio decode it only for a full-reference metric
+      // images keep their reference for any suite (a missing one is reported); video and audio fetch it only
+      // for a full-reference metric
       const reference = payload.reference && (payload.modality === 'image' || suite.needsReference) ? payload.reference : undefined;
       const [[bytes, referenceBytes], fetchMs] = await timed('fetch', () =>
         Promise.all([deps.store.get(payload.source, { maxBytes }), reference ? fetchReference(deps.store, reference, maxBytes) : undefined]),
