@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { evaluate, MetricRegistry, type ModelRunner } from '@assay/scoring';
-import { loadParityImage, paritySet, relErr, runReference } from './parity.js';
+import { loadParityImage, paritySet, relErr, removeParitySet, runReference } from './parity.js';
+
+afterAll(removeParitySet);
 
 /**
  * Full-reference and formula metrics against scikit-image / OpenCV / numpy on real photographs and their

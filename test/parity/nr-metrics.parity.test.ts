@@ -5,10 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage } from '@assay/media';
 import { evaluate, MetricRegistry, type ModelRunner, type ResolvedMetric } from '@assay/scoring';
-import { loadParityImage, paritySet, relErr, runReference, type ParitySet } from './parity.js';
+import { loadParityImage, paritySet, relErr, removeParitySet, runReference, type ParitySet } from './parity.js';
+
+afterAll(removeParitySet);
 
 /** the task's bound; on x86-64 with FMA the features and score are bit-identical (observed error 0) */
 const BRISQUE_REL_TOL = 0.005;

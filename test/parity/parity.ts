@@ -4,7 +4,7 @@
  * them), not whatever python3 is first on PATH.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -38,7 +38,7 @@ async function python(args: string[]): Promise<string> {
 
 let cached: Promise<ParitySet> | undefined;
 
-/** Writes the image set once per test process (a few seconds) into a temporary folder. */
+/** Writes the image set once per test file (a few seconds) into a temporary folder; `removeParitySet` deletes it. */
 export function paritySet(): Promise<ParitySet> {
   cached ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), 'assay-parity-'));
@@ -47,6 +47,14 @@ export function paritySet(): Promise<ParitySet> {
     return { dir, ...manifest };
   })();
   return cached;
+}
+
+/** Deletes the set written by this test file (call from `afterAll`). */
+export async function removeParitySet(): Promise<void> {
+  if (!cached) return;
+  const { dir } = await cached;
+  cached = undefined;
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** Runs a reference script over the set; it prints one JSON object on stdout. */

@@ -8,7 +8,9 @@ import { decodeImage, type DecodedImage } from '@assay/media';
 import { evaluate, MetricRegistry, type ModelRunner, type ResolvedMetric } from '@assay/scoring';
 import { OPENCV_DATA } from '../../../test/helpers/env.js';
 import { rawOf, texturedRgb } from '../../../test/helpers/images.js';
-import { loadParityImage, paritySet, PYTHON, type ParitySet } from '../../../test/parity/parity.js';
+import { loadParityImage, paritySet, PYTHON, removeParitySet, type ParitySet } from '../../../test/parity/parity.js';
+
+afterAll(removeParitySet);
 
 const limits = { maxBytes: 1e9, maxPixels: 1e9 };
 const noModels: ModelRunner = { run: () => Promise.reject(new Error('no model in this test')) };
