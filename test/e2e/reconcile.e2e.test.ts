@@ -34,8 +34,13 @@ describe('reconciliation of a closing run', () => {
     await api('POST', `/v1/runs/${run.id}/close`);
     const closed = await waitForClosed(api, run.id, 30_000);
     expect(closed.counts).toMatchObject({ submitted: 1, completed: 0, failed: 1, pending: 0 });
-    const summary = JSON.parse(Buffer.from(await s3.store.get({ bucket: 'assay', key: `runs/${run.id}/summary.json` })).toString()) as RunSummary;
+    const read = async () => JSON.parse(Buffer.from(await s3.store.get({ bucket: 'assay', key: `runs/${run.id}/summary.json` })).toString()) as RunSummary;
+    const summary = await read();
     expect(summary.failures).toEqual({ internal_error: 1 });
+    // complete before the run reads closed, and written once: later passes (every 300 ms here) leave it alone
+    expect(summary).toMatchObject({ final: true, status: 'closed' });
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await read()).generatedAt).toBe(summary.generatedAt);
     const asset = (await api('GET', `/v1/runs/${run.id}/assets/lost.png`)).json;
     expect(asset.result.failure).toEqual({ code: 'internal_error', message: 'the scoring job is gone without a result' });
   });

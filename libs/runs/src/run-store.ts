@@ -110,8 +110,9 @@ export class RunStore {
     return ((await this.redis.eval(SET_STATUS_IF, 1, this.keys(runId).run, 'open', 'closing', '')) as RunStatus | null) ?? undefined;
   }
 
-  async markClosed(runId: string): Promise<RunStatus | undefined> {
-    return ((await this.redis.eval(SET_STATUS_IF, 1, this.keys(runId).run, 'closing', 'closed', new Date().toISOString())) as RunStatus | null) ?? undefined;
+  /** closing → closed at `closedAt` (the time the final summary records); returns the status after the call. */
+  async markClosed(runId: string, closedAt = new Date().toISOString()): Promise<RunStatus | undefined> {
+    return ((await this.redis.eval(SET_STATUS_IF, 1, this.keys(runId).run, 'closing', 'closed', closedAt)) as RunStatus | null) ?? undefined;
   }
 
   async counts(runId: string): Promise<RunCounts> {

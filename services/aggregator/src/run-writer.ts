@@ -1,4 +1,4 @@
-import { RunObjects, type RunSummary } from '@assay/contracts';
+import { RunObjects, type RunRecord, type RunSummary } from '@assay/contracts';
 import { buildSummary, type RunAggregates } from '@assay/aggregation';
 import type { Logger } from '@assay/observability';
 import type { RunStore } from '@assay/runs';
@@ -34,9 +34,8 @@ export class RunWriter {
     }
   }
 
-  private async writeSummary(runId: string): Promise<RunSummary | undefined> {
-    const run = await this.runs.get(runId);
-    if (!run) return undefined;
+  private async writeSummary(run: RunRecord): Promise<RunSummary> {
+    const runId = run.id;
     const [counts, state] = await Promise.all([this.runs.counts(runId), this.aggregates.state(runId)]);
     const summary = buildSummary(run, counts, state, this.bucket);
     await this.store.put({ bucket: this.bucket, key: RunObjects.summary(runId) }, JSON.stringify(summary, null, 2), 'application/json');
@@ -44,18 +43,23 @@ export class RunWriter {
     return summary;
   }
 
-  /** Periodic refresh of a dirty run; if another replica holds it, it stays dirty for the next tick. */
+  /**
+   * Periodic refresh of a dirty run; if another replica holds it, it stays dirty for the next tick. A closed
+   * run's final summary is written once, by `maybeFinalize`, and never rewritten: readers of a closed run
+   * must not meet a summary in the middle of a rewrite (object stores without atomic PUT, like s3rver).
+   */
   async refresh(runId: string): Promise<void> {
     const r = await this.aggregates.withLock(runId, LOCK_TTL_MS, async () => {
       await this.flushParts(runId);
-      await this.writeSummary(runId);
+      const run = await this.runs.get(runId);
+      if (run && run.status !== 'closed') await this.writeSummary(run);
     });
     if (!r.locked) await this.aggregates.markDirty(runId);
   }
 
   /**
    * Closes a run once it was asked to close and every accepted asset has a result: flush everything,
-   * mark it closed, write the final summary. Returns whether the run is closed.
+   * write the final summary, mark it closed. Returns whether the run is closed.
    */
   async maybeFinalize(runId: string): Promise<boolean> {
     const run = await this.runs.get(runId);
@@ -65,8 +69,11 @@ export class RunWriter {
     if (run.status === 'closed') return true;
     const r = await this.aggregates.withLock(runId, LOCK_TTL_MS, async () => {
       await this.flushParts(runId);
-      await this.runs.markClosed(runId);
-      return this.writeSummary(runId);
+      // the final summary is complete in storage before anyone can see the run closed
+      const closedAt = new Date().toISOString();
+      const summary = await this.writeSummary({ ...run, status: 'closed', closedAt });
+      await this.runs.markClosed(runId, closedAt);
+      return summary;
     });
     if (!r.locked) throw new RunBusyError(`run ${runId} is being written by another aggregator; retrying`);
     this.logger.info({ runId, counts: r.value?.counts }, 'run closed; final summary written');

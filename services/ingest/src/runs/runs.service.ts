@@ -113,12 +113,19 @@ export class RunsService {
     const run = await this.intake.requireRun(runId);
     if (run.status === 'closed') {
       const bytes = await this.store.get({ bucket: this.config.s3.bucket, key: RunObjects.summary(runId) }).catch(() => undefined);
-      if (bytes) {
-        const summary = JSON.parse(Buffer.from(bytes).toString('utf8')) as RunSummary;
-        if (summary.final) return summary;
-      }
+      const summary = bytes && parseSummary(bytes);
+      if (summary?.final) return summary;
     }
     const [counts, state] = await Promise.all([this.runs.counts(runId), this.aggregates.state(runId)]);
     return buildSummary(run, counts, state, this.config.s3.bucket);
+  }
+}
+
+/** A stored summary, or undefined when it cannot be read as one (the live summary is computed instead). */
+function parseSummary(bytes: Uint8Array): RunSummary | undefined {
+  try {
+    return JSON.parse(Buffer.from(bytes).toString('utf8')) as RunSummary;
+  } catch {
+    return undefined;
   }
 }
