@@ -81,7 +81,7 @@ export class RunsService {
     const done = await this.runs.isDone(runId, assetId);
     if (done) {
       const bytes = await this.store.get({ bucket: this.config.s3.bucket, key: RunObjects.assetResult(runId, assetId) }).catch(() => undefined);
-      const result = bytes ? (JSON.parse(Buffer.from(bytes).toString('utf8')) as ResultRecord) : undefined;
+      const result = bytes && parseStored<ResultRecord>(bytes);
       return { runId, asset, state: done as AssetState, contentUri, result };
     }
     if (upload.kind === 'awaiting') return { runId, asset, state: 'awaiting_content' };
@@ -113,7 +113,7 @@ export class RunsService {
     const run = await this.intake.requireRun(runId);
     if (run.status === 'closed') {
       const bytes = await this.store.get({ bucket: this.config.s3.bucket, key: RunObjects.summary(runId) }).catch(() => undefined);
-      const summary = bytes && parseSummary(bytes);
+      const summary = bytes && parseStored<RunSummary>(bytes);
       if (summary?.final) return summary;
     }
     const [counts, state] = await Promise.all([this.runs.counts(runId), this.aggregates.state(runId)]);
@@ -121,10 +121,13 @@ export class RunsService {
   }
 }
 
-/** A stored summary, or undefined when it cannot be read as one (the live summary is computed instead). */
-function parseSummary(bytes: Uint8Array): RunSummary | undefined {
+/**
+ * A stored JSON object, or undefined when it cannot be parsed: the embedded store (s3rver) writes objects in
+ * place, so a read racing a rewrite can see half a file. Callers fall back (live summary, no result yet).
+ */
+function parseStored<T>(bytes: Uint8Array): T | undefined {
   try {
-    return JSON.parse(Buffer.from(bytes).toString('utf8')) as RunSummary;
+    return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
   } catch {
     return undefined;
   }
