@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineMetric, MetricNotApplicable } from '../../metric.js';
-import { mono16k, requireSamples } from '../pcm.js';
+import { defineMetric } from '../../metric.js';
+import { speechModelInput } from '../speech-model.js';
 
 const MAX_DETAIL_WINDOWS = 30;
 const LABELS = ['sig', 'bak', 'ovrl'] as const;
@@ -32,11 +32,8 @@ export default defineMetric({
   needs: {},
   cost: 'model',
   async compute({ pcm }, ctx, p) {
-    requireSamples(pcm);
-    const speechQuality = ctx.modelCalls?.speechQuality;
-    if (!speechQuality) throw new MetricNotApplicable(`needs the ONNX model ${p.model} through a model registry, and this process has none (no MODEL_DIR / model kit)`);
-    const { samples, source } = mono16k(pcm);
-    const r = await speechQuality.call(ctx.modelCalls, p.model, samples, 16000);
+    const { run, samples, source } = speechModelInput(pcm, ctx, 'speechQuality', p.model);
+    const r = await run(p.model, samples, 16000);
     const missing = LABELS.filter((l) => !r.labels.includes(l));
     if (missing.length) throw new Error(`model ${p.model} has no scores ${missing.join(', ')}`);
     if (!r.windows.length) throw new Error(`model ${p.model}: no window was scored`);

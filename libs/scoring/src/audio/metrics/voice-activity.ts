@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineMetric, MetricNotApplicable } from '../../metric.js';
-import { mono16k, requireSamples } from '../pcm.js';
+import { defineMetric } from '../../metric.js';
+import { speechModelInput } from '../speech-model.js';
 import { getSpeechTimestamps } from '../vad-segments.js';
 
 const MAX_DETAIL_SEGMENTS = 50;
@@ -41,11 +41,8 @@ export default defineMetric({
   needs: {},
   cost: 'model',
   async compute({ pcm }, ctx, p) {
-    requireSamples(pcm);
-    const voiceActivity = ctx.modelCalls?.voiceActivity;
-    if (!voiceActivity) throw new MetricNotApplicable(`needs the ONNX model ${p.model} through a model registry, and this process has none (no MODEL_DIR / model kit)`);
-    const { samples, source } = mono16k(pcm);
-    const r = await voiceActivity.call(ctx.modelCalls, p.model, samples, 16000);
+    const { run, samples, source } = speechModelInput(pcm, ctx, 'voiceActivity', p.model);
+    const r = await run(p.model, samples, 16000);
     const segments = getSpeechTimestamps(r.probabilities, samples.length, {
       threshold: p.threshold,
       negThreshold: p.negThreshold,
