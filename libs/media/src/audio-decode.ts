@@ -2,7 +2,7 @@ import { endianness } from 'node:os';
 import { AssayError, ErrorCode } from '@assay/contracts';
 import { checkDecodeEnd, runTool, type ToolOptions } from './ffmpeg-process.js';
 import { decoderSettings } from './media-context.js';
-import { inputArgs } from './media-policy.js';
+import { decoderInputArgs } from './media-policy.js';
 import type { AudioPcm, MediaFile } from './media-types.js';
 
 export const MONO_16K_RATE = 16_000;
@@ -61,12 +61,7 @@ export async function decodeAudio(file: MediaFile, options: AudioDecodeOptions):
   const native = new FloatSink();
   const mono = new FloatSink();
   const args = [
-    '-nostdin',
-    '-hide_banner',
-    '-nostats',
-    '-v',
-    'error',
-    ...inputArgs(file.path),
+    ...decoderInputArgs(file.path),
     '-map',
     `0:${audio.index}`,
     '-ac',

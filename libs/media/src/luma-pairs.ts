@@ -1,7 +1,7 @@
 import { AssayError, ErrorCode } from '@assay/contracts';
 import { checkDecodeEnd, startTool, type ToolOptions, type ToolRun } from './ffmpeg-process.js';
 import { decoderSettings } from './media-context.js';
-import { displaySize, inputArgs } from './media-policy.js';
+import { decoderInputArgs, displaySize } from './media-policy.js';
 import type { GrayFrame, MediaFile } from './media-types.js';
 import { FrameClock, FrameSplitter, PtsLineParser, ptsTagFilters } from './raw-frames.js';
 import { lumaPixelFormat, nominalFrameRate } from './video-frames.js';
@@ -30,13 +30,7 @@ function lumaArgs(file: MediaFile, threads?: number): string[] {
   const video = file.probe.video!;
   const graph = `[0:${video.index}]settb=AVTB,format=${lumaPixelFormat(video.pixelFormat)},extractplanes=y,${ptsTagFilters('y')}[y]`;
   return [
-    '-nostdin',
-    '-hide_banner',
-    '-nostats',
-    '-v',
-    'error',
-    ...(threads ? ['-threads', String(threads)] : []),
-    ...inputArgs(file.path),
+    ...decoderInputArgs(file.path, threads),
     '-filter_complex',
     graph,
     '-map',

@@ -37,6 +37,11 @@ export function inputArgs(path: string, demuxers: readonly string[] = ALLOWED_DE
   return ['-protocol_whitelist', 'file', '-format_whitelist', demuxers.join(','), '-i', `file:${path}`];
 }
 
+/** The start of every decoding ffmpeg command line: no stdin, errors only, decoder threads, then the input. */
+export function decoderInputArgs(path: string, threads?: number): string[] {
+  return ['-nostdin', '-hide_banner', '-nostats', '-v', 'error', ...(threads ? ['-threads', String(threads)] : []), ...inputArgs(path)];
+}
+
 /** Display size: ffmpeg rotates frames by the stream's display matrix when decoding. */
 export function displaySize(video: { width: number; height: number; rotation?: number }): [number, number] {
   const quarterTurns = Math.round((video.rotation ?? 0) / 90);

@@ -2,7 +2,7 @@ import { AssayError, ErrorCode } from '@assay/contracts';
 import { checkDecodeEnd, ffmpegVersion, startTool, stderrLines, type ToolOptions } from './ffmpeg-process.js';
 import type { DecodedImage } from './image-decode.js';
 import { decoderSettings } from './media-context.js';
-import { displaySize, inputArgs } from './media-policy.js';
+import { decoderInputArgs, displaySize } from './media-policy.js';
 import type { FrameSampling, GrayFrame, MediaFile, SampledFrame } from './media-types.js';
 import { FrameClock, FrameSplitter, PtsLineParser, ptsTagFilters } from './raw-frames.js';
 import { analysisSizeFor, lumaPixelFormat, lumaRangeOf, nominalFrameRate, sampleSizeFor, type LumaRange } from './video-frames.js';
@@ -120,13 +120,7 @@ export async function decodeVideo(file: MediaFile, options: VideoDecodeOptions =
     ? `[0:${video.index}]settb=AVTB,split=2[a][s];[a]${luma}[ao];[s]${rgb}[so]`
     : `[0:${video.index}]settb=AVTB,${luma}[ao]`;
   const args = [
-    '-nostdin',
-    '-hide_banner',
-    '-nostats',
-    '-v',
-    'error',
-    ...(options.threads ? ['-threads', String(options.threads)] : []),
-    ...inputArgs(file.path),
+    ...decoderInputArgs(file.path, options.threads),
     '-filter_complex',
     graph,
     '-map',

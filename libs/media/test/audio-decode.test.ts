@@ -6,6 +6,7 @@ import { AssayError, ErrorCode } from '@assay/contracts';
 import { decodeAudio, MONO_16K_RATE, openMedia, type AudioPcm, type MediaFile, type MediaKind } from '@assay/media';
 import {
   ALSA,
+  blockedCopy,
   childProcesses,
   childRunning,
   derive,
@@ -168,9 +169,7 @@ describe('decodeAudio: timeout and cancellation', () => {
   /** A FIFO nobody writes to, with the probe of a real recording: ffmpeg blocks opening it until killed. */
   async function blocked(name: string): Promise<{ file: MediaFile; real: MediaFile }> {
     const real = await open(FRONT_CENTER_WAV);
-    const fifo = clip(name);
-    execFileSync('mkfifo', [fifo]);
-    return { file: { ...real, path: fifo }, real };
+    return { file: blockedCopy(real, dir.path, name), real };
   }
 
   it('a blocked ffmpeg is killed at the time limit → decode_timeout, reaped, temp dir removed on close', async () => {

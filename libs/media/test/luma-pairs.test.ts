@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '@assay/contracts';
 import { decodeLumaPairs, openMedia, type GrayFrame, type LumaPairOptions, type MediaFile } from '@assay/media';
 import {
+  blockedCopy,
   childProcesses,
   childRunning,
-  derive,
+  damagedMp4,
   expectReaped,
   ffmpeg,
   ffmpegOut,
@@ -101,13 +101,7 @@ describe('decodeLumaPairs', () => {
   });
 
   it('one side failing kills the other at once and reports the failure (decode_error), leaving no process', async () => {
-    const faststart = join(clips.dir, 'faststart.mp4');
-    ffmpeg('-i', clips.fruitsMp4, '-c', 'copy', '-movflags', '+faststart', faststart);
-    const bytes = Buffer.from(readFileSync(faststart));
-    const mdat = bytes.indexOf('mdat') + 4;
-    let seed = 7;
-    for (let i = mdat + 2000; i < bytes.length; i++) bytes[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
-    const garbage = derive(clips.dir, 'garbage.mp4', bytes);
+    const garbage = damagedMp4(clips.dir, clips.fruitsMp4, 7);
     // the reference is a long clip of the same size: it runs ahead, is paused, and must still be killed
     const long = join(clips.dir, 'long.mp4');
     ffmpeg('-stream_loop', '3', '-i', clips.fruitsMp4, '-c', 'copy', long);
@@ -130,12 +124,10 @@ describe('decodeLumaPairs', () => {
     const asset = await openVideo(clips.fruitsMp4);
     const real = await openVideo(clips.fruitsMp4);
     try {
-      // a FIFO nobody writes to: ffmpeg blocks opening it until it is killed
-      const fifo = join(own.path, 'reference');
-      execFileSync('mkfifo', [fifo]);
+      const reference = blockedCopy(real, own.path, 'reference');
       const started = performance.now();
-      const pending = rejectionOf(decodeLumaPairs(asset, { ...real, path: fifo }, { onPair: () => {}, timeoutMs: 1000 }));
-      const blocked = await childRunning(fifo);
+      const pending = rejectionOf(decodeLumaPairs(asset, reference, { onPair: () => {}, timeoutMs: 1000 }));
+      const blocked = await childRunning(reference.path);
       const assetPid = await childRunning(asset.path);
       const err = await pending;
       expect(err).toMatchObject({ code: ErrorCode.DecodeTimeout });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { AssayError, type ErrorCode } from '@assay/contracts';
-import { MEDIA_TEMP_PREFIX, type MediaLimits } from '@assay/media';
+import { MEDIA_TEMP_PREFIX, type MediaFile, type MediaLimits } from '@assay/media';
 
 /** Real photographs and videos from Debian's opencv-doc; real recordings from alsa-utils and freedesktop. */
 export const OPENCV_DATA = '/usr/share/doc/opencv-doc/examples/data';
@@ -228,4 +228,24 @@ export function derive(dir: string, name: string, bytes: Uint8Array): string {
   const path = join(dir, name);
   writeFileSync(path, bytes);
   return path;
+}
+
+/**
+ * A faststart copy of `source` whose media data is overwritten with seeded noise from 2000 bytes in: the
+ * container reads, the decoder fails.
+ */
+export function damagedMp4(dir: string, source: string, seed: number): string {
+  const faststart = join(dir, 'faststart.mp4');
+  ffmpeg('-i', source, '-c', 'copy', '-movflags', '+faststart', faststart);
+  const bytes = Buffer.from(readFileSync(faststart));
+  const mdat = bytes.indexOf('mdat') + 4;
+  for (let i = mdat + 2000; i < bytes.length; i++) bytes[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+  return derive(dir, 'garbage.mp4', bytes);
+}
+
+/** An opened file with its path swapped for a FIFO nobody writes to: ffmpeg blocks opening it until killed. */
+export function blockedCopy(real: MediaFile, dir: string, name: string): MediaFile {
+  const fifo = join(dir, name);
+  execFileSync('mkfifo', [fifo]);
+  return { ...real, path: fifo };
 }

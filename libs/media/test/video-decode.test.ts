@@ -1,12 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssayError, ErrorCode } from '@assay/contracts';
 import { decodeVideo, openMedia, type FrameSampling, type GrayFrame, type MediaFile, type MediaLimits, type SampledFrame, type ToolOptions } from '@assay/media';
 import {
+  blockedCopy,
   childProcesses,
   childRunning,
+  damagedMp4,
   derive,
   expectReaped,
   ffmpeg,
@@ -24,8 +25,8 @@ import {
   rejectionOf,
   toolChildren,
   TREE,
-  VTEST,
   type VideoClips,
+  VTEST,
 } from './media-fixtures.js';
 
 let clips: VideoClips;
@@ -264,13 +265,7 @@ describe('decodeVideo: bad streams', () => {
   });
 
   it('damaged media data → decode_error with ffmpeg’s message', async () => {
-    const faststart = join(clips.dir, 'faststart.mp4');
-    ffmpeg('-i', clips.fruitsMp4, '-c', 'copy', '-movflags', '+faststart', faststart);
-    const bytes = Buffer.from(readFileSync(faststart));
-    const mdat = bytes.indexOf('mdat') + 4;
-    let seed = 1;
-    for (let i = mdat + 2000; i < bytes.length; i++) bytes[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
-    const err = await rejectionOf(opened(derive(clips.dir, 'garbage.mp4', bytes), (f) => decodeVideo(f)));
+    const err = await rejectionOf(opened(damagedMp4(clips.dir, clips.fruitsMp4, 1), (f) => decodeVideo(f)));
     expect(err).toMatchObject({ code: ErrorCode.DecodeError });
     expect(err.message).toMatch(/^ffmpeg could not decode the h264 video \(exit \d+\): .*h264/);
   });
@@ -308,9 +303,7 @@ describe('decodeVideo: timeout and cancellation', () => {
    */
   async function blockedFile(name: string): Promise<{ file: MediaFile; real: MediaFile }> {
     const real = await openVideo(clips.smallMp4);
-    const fifo = join(own.path, name);
-    execFileSync('mkfifo', [fifo]);
-    return { file: { ...real, path: fifo }, real };
+    return { file: blockedCopy(real, own.path, name), real };
   }
 
   it('an ffmpeg that blocks is killed at the time limit → decode_timeout; it is reaped; close() removes the temp dir', async () => {
