@@ -54,13 +54,18 @@ export interface AssayConfig {
 }
 
 export interface VlmJudgeConfig {
+  /** a base URL (`/v1/chat/completions` is appended) or the full chat-completions URL */
   url: string;
   model: string;
+  /** sent as `Authorization: Bearer …` */
   apiKey?: string;
+  /** one attempt, response body included */
   timeoutMs: number;
+  /** attempts after the first */
   retries: number;
-  /** process-wide: requests per second (token bucket) and requests in flight */
+  /** requests per second (token bucket), process-wide when one client is shared */
   maxRps: number;
+  /** requests in flight */
   maxConcurrency: number;
 }
 

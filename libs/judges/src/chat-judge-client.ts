@@ -1,3 +1,4 @@
+import type { VlmJudgeConfig } from '@assay/config';
 import { ErrorCode } from '@assay/contracts';
 import type { Registry } from 'prom-client';
 import { messageText, parseAnswer } from './answer.js';
@@ -7,21 +8,10 @@ import { JudgeMetrics, type AttemptOutcome } from './judge-metrics.js';
 import { RateLimiter } from './rate-limit.js';
 import { JudgeError, type ImageJudge, type JudgeRequest, type JudgeResponse, type JudgeUsage } from './types.js';
 
-export interface ChatJudgeOptions {
-  /** a base URL (`/v1/chat/completions` is appended) or the full chat-completions URL */
-  url: string;
-  model: string;
-  /** sent as `Authorization: Bearer …` */
-  apiKey?: string;
-  /** one attempt, response body included */
-  timeoutMs: number;
-  /** attempts after the first */
-  retries: number;
-  /** requests per second, process-wide when one client is shared */
-  maxRps: number;
+/** The configured endpoint and limits (VLM_JUDGE_*), and what tests and tools may tune besides. */
+export interface ChatJudgeOptions extends VlmJudgeConfig {
   /** token-bucket size; default one second's worth of `maxRps` */
   burst?: number;
-  maxConcurrency: number;
   backoff?: BackoffOptions;
   /** a `Retry-After` longer than this ends the retries instead of holding a job (default 60 s) */
   maxRetryAfterMs?: number;

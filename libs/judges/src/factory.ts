@@ -6,14 +6,5 @@ import { ChatJudgeClient } from './chat-judge-client.js';
 export function createChatJudgeClient(config: Pick<AssayConfig, 'vlmJudge'>, registry?: Registry): ChatJudgeClient | undefined {
   const j = config.vlmJudge;
   if (!j) return undefined;
-  return new ChatJudgeClient({
-    url: j.url,
-    model: j.model,
-    apiKey: j.apiKey,
-    timeoutMs: j.timeoutMs,
-    retries: j.retries,
-    maxRps: j.maxRps,
-    maxConcurrency: j.maxConcurrency,
-    registry,
-  });
+  return new ChatJudgeClient({ ...j, registry });
 }
