@@ -21,7 +21,7 @@ import { median, table } from './stats.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = 10;
-const limits: MediaLimits = { maxBytes: 1 << 30, maxDurationSeconds: 600, maxVideoPixels: 3840 * 2160, timeoutMs: 300_000 };
+const limits: MediaLimits = { maxBytes: 1 << 30, maxDurationSeconds: 600, maxVideoPixels: 3840 * 2160, maxVideoFrames: 100_000, timeoutMs: 300_000 };
 const dir = mkdtempSync(join(tmpdir(), 'assay-bench-media-'));
 const registry = await MetricRegistry.load();
 const catalog = await SuiteCatalog.load();

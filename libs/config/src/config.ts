@@ -37,9 +37,11 @@ export interface AssayConfig {
     maxUploadBytes: number;
     maxJsonBytes: number;
     maxImagePixels: number;
-    /** video and audio: refused from the probe, before decoding */
+    /** video and audio: refused from the probe before decoding, and stopped while decoding */
     maxMediaDurationSeconds: number;
     maxVideoPixels: number;
+    /** decoded video frames (bounds the per-frame statistics a job holds) */
+    maxVideoFrames: number;
     /** wall-clock limit of each ffprobe / ffmpeg process */
     mediaTimeoutMs: number;
     /** full-colour frames a video job holds at most (they are kept in memory for the per-frame metrics) */
@@ -138,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
       maxImagePixels: e.MAX_IMAGE_PIXELS,
       maxMediaDurationSeconds: e.MAX_MEDIA_DURATION_SECONDS,
       maxVideoPixels: e.MAX_VIDEO_PIXELS,
+      maxVideoFrames: e.MAX_VIDEO_FRAMES,
       mediaTimeoutMs: e.MEDIA_TIMEOUT_MS,
       maxSampledFrames: e.MAX_SAMPLED_FRAMES,
     },

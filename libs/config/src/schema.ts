@@ -45,6 +45,8 @@ export const EnvSchema = z.object({
   MAX_IMAGE_PIXELS: int(8192 * 8192, 1),
   MAX_MEDIA_DURATION_SECONDS: int(600, 1, 24 * 3600),
   MAX_VIDEO_PIXELS: int(3840 * 2160, 1),
+  // 10 minutes at 60 fps; per-frame statistics cost ~1.1 KB each
+  MAX_VIDEO_FRAMES: int(36_000, 1, 10_000_000),
   MEDIA_TIMEOUT_MS: int(120_000, 100),
   MAX_SAMPLED_FRAMES: int(64, 1, 4096),
   FFMPEG_PATH: z.string().min(1).optional(),

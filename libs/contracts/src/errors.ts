@@ -33,7 +33,7 @@ export const ErrorCode = {
   // job failures
   DecodeError: 'decode_error',
   ImageTooLarge: 'image_too_large',
-  // video and audio (refused from the ffprobe result, before decoding, unless noted)
+  // video and audio: refused from the probe before decoding, and held again while decoding (a header can lie)
   ContainerUnreadable: 'container_unreadable',
   NoVideoStream: 'no_video_stream',
   NoAudioStream: 'no_audio_stream',
@@ -42,6 +42,7 @@ export const ErrorCode = {
   DurationTooLong: 'duration_too_long',
   AudioTooLarge: 'audio_too_large',
   ResolutionTooLarge: 'resolution_too_large',
+  TooManyFrames: 'too_many_frames',
   /** ffmpeg or ffprobe did not finish within MEDIA_TIMEOUT_MS and was killed */
   DecodeTimeout: 'decode_timeout',
   FileTooLarge: 'file_too_large',
@@ -124,6 +125,7 @@ export const PERMANENT_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCode.DurationTooLong,
   ErrorCode.AudioTooLarge,
   ErrorCode.ResolutionTooLarge,
+  ErrorCode.TooManyFrames,
   // a file that hangs ffmpeg hangs it again: failing at once keeps it from holding a worker three times
   ErrorCode.DecodeTimeout,
   ErrorCode.FileTooLarge,

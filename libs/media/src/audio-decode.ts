@@ -49,10 +49,12 @@ class FloatSink {
  * the same process also writes a 16 kHz mono copy to pipe 3. The downmix is ffmpeg's standard matrix
  * normalised so it cannot clip (`rematrix_maxval=1`: stereo becomes (L+R)/2). Samples from integer
  * formats lie in [-1, 1); float decoders (AAC, Vorbis, Opus, MP3) can overshoot ±1 slightly, which is kept
- * because clipping and true-peak metrics need to see it. Zero samples → `empty_stream`.
+ * because clipping and true-peak metrics need to see it. Zero samples → `empty_stream`. The duration and
+ * size limits are held on the samples as they arrive (`duration_too_long`, `audio_too_large`), whatever the
+ * header declared.
  */
 export async function decodeAudio(file: MediaFile, options: AudioDecodeOptions): Promise<AudioPcm> {
-  const { tools, timeoutMs } = decoderSettings(file, options, 'decodeAudio');
+  const { tools, timeoutMs, limiter } = decoderSettings(file, options, 'decodeAudio', 'audio');
   const audio = file.probe.audio;
   if (!audio) throw new AssayError(ErrorCode.NoAudioStream, `the ${file.probe.container} file has no audio stream`);
   if (!(audio.sampleRate > 0) || !(audio.channels > 0)) {
@@ -77,7 +79,12 @@ export async function decodeAudio(file: MediaFile, options: AudioDecodeOptions):
       ? ['-map', `0:${audio.index}`, '-af', `aresample=${MONO_16K_RATE}:rematrix_maxval=1,aformat=sample_fmts=flt:channel_layouts=mono`, '-c:a', 'pcm_f32le', '-f', 'f32le', 'pipe:3']
       : []),
   ];
-  const pipes: Record<number, (chunk: Buffer) => void> = { 1: (c) => native.push(c) };
+  const pipes: Record<number, (chunk: Buffer) => void> = {
+    1: (c) => {
+      native.push(c);
+      limiter?.audio(native.bytes / 4 / audio.channels, audio.channels, audio.sampleRate);
+    },
+  };
   if (options.mono16k) pipes[3] = (c) => mono.push(c);
   const result = await runTool('ffmpeg', args, { ...tools, what: 'ffmpeg decoding the audio', timeoutMs, signal: options.signal, pipes });
   const channelCount = audio.channels;

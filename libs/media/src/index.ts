@@ -2,6 +2,7 @@ export * from './image-decode.js';
 export * from './media-types.js';
 export * from './ffmpeg-process.js';
 export * from './media-policy.js';
+export * from './decode-limiter.js';
 export * from './probe.js';
 export * from './media-file.js';
 export * from './video-frames.js';

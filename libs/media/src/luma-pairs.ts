@@ -47,10 +47,11 @@ function lumaArgs(file: MediaFile, threads?: number): string[] {
  * Decodes an asset and its reference video in step, at full resolution, as Y planes (one ffmpeg process
  * each, read concurrently; the one ahead is paused). For 8-bit planar YUV these are the exact Y values
  * ffmpeg's `psnr` and `ssim` filters compare. Frame sizes (after rotation) must match, else
- * `reference_size_mismatch`. Both streams are decoded to the end, so their frame counts are exact.
+ * `reference_size_mismatch`. Both streams are decoded to the end, so their frame counts are exact; each
+ * side is held to the limits its file was opened with.
  */
 export async function decodeLumaPairs(asset: MediaFile, reference: MediaFile, options: LumaPairOptions): Promise<LumaPairResult> {
-  const { tools, timeoutMs } = decoderSettings(asset, options, 'decodeLumaPairs');
+  const { tools, timeoutMs } = decoderSettings(asset, options, 'decodeLumaPairs', 'asset video');
   for (const [name, file] of [['asset', asset], ['reference', reference]] as const) {
     if (!file.probe.video) throw new AssayError(ErrorCode.NoVideoStream, `the ${name} (${file.probe.container}) has no video stream`);
   }
@@ -92,12 +93,17 @@ export async function decodeLumaPairs(asset: MediaFile, reference: MediaFile, op
   };
 
   const decodeSide = async (side: 0 | 1, file: MediaFile): Promise<number> => {
+    const { limiter } = decoderSettings(file, { timeoutMs }, 'decodeLumaPairs', side === 0 ? 'asset video' : 'reference video');
     const clock = new FrameClock<Uint8Array>(nominalFrameRate(file), (luma, index, time) => {
+      limiter?.frameTime(time);
       if (ended[1 - side] !== undefined && index >= ended[1 - side]!) return;
       queues[side].push({ index, time, width, height, luma });
       flow();
     });
-    const frames = new FrameSplitter(width * height, (data, index) => clock.addFrame(index, data));
+    const frames = new FrameSplitter(width * height, (data, index) => {
+      limiter?.frame(index);
+      clock.addFrame(index, data);
+    });
     const ptsLines = new PtsLineParser((_, pts) => clock.addPts(pts));
     const run = startTool('ffmpeg', lumaArgs(file, options.threads), {
       ...tools,

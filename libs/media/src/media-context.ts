@@ -1,3 +1,4 @@
+import { DecodeLimiter } from './decode-limiter.js';
 import type { ToolOptions } from './ffmpeg-process.js';
 import { decodeTimeoutMs } from './media-policy.js';
 import type { MediaKind, MediaLimits, MediaFile } from './media-types.js';
@@ -25,17 +26,19 @@ export function contextOf(file: MediaFile): MediaContext | undefined {
 
 /**
  * The tools and time limit a decoder runs with: its own options, else what `openMedia` was given (the time
- * limit scaled to the clip's length, see `decodeTimeoutMs`). `what`
- * names the decoder in the error when neither says how long it may run.
+ * limit scaled to the clip's length, see `decodeTimeoutMs`), and the limiter that holds the file's policy
+ * while decoding (`what` names the stream in its errors). `decoder` names the decoder in the error when
+ * neither says how long it may run.
  */
 export function decoderSettings(
   file: MediaFile,
   options: ToolOptions & { timeoutMs?: number },
+  decoder: string,
   what: string,
-): { context: MediaContext | undefined; tools: ToolOptions; timeoutMs: number } {
+): { context: MediaContext | undefined; tools: ToolOptions; timeoutMs: number; limiter: DecodeLimiter | undefined } {
   const context = contextOf(file);
   const tools: ToolOptions = { tools: options.tools ?? context?.tools, onSpawn: options.onSpawn ?? context?.onSpawn };
   const timeoutMs = options.timeoutMs ?? (context && decodeTimeoutMs(file.probe, context.limits));
-  if (!timeoutMs) throw new RangeError(`${what} needs timeoutMs (or a file from openMedia, which carries its limits)`);
-  return { context, tools, timeoutMs };
+  if (!timeoutMs) throw new RangeError(`${decoder} needs timeoutMs (or a file from openMedia, which carries its limits)`);
+  return { context, tools, timeoutMs, limiter: context && new DecodeLimiter(context.limits, file, what) };
 }

@@ -6,7 +6,7 @@ import type { ToolOptions } from './ffmpeg-process.js';
 import { rememberContext } from './media-context.js';
 import { checkMediaPolicy } from './media-policy.js';
 import type { MediaFile, MediaKind, MediaLimits } from './media-types.js';
-import { decodableCodecs, ffprobe, toMediaProbe } from './probe.js';
+import { decodableCodecs, ffprobe, packetSpanSeconds, toMediaProbe } from './probe.js';
 
 export interface OpenMediaOptions extends ToolOptions {
   /** cancels the probe (job cancellation) */
@@ -20,8 +20,9 @@ export const MEDIA_TEMP_PREFIX = 'assay-media-';
 /**
  * Puts an uploaded video or audio asset on local disk and probes it, then applies the policy from the probe
  * before any decoding: empty or oversized input, unreadable container, missing stream, codec this ffmpeg
- * cannot decode, duration and resolution over the limits are refused with their reason code. The bytes go
- * to a private temp directory (0700, file 0600) because ffmpeg must seek in MP4 and MOV; the directory is
+ * cannot decode, duration, resolution and frame count over the limits are refused with their reason code.
+ * A container that declares no duration is measured from its packet timestamps (demuxed, not decoded). The
+ * bytes go to a private temp directory (0700, file 0600) because ffmpeg must seek in MP4 and MOV; the directory is
  * removed by `close()`, or before the error when opening fails.
  */
 export async function openMedia(bytes: Uint8Array, kind: MediaKind, limits: MediaLimits, options: OpenMediaOptions = {}): Promise<MediaFile> {
@@ -36,8 +37,17 @@ export async function openMedia(bytes: Uint8Array, kind: MediaKind, limits: Medi
     // No extension: ffmpeg identifies the container from its content, never from a name the uploader chose.
     const path = join(dir, 'asset');
     await writeFile(path, bytes, { mode: 0o600, flag: 'wx' });
-    const raw = await ffprobe(path, { ...tools, timeoutMs: limits.timeoutMs, signal: options.signal });
+    const probeOptions = { ...tools, timeoutMs: limits.timeoutMs, signal: options.signal };
+    const raw = await ffprobe(path, probeOptions);
     const probe = toMediaProbe(raw, bytes.byteLength);
+    const stream = kind === 'video' ? probe.video : probe.audio;
+    if (probe.durationSeconds === undefined && stream) {
+      const span = await packetSpanSeconds(path, stream.index, probeOptions);
+      if (span !== undefined) {
+        probe.durationSeconds = span;
+        probe.durationSource = 'packets';
+      }
+    }
     checkMediaPolicy(probe, kind, limits, await decodableCodecs(tools));
     let closed: Promise<void> | undefined;
     const file: MediaFile = {

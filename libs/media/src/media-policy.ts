@@ -51,10 +51,16 @@ export function displaySize(video: { width: number; height: number; rotation?: n
 const AUDIO_BOUND_RATE = 48_000;
 const AUDIO_BOUND_CHANNELS = 2;
 
+/** Decoded PCM lives in memory: no more samples than the longest allowed clip has at 48 kHz stereo. */
+export function audioSampleBound(limits: MediaLimits): number {
+  return limits.maxDurationSeconds * AUDIO_BOUND_RATE * AUDIO_BOUND_CHANNELS;
+}
+
 /**
  * The policy, applied to the probe before anything is decoded. `decodable` is the set of codec names this
  * ffmpeg build can decode. Throws the first violation as an AssayError; checks run in the order: missing
- * stream, codec, duration, decoded audio size, resolution.
+ * stream, codec, duration, decoded audio size, resolution, frame count. A probe without a duration passes the
+ * duration checks here; the decoders hold them on what they decode (`DecodeLimiter`).
  */
 export function checkMediaPolicy(probe: MediaProbe, kind: MediaKind, limits: MediaLimits, decodable: ReadonlySet<string>): void {
   const streamList = probe.streams.length ? probe.streams.join(', ') : 'none';
@@ -70,36 +76,41 @@ export function checkMediaPolicy(probe: MediaProbe, kind: MediaKind, limits: Med
   if (!decodable.has(stream.codec)) {
     throw new AssayError(ErrorCode.UnsupportedCodec, `the ${kind} codec ${stream.codec} has no decoder in this ffmpeg build`);
   }
-  if (probe.durationSeconds > limits.maxDurationSeconds) {
-    throw new AssayError(ErrorCode.DurationTooLong, `the ${kind} lasts ${probe.durationSeconds.toFixed(3)} s; the limit is ${limits.maxDurationSeconds} s`);
+  const duration = probe.durationSeconds;
+  if (duration !== undefined && duration > limits.maxDurationSeconds) {
+    throw new AssayError(ErrorCode.DurationTooLong, `the ${kind} lasts ${duration.toFixed(3)} s; the limit is ${limits.maxDurationSeconds} s`);
   }
-  if (kind === 'audio' && probe.audio) {
-    // decoded PCM lives in memory: no more samples than the longest allowed clip has at 48 kHz stereo
+  if (kind === 'audio' && probe.audio && duration !== undefined) {
     const { sampleRate, channels } = probe.audio;
-    const samples = probe.durationSeconds * sampleRate * channels;
-    const bound = limits.maxDurationSeconds * AUDIO_BOUND_RATE * AUDIO_BOUND_CHANNELS;
+    const samples = duration * sampleRate * channels;
+    const bound = audioSampleBound(limits);
     if (samples > bound) {
       throw new AssayError(
         ErrorCode.AudioTooLarge,
-        `${probe.durationSeconds.toFixed(3)} s × ${channels} channels × ${sampleRate} Hz is ${Math.round(samples)} samples; the limit is ${bound} (${limits.maxDurationSeconds} s at 48 kHz stereo)`,
+        `${duration.toFixed(3)} s × ${channels} channels × ${sampleRate} Hz is ${Math.round(samples)} samples; the limit is ${bound} (${limits.maxDurationSeconds} s at 48 kHz stereo)`,
       );
     }
   }
   if (kind === 'video' && probe.video) {
-    const { width, height } = probe.video;
+    const { width, height, frames } = probe.video;
     if (!width || !height) {
       throw new AssayError(ErrorCode.EmptyStream, `the video stream declares no frame size (${width}×${height}): no frame could be read while probing`);
     }
     if (width * height > limits.maxVideoPixels) {
       throw new AssayError(ErrorCode.ResolutionTooLarge, `${width}×${height} is ${width * height} pixels per frame; the limit is ${limits.maxVideoPixels}`);
     }
+    if (frames !== undefined && frames > limits.maxVideoFrames) {
+      throw new AssayError(ErrorCode.TooManyFrames, `the video declares ${frames} frames; the limit is ${limits.maxVideoFrames}`);
+    }
   }
 }
 
 /**
  * The time limit of a decoding ffmpeg: `timeoutMs` per started minute of the probed duration, so a long
- * clip within the policy is not cut off while a hanging short one is still killed after `timeoutMs`.
+ * clip within the policy is not cut off while a hanging short one is still killed after `timeoutMs`. Without
+ * a duration, the longest clip the policy allows (decoding stops at the limit anyway).
  */
 export function decodeTimeoutMs(probe: MediaProbe, limits: MediaLimits): number {
-  return limits.timeoutMs * Math.max(1, Math.ceil(probe.durationSeconds / 60));
+  const seconds = probe.durationSeconds ?? limits.maxDurationSeconds;
+  return limits.timeoutMs * Math.max(1, Math.ceil(seconds / 60));
 }

@@ -1,12 +1,17 @@
 import type { MediaProbe } from '@assay/contracts';
 import type { DecodedImage } from './image-decode.js';
 
-/** Policy for video and audio assets, enforced from the probe before anything is decoded. */
+/**
+ * Policy for video and audio assets, enforced from the probe before anything is decoded and again on what
+ * the decoder really produces (a header can declare no length, or a wrong one).
+ */
 export interface MediaLimits {
   maxBytes: number;
   maxDurationSeconds: number;
   /** width × height of the video stream */
   maxVideoPixels: number;
+  /** decoded video frames: bounds the per-frame statistics a job holds, whatever the timestamps say */
+  maxVideoFrames: number;
   /**
    * wall-clock limit of every ffprobe process, and of a decoding ffmpeg per started minute of the asset's
    * duration (see `decodeTimeoutMs`); a process that runs over is killed

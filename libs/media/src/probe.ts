@@ -95,16 +95,23 @@ function rotationOf(stream: FfprobeStream): number | undefined {
   return tag === undefined ? undefined : -tag; // the old `rotate` tag turns clockwise; the display matrix counter-clockwise
 }
 
-/** Maps ffprobe's JSON to the `MediaProbe` contract. */
+/** Maps ffprobe's JSON to the `MediaProbe` contract; a duration nobody declares stays undefined. */
 export function toMediaProbe(raw: FfprobeOutput, bytes: number): MediaProbe {
   const streams = raw.streams ?? [];
   const streamDurations = streams.map((s) => num(s.duration)).filter((d): d is number => d !== undefined);
   const probe: MediaProbe = {
     container: raw.format?.format_name ?? 'unknown',
-    durationSeconds: num(raw.format?.duration) ?? (streamDurations.length ? Math.max(...streamDurations) : 0),
     bytes,
     streams: streams.map((s) => s.codec_type ?? 'unknown'),
   };
+  const containerDuration = num(raw.format?.duration);
+  if (containerDuration !== undefined) {
+    probe.durationSeconds = containerDuration;
+    probe.durationSource = 'container';
+  } else if (streamDurations.length) {
+    probe.durationSeconds = Math.max(...streamDurations);
+    probe.durationSource = 'stream';
+  }
   const bitRate = num(raw.format?.bit_rate);
   if (bitRate !== undefined) probe.bitRate = bitRate;
   const v = primaryVideo(raw);
@@ -137,6 +144,41 @@ export function toMediaProbe(raw: FfprobeOutput, bytes: number): MediaProbe {
     if (duration !== undefined) probe.audio.durationSeconds = duration;
   }
   return probe;
+}
+
+/**
+ * The span of one stream's packet timestamps (first pts to last pts + duration), read by demuxing without
+ * decoding: for containers that declare no duration (a FLAC whose STREAMINFO says 0 samples, a Matroska
+ * written live). Timestamps can still lie, so the decoders hold the limits again on what they decode.
+ * Undefined when no packet has a timestamp.
+ */
+export async function packetSpanSeconds(path: string, streamIndex: number, options: ProbeOptions): Promise<number | undefined> {
+  let first: number | undefined;
+  let end: number | undefined;
+  let text = '';
+  const line = (l: string) => {
+    const [pts, duration] = l.split(',').map(Number);
+    if (!Number.isFinite(pts)) return;
+    first = first === undefined ? pts : Math.min(first, pts);
+    const stop = pts + (Number.isFinite(duration) ? duration : 0);
+    end = end === undefined ? stop : Math.max(end, stop);
+  };
+  const args = ['-hide_banner', '-v', 'error', '-select_streams', String(streamIndex), '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', ...inputArgs(path)];
+  const result = await runTool('ffprobe', args, {
+    ...options,
+    what: 'ffprobe reading packet timestamps',
+    pipes: {
+      1: (chunk) => {
+        text += chunk.toString('latin1');
+        const lines = text.split('\n');
+        text = lines.pop() ?? '';
+        lines.forEach(line);
+      },
+    },
+  });
+  line(text);
+  if (result.exitCode !== 0) throw new AssayError(ErrorCode.ContainerUnreadable, `the container could not be read: ${stderrSummary(result.stderrTail)}`);
+  return first === undefined || end === undefined ? undefined : end - first;
 }
 
 const decoders = new Map<string, Promise<ReadonlySet<string>>>();

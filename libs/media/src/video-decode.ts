@@ -39,6 +39,8 @@ export interface VideoDecodeResult {
   sampling: string;
   /** range of the luma values: limited (16–235) or full (0–255) */
   lumaRange: LumaRange;
+  /** the last frame's time plus one frame at the nominal rate: how long the decoded clip is */
+  durationSeconds: number;
   /** `pts`: every frame time is its real presentation time; `frame-rate`: some came from index / frame rate */
   timesFrom: 'pts' | 'frame-rate';
   decoder: string;
@@ -62,7 +64,7 @@ export function describeSampling(sampling: FrameSampling): string {
  * N equal spans and the first frame of each span is taken; fps: the same with spans of 1/K s. A span with
  * no frame (sparse or variable-rate video) is skipped rather than filled twice.
  */
-export function selectExpression(sampling: FrameSampling, durationSeconds: number): string | undefined {
+export function selectExpression(sampling: FrameSampling, durationSeconds: number | undefined): string | undefined {
   const spanOf = (rate: number) => `floor((t-start_t)*${rate})`;
   const newSpan = (rate: number) => `(isnan(prev_selected_t)+gt(${spanOf(rate)},floor((prev_selected_t-start_t)*${rate})))`;
   switch (sampling.mode) {
@@ -76,7 +78,7 @@ export function selectExpression(sampling: FrameSampling, durationSeconds: numbe
       const n = Math.floor(sampling.count);
       if (!(n > 0)) throw new RangeError(`uniform sampling needs a positive count, got ${sampling.count}`);
       // Without a duration the spans are unknown: the first N frames are taken.
-      if (!(durationSeconds > 0)) return `lt(selected_n,${n})`;
+      if (!durationSeconds || !(durationSeconds > 0)) return `lt(selected_n,${n})`;
       const rate = n / durationSeconds;
       return `lt(${spanOf(rate)},${n})*${newSpan(rate)}`;
     }
@@ -88,9 +90,11 @@ export function selectExpression(sampling: FrameSampling, durationSeconds: numbe
  * (pipe 1, to `onFrame`), the sampled frames as RGB24 at native size (pipe 3), and every frame's pts from
  * the graph (pipe 4). Frames are never duplicated or dropped (`-fps_mode passthrough`); rotation from the
  * display matrix is applied. Zero frames → `empty_stream`; ffmpeg failing → `decode_error` with its stderr.
+ * The frame-count and duration limits are held on the decoded frames (`too_many_frames`, `duration_too_long`),
+ * whatever the header declared.
  */
 export async function decodeVideo(file: MediaFile, options: VideoDecodeOptions = {}): Promise<VideoDecodeResult> {
-  const { context, tools, timeoutMs } = decoderSettings(file, options, 'decodeVideo');
+  const { context, tools, timeoutMs, limiter } = decoderSettings(file, options, 'decodeVideo', 'video');
   const video = file.probe.video;
   if (!video) throw new AssayError(ErrorCode.NoVideoStream, `the ${file.probe.container} file has no video stream`);
   const sampling = options.sampling ?? { mode: 'none' };
@@ -161,10 +165,14 @@ export async function decodeVideo(file: MediaFile, options: VideoDecodeOptions =
     else samples.push(frame);
   };
 
+  let lastTime = 0;
   const clock = new FrameClock<Uint8Array>(frameRate, (luma, index, time) => {
+    limiter?.frameTime(time);
+    lastTime = time;
     options.onFrame?.({ index, time, width: analysisSize[0], height: analysisSize[1], luma });
   });
   const lumaFrames = new FrameSplitter(analysisSize[0] * analysisSize[1], (data, index) => {
+    limiter?.frame(index);
     clock.addFrame(index, data);
     matchSamples();
   });
@@ -227,6 +235,7 @@ export async function decodeVideo(file: MediaFile, options: VideoDecodeOptions =
     samples,
     framesSampled,
     sampling: describeSampling(sampling),
+    durationSeconds: lastTime + 1 / frameRate,
     lumaRange: lumaRangeOf(file, context),
     timesFrom: clock.fallbacks === 0 ? 'pts' : 'frame-rate',
     decoder,

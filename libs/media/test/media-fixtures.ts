@@ -19,7 +19,7 @@ export const FRONT_CENTER_WAV = `${ALSA}/Front_Center.wav`;
 export const FREEDESKTOP = '/usr/share/sounds/freedesktop/stereo';
 export const BELL_OGA = `${FREEDESKTOP}/bell.oga`;
 
-export const LIMITS: MediaLimits = { maxBytes: 64 * 1024 * 1024, maxDurationSeconds: 600, maxVideoPixels: 4096 * 2160, timeoutMs: 60_000 };
+export const LIMITS: MediaLimits = { maxBytes: 64 * 1024 * 1024, maxDurationSeconds: 600, maxVideoPixels: 4096 * 2160, maxVideoFrames: 36_000, timeoutMs: 60_000 };
 
 export function ffmpeg(...args: string[]): void {
   execFileSync('ffmpeg', ['-nostdin', '-hide_banner', '-v', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -59,6 +59,7 @@ export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score
       maxBytes: config.limits.maxUploadBytes,
       maxDurationSeconds: config.limits.maxMediaDurationSeconds,
       maxVideoPixels: config.limits.maxVideoPixels,
+      maxVideoFrames: config.limits.maxVideoFrames,
       timeoutMs: config.limits.mediaTimeoutMs,
     },
     maxSampledFrames: config.limits.maxSampledFrames,

@@ -32,7 +32,13 @@ export type AudioStreamInfo = z.infer<typeof AudioStreamInfo>;
 export const MediaProbe = z.object({
   /** ffprobe's format_name, e.g. `mov,mp4,m4a,3gp,3g2,mj2` */
   container: z.string(),
-  durationSeconds: z.number(),
+  /**
+   * Duration in seconds: the container's, else the longest stream's, else measured from the packet timestamps
+   * (`durationSource`). Absent when none of them says (a live-written Matroska without timestamps): the limits
+   * are then enforced while decoding only.
+   */
+  durationSeconds: z.number().optional(),
+  durationSource: z.enum(['container', 'stream', 'packets']).optional(),
   bytes: z.number().int(),
   bitRate: z.number().optional(),
   video: VideoStreamInfo.optional(),
@@ -55,6 +61,14 @@ export const MediaDecodeInfo = z.object({
   sampling: z.string().optional(),
   /** decoded audio: samples per channel at the native rate */
   audioSamples: z.number().int().optional(),
-  limits: z.object({ maxBytes: z.number().int(), maxDurationSeconds: z.number(), maxVideoPixels: z.number().int(), timeoutMs: z.number().int() }),
+  /** what was decoded, in seconds (audio: samples / rate; video: the last frame's time plus one frame): the length the limits were held to */
+  decodedSeconds: z.number().optional(),
+  limits: z.object({
+    maxBytes: z.number().int(),
+    maxDurationSeconds: z.number(),
+    maxVideoPixels: z.number().int(),
+    maxVideoFrames: z.number().int().optional(),
+    timeoutMs: z.number().int(),
+  }),
 });
 export type MediaDecodeInfo = z.infer<typeof MediaDecodeInfo>;

@@ -19,7 +19,7 @@ export const prepareVideo: PrepareInput = async ({ payload, suite, bytes, refere
     const options = suite.video;
     const analyzer = new FrameAnalyzer({ motion: suite.metrics.some((m) => m.def.name === 'motion') });
     const wanted = suite.needsSamples ? options?.sampling : undefined;
-    const sampling = wanted ? boundedSampling(wanted, file.probe, limits.maxSampledFrames) : { mode: 'none' as const };
+    const sampling = wanted ? boundedSampling(wanted, file.probe, limits.maxSampledFrames, limits.media.maxDurationSeconds) : { mode: 'none' as const };
     const decoded = await decodeVideo(file, {
       sampling,
       analysisMaxSide: options?.analysisMaxSide,
@@ -41,6 +41,7 @@ export const prepareVideo: PrepareInput = async ({ payload, suite, bytes, refere
       framesAnalysed: decoded.framesAnalysed,
       analysisSize: decoded.analysisSize,
       framesSampled: decoded.framesSampled,
+      decodedSeconds: decoded.durationSeconds,
       sampling: wanted && sampling !== wanted ? `${decoded.sampling} (the suite's ${describeSampling(wanted)} capped at MAX_SAMPLED_FRAMES)` : decoded.sampling,
       limits: limits.media,
     };
@@ -52,11 +53,12 @@ export const prepareVideo: PrepareInput = async ({ payload, suite, bytes, refere
 
 /**
  * The suite's sampling, or N uniformly spaced frames when it would hold more than `max` frames in memory
- * (every frame, or K per second of a long clip): the frame count is estimated from the probe.
+ * (every frame, or K per second of a long clip): the frame count is estimated from the probe; a clip of
+ * unknown duration is taken to be as long as the policy allows (`maxDurationSeconds`).
  */
-export function boundedSampling(sampling: FrameSampling, probe: MediaProbe, max: number): FrameSampling {
+export function boundedSampling(sampling: FrameSampling, probe: MediaProbe, max: number, maxDurationSeconds: number): FrameSampling {
   const video = probe.video;
-  const duration = video?.durationSeconds ?? probe.durationSeconds;
+  const duration = video?.durationSeconds ?? probe.durationSeconds ?? maxDurationSeconds;
   const expected =
     sampling.mode === 'all' ? (video?.frames ?? Math.ceil(duration * (video?.frameRate || 25))) : sampling.mode === 'fps' ? Math.ceil(duration * sampling.fps) : sampling.mode === 'uniform' ? sampling.count : 0;
   return expected > max ? { mode: 'uniform', count: max } : sampling;
