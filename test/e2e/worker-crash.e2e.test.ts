@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -5,6 +8,7 @@ import sharp from 'sharp';
 import { queuePrefix, type ResultRecord } from '@assay/contracts';
 import { dropPrefix, REDIS_URL, startTestS3, testPrefix, type TestS3 } from '../helpers/env.js';
 import { rawOf, texturedRgb } from '../helpers/images.js';
+import { bytesOf, photo, stillClip } from '../helpers/media.js';
 import { apiClient, stackEnv, startService, waitForClosed, type RunningService } from '../helpers/services.js';
 
 const prefix = testPrefix('crash');
@@ -84,6 +88,41 @@ describe('worker failure', () => {
     }
     await second.stop();
   }, 120_000);
+
+  it("a video worker SIGKILLed mid-decode leaves its temp directory; the next worker's start removes it", async () => {
+    // a private TMPDIR, so what the workers leave there is theirs
+    const tmp = mkdtempSync(join(tmpdir(), 'assay-test-crash-tmp-'));
+    try {
+      const videoEnv = { ...env, TMPDIR: tmp, MEDIA_TIMEOUT_MS: '60000' };
+      const first = await startService('worker', videoEnv);
+      services.push(first);
+      const run = (await api('POST', '/v1/runs', { name: 'crash-video', suite: 'video-default' })).json;
+      await api('POST', `/v1/runs/${run.id}/assets`, { assets: [{ assetId: 'slow.mp4', modality: 'video' }] });
+      // long enough to be caught while its bytes are on disk
+      const clip = stillClip(join(tmp, 'slow.mp4'), { image: photo('baboon.jpg'), seconds: 20, width: 640, height: 480 });
+      expect((await api('PUT', `/v1/runs/${run.id}/assets/slow.mp4/content`, bytesOf(clip))).status).toBe(202);
+      const mediaDirs = () => readdirSync(tmp).filter((n) => n.startsWith('assay-media-'));
+      for (let i = 0; i < 600 && !mediaDirs().length; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(mediaDirs()).toEqual([expect.stringMatching(new RegExp(`^assay-media-${first.child.pid}-`))]);
+      first.child.kill('SIGKILL');
+      await first.exited;
+      expect(mediaDirs()).toHaveLength(1); // nobody removes it: the process is gone
+
+      const second = await startService('worker', videoEnv);
+      services.push(second);
+      expect(mediaDirs().filter((n) => n.includes(`-${first.child.pid}-`))).toEqual([]);
+      expect(second.logs.some((l) => l.includes('removed temp directories of media jobs whose worker died'))).toBe(true);
+      // ONNX Runtime's telemetry is off: no mat-debug-<pid>.log from either worker
+      expect(readdirSync(tmp).filter((n) => n.startsWith('mat-debug'))).toEqual([]);
+      await api('POST', `/v1/runs/${run.id}/close`);
+      const closed = await waitForClosed(api, run.id, 120_000);
+      expect(closed.counts).toMatchObject({ submitted: 1, completed: 1, failed: 0 });
+      await second.stop();
+      expect(mediaDirs()).toEqual([]);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 180_000);
 
   it('SIGTERM lets the active job finish before the worker exits', async () => {
     const worker = await startService('worker', env);

@@ -3,6 +3,10 @@ import { Gauge, Histogram, type Registry } from 'prom-client';
 import { DURATION_BUCKETS_SECONDS, type Logger } from '@assay/observability';
 import type { ExecutionProviderName, LoadedModel, ModelSpec, Request, Response, TensorData } from './protocol.js';
 
+// ONNX Runtime 1.29+ starts a telemetry client on Linux that writes mat-debug-<pid>.log into TMPDIR and tries
+// HTTPS uploads. A scoring service sends nothing anywhere; the inference thread inherits this environment.
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
+
 export interface RunResult {
   outputs: Record<string, TensorData>;
   inferenceMs: number;

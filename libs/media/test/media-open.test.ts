@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssayError, ErrorCode, type MediaProbe } from '@assay/contracts';
-import { ALLOWED_DEMUXERS, decodableCodecs, openMedia, type MediaFile, type MediaKind, type MediaLimits, type OpenMediaOptions } from '@assay/media';
+import { ALLOWED_DEMUXERS, decodableCodecs, openMedia, removeStaleMediaDirs, type MediaFile, type MediaKind, type MediaLimits, type OpenMediaOptions } from '@assay/media';
 import {
   BELL_OGA,
   derive,
@@ -131,6 +131,24 @@ describe('openMedia: the probe', () => {
     await a.close();
     await b.close();
     expect(mediaTempDirs(parent.path)).toEqual([]);
+  });
+
+  it('names each directory after its process, so the next start removes those of processes that died (removeStaleMediaDirs)', async () => {
+    const file = await open(read(FRONT_CENTER_WAV), 'audio');
+    const own = basename(dirname(file.path));
+    expect(own).toMatch(new RegExp(`^assay-media-${process.pid}-`));
+    const dead = spawnSync('true').pid!; // exited and reaped: no process has this pid now
+    const alive = process.ppid;
+    for (const name of [`assay-media-${dead}-AbCdEf`, `assay-media-${alive}-AbCdEf`, 'assay-media-legacy', 'unrelated-dir']) {
+      mkdirSync(join(parent.path, name));
+      writeFileSync(join(parent.path, name, 'asset'), 'bytes');
+    }
+    // at start a process owns no directory yet: one with its own pid was left by an earlier holder of the pid
+    const removed = await removeStaleMediaDirs(parent.path);
+    expect(removed.sort()).toEqual([`assay-media-${dead}-AbCdEf`, own].sort());
+    expect(readdirSync(parent.path).sort()).toEqual([`assay-media-${alive}-AbCdEf`, 'assay-media-legacy', 'unrelated-dir'].sort());
+    await file.close();
+    for (const name of readdirSync(parent.path)) rmSync(join(parent.path, name), { recursive: true });
   });
 });
 

@@ -10,6 +10,7 @@ import { runChecks, type Logger } from '@assay/observability';
 import { createRedis, QueueSet, QueueWorker } from '@assay/queue';
 import { createChatJudgeClient } from '@assay/judges';
 import { MODEL_REPORT_INTERVAL_MS, ModelDirectory, ModelKit, ModelRegistry } from '@assay/models';
+import { removeStaleMediaDirs } from '@assay/media';
 import { MetricRegistry } from '@assay/scoring';
 import { S3ObjectStore } from '@assay/storage';
 import { SuiteCatalog } from '@assay/suites';
@@ -41,6 +42,11 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
     s3: config.modelsUri ? { store, prefix: config.modelsUri, cacheDir: join(config.dataDir, 'model-cache') } : undefined,
   });
   const needsMedia = config.worker.modalities.some((m) => m !== 'image');
+  if (needsMedia) {
+    // a worker killed mid-decode (SIGKILL, OOM) left its asset bytes behind
+    const removed = await removeStaleMediaDirs();
+    if (removed.length) logger.info({ removed }, 'removed temp directories of media jobs whose worker died');
+  }
   const plan = await planSuites(catalog, await MetricRegistry.load(), modelRegistry, {
     modalities: config.worker.modalities,
     modelDir: config.modelDir,
