@@ -50,17 +50,20 @@ export function stackEnv(prefix: string, s3Endpoint: string, extra: Record<strin
   return serviceEnv(prefix, s3Endpoint, { SUMMARY_INTERVAL_MS: '300', LOG_LEVEL: 'info', ...extra });
 }
 
-/** Calls the ingest API with the test key; returns status and parsed JSON. */
+/**
+ * Calls the ingest API with the test key: bytes go as octet-stream, strings as they are (raw JSON text),
+ * anything else as JSON; `headers` add to or override the defaults. Returns status, parsed JSON and headers.
+ */
 export function apiClient(base: string) {
-  return async (method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> => {
+  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any; headers: Headers }> => {
     const isBytes = body instanceof Uint8Array;
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: { authorization: `Bearer ${TEST_API_KEY}`, ...(body === undefined ? {} : { 'content-type': isBytes ? 'application/octet-stream' : 'application/json' }) },
-      body: body === undefined ? undefined : isBytes ? body : JSON.stringify(body),
+      headers: { authorization: `Bearer ${TEST_API_KEY}`, ...(body === undefined ? {} : { 'content-type': isBytes ? 'application/octet-stream' : 'application/json' }), ...headers },
+      body: body === undefined ? undefined : isBytes || typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : undefined };
+    return { status: res.status, json: text ? JSON.parse(text) : undefined, headers: res.headers };
   };
 }
 

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { NearDuplicates, ResultRecord, RunSummary, ScoreStats } from '@assay/contracts';
-import { globalKeys, runKeys } from '@assay/runs';
+import { globalKeys, runKeys, withRedisLock } from '@assay/runs';
 import { binOf, quantiles } from './ddsketch.js';
 import { NEAR_DUPLICATES_LUA, nearDuplicateArgs, nearDuplicateSettings, nearDuplicatesOf, type NearDuplicateOptions } from './near-duplicates.js';
 
@@ -47,11 +46,6 @@ if tonumber(redis.call('HGET', KEYS[1], 'flushed') or '0') ~= tonumber(ARGV[1]) 
 redis.call('LTRIM', KEYS[2], tonumber(ARGV[2]), -1)
 redis.call('HINCRBY', KEYS[1], 'flushed', tonumber(ARGV[2]))
 return 1
-`;
-
-const RELEASE_LOCK = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
 `;
 
 export interface AggregateState {
@@ -191,14 +185,7 @@ export class RunAggregates {
   }
 
   /** A per-run lock so only one aggregator replica writes a run's parts and summary at a time. */
-  async withLock<T>(runId: string, ttlMs: number, fn: () => Promise<T>): Promise<{ locked: true; value: T } | { locked: false }> {
-    const key = runKeys(this.prefix, runId).lock;
-    const token = randomUUID();
-    if ((await this.redis.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') return { locked: false };
-    try {
-      return { locked: true, value: await fn() };
-    } finally {
-      await this.redis.eval(RELEASE_LOCK, 1, key, token);
-    }
+  withLock<T>(runId: string, ttlMs: number, fn: () => Promise<T>) {
+    return withRedisLock(this.redis, runKeys(this.prefix, runId).lock, ttlMs, fn);
   }
 }

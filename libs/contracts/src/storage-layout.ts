@@ -1,5 +1,10 @@
 /** Where everything about a run lives in the bucket. Parquet/Spark readers rely on these prefixes. */
 export const RunObjects = {
+  /**
+   * Everything under this prefix of the service bucket is Assay's: a submitted URI may point into its own
+   * run's objects (e.g. another asset's upload as a reference), never into another run's.
+   */
+  root: 'runs/',
   prefix: (runId: string) => `runs/${runId}/`,
   run: (runId: string) => `runs/${runId}/run.json`,
   /** Uploaded bytes, content-addressed so identical uploads share one object. */

@@ -1,2 +1,3 @@
 export * from './keys.js';
 export * from './run-store.js';
+export * from './redis-lock.js';

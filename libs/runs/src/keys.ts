@@ -11,8 +11,10 @@ export function runKeys(prefix: string, runId: string) {
     assets: `${base}:assets`,
     /** set: asset ids declared without a URI whose bytes have not been uploaded */
     awaiting: `${base}:awaiting`,
-    /** hash: assetId → sha256 of uploaded content */
+    /** hash: assetId → sha256 of its content, bound by the first upload (stored once it leaves `awaiting`) */
     content: `${base}:content`,
+    /** string per sha256: holder of the right to write that content object (one writer; objects are never rewritten) */
+    contentWrite: (sha256: string) => `${base}:put:${sha256}`,
     /** hash: assetId → completed|failed; the aggregator's dedupe record */
     done: `${base}:done`,
     /** hash: completed, failed, failed|<reason>, appended, flushed */

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { newRunId, type AssetRecord, type CreateRunRequest, type RunCounts, type RunRecord, type RunStatus } from '@assay/contracts';
 import { globalKeys, runKeys } from './keys.js';
+import { withRedisLock } from './redis-lock.js';
 
 const RECORD_ASSETS = `
 local n = 0
@@ -29,7 +30,31 @@ end
 return current
 `;
 
-export type UploadState = { kind: 'awaiting' } | { kind: 'uploaded'; sha256: string } | { kind: 'has_uri' } | { kind: 'unknown' };
+/**
+ * An asset's content. The first upload binds its sha256 to the asset for good (`bindContent`); it is
+ * `uploading` until its bytes are stored and its job queued, then `uploaded`.
+ */
+export type UploadState =
+  | { kind: 'awaiting' }
+  | { kind: 'uploading'; sha256: string }
+  | { kind: 'uploaded'; sha256: string }
+  | { kind: 'has_uri' }
+  | { kind: 'unknown' };
+
+/** What `bindContent` found: the asset was free and is now bound, was bound to these bytes, or to others. */
+export type ContentBinding = { kind: 'bound' } | { kind: 'same'; uploaded: boolean } | { kind: 'conflict'; sha256: string } | { kind: 'not_awaiting' };
+
+const BIND_CONTENT = `
+local bound = redis.call('HGET', KEYS[1], ARGV[1])
+local awaiting = redis.call('SISMEMBER', KEYS[2], ARGV[1])
+if bound then
+  if bound == ARGV[2] then return {'same', awaiting} end
+  return {'conflict', bound}
+end
+if awaiting == 0 then return {'not_awaiting'} end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return {'bound'}
+`;
 
 /** Runs and the assets they accepted, in Redis. Idempotent by (run, asset id). */
 export class RunStore {
@@ -86,14 +111,31 @@ export class RunStore {
     if (asset.uri) return { kind: 'has_uri' };
     const k = this.keys(runId);
     const [awaiting, sha] = await Promise.all([this.redis.sismember(k.awaiting, asset.assetId), this.redis.hget(k.content, asset.assetId)]);
-    if (sha) return { kind: 'uploaded', sha256: sha };
+    if (sha) return awaiting ? { kind: 'uploading', sha256: sha } : { kind: 'uploaded', sha256: sha };
     return awaiting ? { kind: 'awaiting' } : { kind: 'unknown' };
   }
 
-  /** Marks content uploaded and queued (call after the job is added). */
-  async markUploaded(runId: string, assetId: string, sha256: string): Promise<void> {
+  /**
+   * Binds `sha256` to an asset that awaits content, atomically: of concurrent uploads of different bytes
+   * exactly one binds, and the asset's content can never change afterwards. Uploads of the bound bytes get
+   * `same` and may repeat the (idempotent) rest of the upload, which is how an interrupted one completes.
+   */
+  async bindContent(runId: string, assetId: string, sha256: string): Promise<ContentBinding> {
     const k = this.keys(runId);
-    await this.redis.multi().hset(k.content, assetId, sha256).srem(k.awaiting, assetId).exec();
+    const [kind, value] = (await this.redis.eval(BIND_CONTENT, 2, k.content, k.awaiting, assetId, sha256)) as [string, string | number | undefined];
+    if (kind === 'same') return { kind, uploaded: value === 0 };
+    if (kind === 'conflict') return { kind, sha256: String(value) };
+    return { kind: kind as 'bound' | 'not_awaiting' };
+  }
+
+  /** Runs `fn` as the one writer of a content object of the run (see `withRedisLock`). */
+  withContentWrite<T>(runId: string, sha256: string, ttlMs: number, fn: () => Promise<T>) {
+    return withRedisLock(this.redis, this.keys(runId).contentWrite(sha256), ttlMs, fn);
+  }
+
+  /** Marks bound content stored and queued (call after the job is added). */
+  async markUploaded(runId: string, assetId: string): Promise<void> {
+    await this.redis.srem(this.keys(runId).awaiting, assetId);
   }
 
   /** Takes an asset out of the awaiting set; true if this call did (so exactly one closer fails it). */

@@ -37,14 +37,41 @@ describe('RunStore', () => {
     expect(counts).toEqual({ submitted: 3, awaitingContent: 2, pending: 1, completed: 0, failed: 0, duplicates: 3 });
   });
 
-  it('tracks content uploads', async () => {
+  it('binds an asset to its first upload for good, then tracks it to uploaded', async () => {
     const run = await store.create({ name: 'r', modelVersion: 'v1', labels: {}, suite: 'image-default' });
     const a = asset(run.id, 'a');
     await store.record(run.id, [a]);
     expect(await store.uploadState(run.id, a)).toEqual({ kind: 'awaiting' });
-    await store.markUploaded(run.id, 'a', 'f'.repeat(64));
-    expect(await store.uploadState(run.id, a)).toEqual({ kind: 'uploaded', sha256: 'f'.repeat(64) });
+    const [f, e] = ['f'.repeat(64), 'e'.repeat(64)];
+    expect(await store.bindContent(run.id, 'a', f)).toEqual({ kind: 'bound' });
+    expect(await store.bindContent(run.id, 'a', e)).toEqual({ kind: 'conflict', sha256: f });
+    expect(await store.bindContent(run.id, 'a', f)).toEqual({ kind: 'same', uploaded: false });
+    expect(await store.uploadState(run.id, a)).toEqual({ kind: 'uploading', sha256: f });
+    await store.markUploaded(run.id, 'a');
+    expect(await store.bindContent(run.id, 'a', f)).toEqual({ kind: 'same', uploaded: true });
+    expect(await store.uploadState(run.id, a)).toEqual({ kind: 'uploaded', sha256: f });
     expect((await store.counts(run.id)).awaitingContent).toBe(0);
+    // an asset that no longer awaits content (failed content_missing at close) binds nothing
+    const b = asset(run.id, 'b');
+    await store.record(run.id, [b]);
+    expect(await store.takeAwaiting(run.id, 'b')).toBe(true);
+    expect(await store.bindContent(run.id, 'b', f)).toEqual({ kind: 'not_awaiting' });
+  });
+
+  it('lets one writer at a time hold a content object', async () => {
+    const run = await store.create({ name: 'r', modelVersion: 'v1', labels: {}, suite: 'image-default' });
+    const order: string[] = [];
+    const first = store.withContentWrite(run.id, 'f'.repeat(64), 10_000, async () => {
+      order.push('first in');
+      await new Promise((r) => setTimeout(r, 50));
+      order.push('first out');
+      return 1;
+    });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await store.withContentWrite(run.id, 'f'.repeat(64), 10_000, async () => 2)).toEqual({ locked: false });
+    expect(await first).toEqual({ locked: true, value: 1 });
+    expect(await store.withContentWrite(run.id, 'f'.repeat(64), 10_000, async () => 3)).toEqual({ locked: true, value: 3 });
+    expect(order).toEqual(['first in', 'first out']);
   });
 
   it('moves open → closing → closed only forwards', async () => {

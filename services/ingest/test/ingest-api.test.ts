@@ -1,28 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestApp, signHook, type IngestApp } from '@assay/ingest';
 import { createMetricsRegistry } from '@assay/observability';
-import { dropPrefix, freePort, quietLogger, startTestS3, TEST_API_KEY, testConfig, testPrefix, type TestS3 } from '../../../test/helpers/env.js';
+import { dropPrefix, freePort, quietLogger, startTestS3, testConfig, testPrefix, type TestS3 } from '../../../test/helpers/env.js';
+import { apiClient } from '../../../test/helpers/services.js';
 
 const prefix = testPrefix('ingest');
 const HOOK_SECRET = 'hook-secret-0123456789';
 let s3: TestS3;
 let ingest: IngestApp;
-let api: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; json: any; headers: Headers }>;
+let api: ReturnType<typeof apiClient>;
 
 beforeAll(async () => {
   s3 = await startTestS3();
   const config = testConfig(prefix, s3.s3.endpoint, { PORT: String(await freePort()), MAX_JSON_BYTES: '200000', MAX_UPLOAD_BYTES: '100000' });
   ingest = await createIngestApp(config, quietLogger(), createMetricsRegistry('ingest'));
-  api = async (method, path, body, headers = {}) => {
-    const isBytes = body instanceof Uint8Array;
-    const res = await fetch(`${ingest.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${TEST_API_KEY}`, ...(body === undefined ? {} : { 'content-type': isBytes ? 'application/octet-stream' : 'application/json' }), ...headers },
-      body: body === undefined ? undefined : isBytes ? body : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : undefined, headers: res.headers };
-  };
+  api = apiClient(ingest.url);
 });
 afterAll(async () => {
   await ingest.close();

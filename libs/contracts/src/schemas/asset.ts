@@ -3,6 +3,9 @@ import { MODALITIES } from '../modalities.js';
 import { Attributes, S3Uri } from './common.js';
 
 export const MAX_ASSETS_PER_REQUEST = 500;
+/** a prompt is bounded in characters (UTF-16 code units) and in stored bytes: 10 000 CJK characters are 30 KB */
+export const MAX_PROMPT_CHARS = 10_000;
+export const MAX_PROMPT_BYTES = 16_384;
 
 export const AssetId = z
   .string()
@@ -16,7 +19,12 @@ export const AssetSubmission = z
     modality: z.enum(MODALITIES),
     /** where the bytes are; omit and PUT them to /content instead */
     uri: S3Uri.optional(),
-    prompt: z.string().max(10_000).optional(),
+    prompt: z
+      .string()
+      .max(MAX_PROMPT_CHARS)
+      .refine((p) => Buffer.byteLength(p, 'utf8') <= MAX_PROMPT_BYTES, `at most ${MAX_PROMPT_BYTES} bytes in UTF-8`)
+      .describe(`the generation prompt: at most ${MAX_PROMPT_CHARS} characters and ${MAX_PROMPT_BYTES} bytes in UTF-8`)
+      .optional(),
     referenceUri: S3Uri.optional(),
     attributes: Attributes.default({}),
   })

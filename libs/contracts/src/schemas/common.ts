@@ -20,6 +20,19 @@ export type FailureReason = z.infer<typeof FailureReason>;
 export const ObjectRef = z.object({ bucket: z.string(), key: z.string() });
 export type ObjectRef = z.infer<typeof ObjectRef>;
 
+/**
+ * Why a key cannot be used, or undefined. Stores that keep objects as files (s3rver, some gateways) resolve
+ * `.` and `..` segments, so `s3://assay/../other-bucket/key` would read another bucket: keys with `.`, `..`
+ * or empty segments, backslashes or control characters are refused, never normalised.
+ */
+export function s3KeyProblem(key: string): string | undefined {
+  if (/[\\\x00-\x1f\x7f]/.test(key)) return 'the key contains a backslash or a control character';
+  const segments = key.split('/');
+  if (segments.some((s) => s === '.' || s === '..')) return 'the key has a "." or ".." segment';
+  if (segments.some((s) => s === '')) return 'the key has an empty segment (a leading, trailing or doubled "/")';
+  return undefined;
+}
+
 export function parseS3Uri(uri: string): ObjectRef | undefined {
   const m = S3_URI_PATTERN.exec(uri);
   return m ? { bucket: m[1], key: m[2] } : undefined;

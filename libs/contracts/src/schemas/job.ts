@@ -10,6 +10,11 @@ export const ScoreAssetPayload = z.object({
   suite: z.string(),
   modelVersion: z.string(),
   source: ObjectRef,
+  /** sha256 of uploaded content (its key is content-addressed): the worker checks the bytes it fetched against it */
+  sourceSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   reference: ObjectRef.optional(),
   prompt: z.string().optional(),
   attributes: Attributes,

@@ -4,8 +4,11 @@ import { AssayError, ErrorCode } from '@assay/contracts';
 export const SIGNATURE_HEADER = 'x-assay-signature';
 export const TIMESTAMP_HEADER = 'x-assay-timestamp';
 
-/** `v1=` + hex HMAC-SHA256 of `<timestamp>.<raw body>` with the shared secret. */
-export function signHook(secret: string, timestamp: number, rawBody: Buffer | string): string {
+/**
+ * `v1=` + hex HMAC-SHA256 of `<timestamp>.<raw body>` with the shared secret, the timestamp exactly as the
+ * header carries it (a sender that writes `0001764000000` signs those characters).
+ */
+export function signHook(secret: string, timestamp: number | string, rawBody: Buffer | string): string {
   return `v1=${createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest('hex')}`;
 }
 
@@ -16,13 +19,13 @@ export function signHook(secret: string, timestamp: number, rawBody: Buffer | st
 export function verifyHook(opts: { secret: string; toleranceSeconds: number; signature?: string; timestamp?: string; rawBody?: Buffer; now?: number }): string {
   const { signature, timestamp, rawBody } = opts;
   if (!signature || !timestamp) throw new AssayError(ErrorCode.HookSignatureMissing, `send ${TIMESTAMP_HEADER} and ${SIGNATURE_HEADER} headers`);
-  if (!/^\d{1,12}$/.test(timestamp)) throw new AssayError(ErrorCode.HookSignatureInvalid, `${TIMESTAMP_HEADER} must be unix seconds`);
+  if (!/^\d{1,20}$/.test(timestamp)) throw new AssayError(ErrorCode.HookSignatureInvalid, `${TIMESTAMP_HEADER} must be unix seconds`);
   const ts = Number(timestamp);
   const now = Math.floor((opts.now ?? Date.now()) / 1000);
   if (Math.abs(now - ts) > opts.toleranceSeconds) {
     throw new AssayError(ErrorCode.HookTimestampStale, `timestamp is ${now - ts} s from server time; the tolerance is ${opts.toleranceSeconds} s`);
   }
-  const expected = Buffer.from(signHook(opts.secret, ts, rawBody ?? Buffer.alloc(0)));
+  const expected = Buffer.from(signHook(opts.secret, timestamp, rawBody ?? Buffer.alloc(0)));
   const given = Buffer.from(signature.trim());
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new AssayError(ErrorCode.HookSignatureInvalid, 'signature does not match the body');

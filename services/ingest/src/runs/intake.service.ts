@@ -8,6 +8,7 @@ import {
   parseOrThrow,
   parseS3Uri,
   RunObjects,
+  s3KeyProblem,
   SCORING_QUEUE_BY_MODALITY,
   scoreJobId,
   sha256Hex,
@@ -30,6 +31,7 @@ import type { RunStore } from '@assay/runs';
 import type { ObjectStore } from '@assay/storage';
 import type { SuiteCatalog } from '@assay/suites';
 import type { IngestMetrics } from '../ingest-metrics.js';
+import { storeContentOnce } from './content-writer.js';
 import { CONFIG, INGEST_METRICS, LOGGER, OBJECT_STORE, QUEUES, RUN_STORE, SUITES } from '../tokens.js';
 
 export interface UploadResult {
@@ -80,17 +82,31 @@ export class IntakeService {
       else if (suite && suite.modality !== a.modality) mismatched.push({ path: `assets.${i}.modality`, message: `suite ${suite.name} scores ${suite.modality}, not ${a.modality}` });
       for (const field of ['uri', 'referenceUri'] as const) {
         const ref = a[field] ? parseS3Uri(a[field]!) : undefined;
-        if (ref && !this.config.s3.allowedBuckets.includes(ref.bucket)) {
-          outside.push({ path: `assets.${i}.${field}`, message: `bucket ${ref.bucket} is not in S3_ALLOWED_BUCKETS` });
-        }
+        const problem = ref && this.uriProblem(run, ref);
+        if (problem) outside.push({ path: `assets.${i}.${field}`, message: problem });
       }
     });
     if (disabled.length) throw new AssayError(ErrorCode.ModalityNotEnabled, `${disabled.length} asset(s) use a modality that is not enabled`, disabled);
     if (mismatched.length) throw new AssayError(ErrorCode.ValidationFailed, 'asset modality does not match the run suite', mismatched);
-    if (outside.length) throw new AssayError(ErrorCode.UriNotAllowed, `${outside.length} URI(s) point outside the allowed buckets`, outside);
+    if (outside.length) throw new AssayError(ErrorCode.UriNotAllowed, `${outside.length} URI(s) are not allowed`, outside);
   }
 
-  private payload(run: RunRecord, asset: AssetRecord, source: ObjectRef): ScoreAssetPayload {
+  /**
+   * What a submitted URI may point to: a key without `.`/`..`/empty segments in an allowed bucket, and in
+   * the service bucket's `runs/` prefix only this run's own objects (API keys are one tenant; runs do not
+   * read each other's uploads).
+   */
+  private uriProblem(run: RunRecord, ref: ObjectRef): string | undefined {
+    if (!this.config.s3.allowedBuckets.includes(ref.bucket)) return `bucket ${ref.bucket} is not in S3_ALLOWED_BUCKETS`;
+    const keyProblem = s3KeyProblem(ref.key);
+    if (keyProblem) return keyProblem;
+    if (ref.bucket === this.config.s3.bucket && ref.key.startsWith(RunObjects.root) && !ref.key.startsWith(RunObjects.prefix(run.id))) {
+      return `${RunObjects.root}… of bucket ${ref.bucket} holds Assay's runs; a run may only refer to its own objects (${RunObjects.prefix(run.id)}…)`;
+    }
+    return undefined;
+  }
+
+  private payload(run: RunRecord, asset: AssetRecord, source: ObjectRef, sourceSha256?: string): ScoreAssetPayload {
     return {
       runId: run.id,
       assetId: asset.assetId,
@@ -98,6 +114,7 @@ export class IntakeService {
       suite: run.suite,
       modelVersion: run.modelVersion,
       source,
+      sourceSha256,
       reference: asset.referenceUri ? parseS3Uri(asset.referenceUri) : undefined,
       prompt: asset.prompt,
       attributes: asset.attributes,
@@ -156,25 +173,28 @@ export class IntakeService {
     const run = await this.requireOpenRun(runId);
     const asset = await this.runs.getAsset(runId, assetId);
     if (!asset) throw new AssayError(ErrorCode.AssetNotFound, `run ${runId} has no asset ${assetId}; declare it first with POST /v1/runs/${runId}/assets (no uri)`);
+    if (asset.uri) throw new AssayError(ErrorCode.AssetConflict, `asset ${assetId} was submitted with a URI`);
     const sha256 = sha256Hex(body);
     const ref = { bucket: this.config.s3.bucket, key: RunObjects.content(runId, sha256) };
     const result = { runId, assetId, jobId: asset.jobId, sha256, uri: toS3Uri(ref) };
-    const state = await this.runs.uploadState(runId, asset);
-    if (state.kind === 'uploaded' && state.sha256 === sha256) return { ...result, duplicate: true };
-    if (state.kind !== 'awaiting') {
-      const why = state.kind === 'has_uri' ? 'was submitted with a URI' : state.kind === 'uploaded' ? 'already has different content' : 'no longer awaits content';
-      throw new AssayError(ErrorCode.AssetConflict, `asset ${assetId} ${why}`);
-    }
+    // The first upload binds its bytes to the asset (atomically: of concurrent uploads of different bytes
+    // exactly one gets here); repeats of the same bytes redo the idempotent rest, which completes an upload
+    // that was interrupted after binding.
+    const binding = await this.runs.bindContent(runId, assetId, sha256);
+    if (binding.kind === 'conflict') throw new AssayError(ErrorCode.AssetConflict, `asset ${assetId} already has different content (sha256 ${binding.sha256})`);
+    if (binding.kind === 'not_awaiting') throw new AssayError(ErrorCode.AssetConflict, `asset ${assetId} no longer awaits content`);
+    if (binding.kind === 'same' && binding.uploaded) return { ...result, duplicate: true };
+    let written: boolean;
     try {
-      await this.store.put(ref, body);
+      written = await storeContentOnce(this.store, this.runs, { runId, sha256, ref, body });
     } catch (err) {
-      this.logger.error({ err, requestId, runId, assetId }, 'content upload to object storage failed');
-      throw new AssayError(ErrorCode.StorageUnavailable, 'object storage is unavailable; retry later');
+      if (err instanceof AssayError && err.code === ErrorCode.StorageUnavailable) this.logger.error({ err, requestId, runId, assetId }, 'content upload to object storage failed');
+      throw err;
     }
-    await this.queues.add(SCORING_QUEUE_BY_MODALITY[asset.modality], JobName.ScoreAsset, this.payload(run, asset, ref), { jobId: asset.jobId });
-    await this.runs.markUploaded(runId, assetId, sha256);
-    this.metrics.uploadedBytes.inc(body.length);
-    this.logger.info({ requestId, runId, assetId, jobId: asset.jobId, bytes: body.length }, 'content uploaded');
-    return { ...result, duplicate: false };
+    await this.queues.add(SCORING_QUEUE_BY_MODALITY[asset.modality], JobName.ScoreAsset, this.payload(run, asset, ref, sha256), { jobId: asset.jobId });
+    await this.runs.markUploaded(runId, assetId);
+    if (written) this.metrics.uploadedBytes.inc(body.length);
+    this.logger.info({ requestId, runId, assetId, jobId: asset.jobId, bytes: body.length, written }, 'content uploaded');
+    return { ...result, duplicate: binding.kind === 'same' };
   }
 }

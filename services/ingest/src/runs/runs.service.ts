@@ -84,7 +84,8 @@ export class RunsService {
       const result = bytes && parseStored<ResultRecord>(bytes);
       return { runId, asset, state: done as AssetState, contentUri, result };
     }
-    if (upload.kind === 'awaiting') return { runId, asset, state: 'awaiting_content' };
+    // bound bytes are not there until their upload completes
+    if (upload.kind === 'awaiting' || upload.kind === 'uploading') return { runId, asset, state: 'awaiting_content' };
     const job = await this.queues.get(SCORING_QUEUE_BY_MODALITY[asset.modality]).getJob(asset.jobId);
     const jobState = job ? await job.getState() : 'unknown';
     const state: AssetState = jobState === 'active' ? 'active' : jobState === 'failed' ? 'failed' : 'queued';
