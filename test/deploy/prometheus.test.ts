@@ -51,6 +51,7 @@ describe('Prometheus alerts', () => {
         'AssayIngestDown',
         'AssayQueueStalled',
         'AssayRedisUnavailable',
+        'AssayStorageUnavailable',
         'AssayTargetDown',
       ].sort(),
     );
@@ -60,6 +61,7 @@ describe('Prometheus alerts', () => {
     expect(byName.get('AssayTargetDown')!.expr).toBe('up{job=~"assay-.+"} == 0');
     expect(byName.get('AssayApiErrorRatioHigh')!.expr).toMatch(/status_code=~"5\.\."/);
     expect(byName.get('AssayRedisUnavailable')!.expr).toMatch(/assay_requests_rejected_total\{code="redis_unavailable"\}/);
+    expect(byName.get('AssayStorageUnavailable')!.expr).toMatch(/max by \(namespace\) \(assay_worker_paused\) == 1/);
     expect(byName.get('AssayInferenceLatencyHigh')!.expr).toMatch(/histogram_quantile\(0\.95, .*assay_inference_duration_seconds_bucket/);
   });
 

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import {
   AssayError,
   JOBS_BY_QUEUE,
@@ -27,8 +28,26 @@ export interface QueueWorkerOptions<N extends JobName> {
   stalledIntervalMs: number;
   logger: Logger;
   registry: Registry;
-  /** the worker takes no job until every check passes */
+  /** the worker takes no job until every check passes, and pauses while one fails during an outage */
   dependencies: DependencyCheck[];
+  /** how far a job is deferred when a dependency it needs is down (default 5 s) */
+  outageDeferMs?: number;
+}
+
+/**
+ * Thrown by a handler when a dependency its job needs is down, as checked (not guessed from one failed
+ * call). The job goes back to the delayed set without using an attempt and the worker takes no job until
+ * its dependencies answer again, so an outage of any length fails no asset.
+ */
+export class DependencyOutage extends Error {
+  override name = 'DependencyOutage';
+
+  constructor(
+    readonly dependency: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** A permanent failure gets no retry; anything else is retried with the queue's backoff. */
@@ -51,6 +70,11 @@ export class QueueWorker<N extends JobName> {
   private running?: Promise<void>;
   private readonly jobDuration: Histogram;
   private readonly jobsTotal: Counter;
+  private readonly pausedGauge: Gauge;
+  /** the probe loop of a dependency outage, while the worker is paused for one */
+  private outage?: Promise<void>;
+  /** aborted by close(): ends the probe loop of an outage */
+  private readonly closing = new AbortController();
 
   constructor(private readonly options: QueueWorkerOptions<N>) {
     const expected = new Set<string>(JOBS_BY_QUEUE[options.queue]);
@@ -73,12 +97,21 @@ export class QueueWorker<N extends JobName> {
     this.jobsTotal = getOrCreate(options.registry, 'assay_jobs_total', () =>
       new Counter({
         name: 'assay_jobs_total',
-        help: 'Job attempts by queue, job name and outcome (completed, retried, failed).',
+        help: 'Job attempts by queue, job name and outcome (completed, retried, failed, deferred: a dependency was down).',
         labelNames: ['queue', 'job', 'outcome'],
         registers: [options.registry],
       }),
     );
-    this.worker = new Worker(options.queue, (job, _token, signal) => this.process(job, signal), {
+    this.pausedGauge = getOrCreate(options.registry, 'assay_worker_paused', () =>
+      new Gauge({
+        name: 'assay_worker_paused',
+        help: '1 while this process takes no jobs from the queue because a dependency (S3) is down.',
+        labelNames: ['queue'],
+        registers: [options.registry],
+      }),
+    );
+    this.pausedGauge.set({ queue: options.queue }, 0);
+    this.worker = new Worker(options.queue, (job, token, signal) => this.process(job, token, signal), {
       connection: createRedis(options.redisUrl, 'worker', `assay-worker-${options.queue}-${hostname()}`),
       prefix: queuePrefix(options.basePrefix, options.queue),
       concurrency: options.concurrency,
@@ -90,7 +123,7 @@ export class QueueWorker<N extends JobName> {
     this.worker.on('error', (err) => this.log.error({ err }, 'worker error'));
   }
 
-  private async process(job: Job, signal?: AbortSignal): Promise<unknown> {
+  private async process(job: Job, token?: string, signal?: AbortSignal): Promise<unknown> {
     const name = job.name as N;
     const handler = this.options.handlers[name] as JobHandler<N> | undefined;
     const log = this.log.child({ jobId: job.id, job: job.name, attempt: job.attemptsMade + 1, ...idsOf(job.data) });
@@ -102,6 +135,13 @@ export class QueueWorker<N extends JobName> {
       this.jobsTotal.inc({ queue: this.options.queue, job: name, outcome: 'completed' });
       return out;
     } catch (err) {
+      if (err instanceof DependencyOutage) {
+        await job.moveToDelayed(Date.now() + (this.options.outageDeferMs ?? 5_000), token);
+        end({ outcome: 'deferred' });
+        this.jobsTotal.inc({ queue: this.options.queue, job: name, outcome: 'deferred' });
+        this.pauseWhileDown(err);
+        throw new DelayedError();
+      }
       const final = isFinalAttempt(job, err);
       const outcome = final ? 'failed' : 'retried';
       end({ outcome });
@@ -138,11 +178,45 @@ export class QueueWorker<N extends JobName> {
     return this.worker.isRunning();
   }
 
+  /** true while the worker takes no jobs because a dependency is down */
+  isPausedForOutage(): boolean {
+    return this.outage !== undefined;
+  }
+
+  /** Stops taking jobs until every dependency answers again (probed with backoff from 1 s to 30 s). */
+  private pauseWhileDown(cause: DependencyOutage): void {
+    if (this.outage || this.closing.signal.aborted) return;
+    this.log.warn({ dependency: cause.dependency, err: cause.message }, 'dependency down: worker paused, its jobs deferred without using an attempt');
+    this.pausedGauge.set({ queue: this.options.queue }, 1);
+    const started = Date.now();
+    this.outage = (async () => {
+      await this.worker.pause(true);
+      const signal = this.closing.signal;
+      for (let delay = 1_000; ; delay = Math.min(delay * 2, 30_000)) {
+        await sleep(delay, undefined, { signal }).catch(() => undefined);
+        if (signal.aborted) break;
+        const checks = await runChecks(this.options.dependencies);
+        if (Object.values(checks).every((c) => c.ok)) break;
+      }
+      this.outage = undefined;
+      this.pausedGauge.set({ queue: this.options.queue }, 0);
+      if (signal.aborted) return;
+      this.worker.resume();
+      this.log.info({ dependency: cause.dependency, pausedMs: Date.now() - started }, 'dependencies answer again: worker resumed');
+    })().catch((err: unknown) => this.log.error({ err }, 'dependency probe loop failed'));
+  }
+
+  /** Cancels the active jobs (their handlers' signals abort, killing child processes); they are retried. */
+  abortActive(reason = 'worker stopping now'): void {
+    this.worker.cancelAllJobs(reason);
+  }
+
   /**
    * Stops taking jobs and waits up to `graceMs` for active ones; after that the worker closes by force and
    * the unfinished jobs' locks lapse, so another worker picks them up (stalled-job recovery).
    */
   async close(graceMs: number): Promise<void> {
+    this.closing.abort();
     let timer: NodeJS.Timeout | undefined;
     const graceful = this.worker.close().then(() => true);
     const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), graceMs)));
@@ -151,7 +225,7 @@ export class QueueWorker<N extends JobName> {
     if (!closed) {
       this.log.warn({ graceMs }, 'active jobs did not finish in the grace period; closing by force');
       // aborts the handlers' signals, so child processes (ffmpeg) are killed rather than orphaned
-      this.worker.cancelAllJobs('worker closing');
+      this.abortActive('worker closing');
       await this.worker.close(true);
     }
     this.log.info('worker closed');

@@ -5,7 +5,11 @@ export interface ObjectInfo {
   etag?: string;
 }
 
-/** The storage the services need, and nothing more; S3 today, anything with these five calls tomorrow. */
+/**
+ * The storage the services need, and nothing more; S3 today, anything with these calls tomorrow. A missing
+ * object is `source_not_found` (get) or undefined (head); any other failure is the store being unavailable:
+ * an AssayError `storage_unavailable`, which callers treat as transient.
+ */
 export interface ObjectStore {
   put(ref: ObjectRef, body: Uint8Array | string, contentType?: string): Promise<void>;
   /** Reads the whole object; refuses (`file_too_large`) before reading when it exceeds `maxBytes`. */

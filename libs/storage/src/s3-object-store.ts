@@ -27,6 +27,21 @@ function isNotFound(err: unknown): boolean {
   return err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NoSuchKey' || err.name === 'NotFound');
 }
 
+/**
+ * Any other failure of a call (refused or reset connections, timeouts, 5xx, throttling) is the store being
+ * unavailable, not a property of the object: a typed, transient `storage_unavailable` with the cause.
+ */
+async function storageCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof AssayError || isNotFound(err)) throw err;
+    const cause = err as Error & { code?: string; $metadata?: { httpStatusCode?: number } };
+    const detail = cause.code ?? cause.$metadata?.httpStatusCode ?? cause.name;
+    throw new AssayError(ErrorCode.StorageUnavailable, `object storage: ${what} failed (${detail}: ${cause.message})`);
+  }
+}
+
 export class S3ObjectStore implements ObjectStore {
   private readonly client: S3Client;
 
@@ -46,10 +61,14 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async put(ref: ObjectRef, body: Uint8Array | string, contentType = 'application/octet-stream'): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: ref.bucket, Key: ref.key, Body: body, ContentType: contentType }));
+    await storageCall(`PUT ${toS3Uri(ref)}`, () => this.client.send(new PutObjectCommand({ Bucket: ref.bucket, Key: ref.key, Body: body, ContentType: contentType })));
   }
 
-  async get(ref: ObjectRef, options: { maxBytes?: number } = {}): Promise<Uint8Array> {
+  get(ref: ObjectRef, options: { maxBytes?: number } = {}): Promise<Uint8Array> {
+    return storageCall(`GET ${toS3Uri(ref)}`, () => this.read(ref, options.maxBytes));
+  }
+
+  private async read(ref: ObjectRef, max: number | undefined): Promise<Uint8Array> {
     let out;
     try {
       out = await this.client.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
@@ -57,7 +76,6 @@ export class S3ObjectStore implements ObjectStore {
       if (isNotFound(err)) throw new AssayError(ErrorCode.SourceNotFound, `no object at ${toS3Uri(ref)}`);
       throw err;
     }
-    const max = options.maxBytes;
     if (max !== undefined && (out.ContentLength ?? 0) > max) {
       out.Body?.transformToWebStream().cancel().catch(() => undefined);
       throw new AssayError(ErrorCode.FileTooLarge, `${toS3Uri(ref)} is ${out.ContentLength} bytes; the limit is ${max}`);
@@ -71,7 +89,7 @@ export class S3ObjectStore implements ObjectStore {
 
   async head(ref: ObjectRef): Promise<ObjectInfo | undefined> {
     try {
-      const out = await this.client.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
+      const out = await storageCall(`HEAD ${toS3Uri(ref)}`, () => this.client.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key })));
       return { size: out.ContentLength ?? 0, etag: out.ETag };
     } catch (err) {
       if (isNotFound(err)) return undefined;
@@ -79,24 +97,30 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async list(bucket: string, prefix: string): Promise<string[]> {
-    const keys: string[] = [];
-    let token: string | undefined;
-    do {
-      const out = await this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-      for (const o of out.Contents ?? []) if (o.Key) keys.push(o.Key);
-      token = out.IsTruncated ? out.NextContinuationToken : undefined;
-    } while (token);
-    return keys;
+  list(bucket: string, prefix: string): Promise<string[]> {
+    return storageCall(`LIST s3://${bucket}/${prefix}`, async () => {
+      const keys: string[] = [];
+      let token: string | undefined;
+      do {
+        const out = await this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+        for (const o of out.Contents ?? []) if (o.Key) keys.push(o.Key);
+        token = out.IsTruncated ? out.NextContinuationToken : undefined;
+      } while (token);
+      return keys;
+    });
   }
 
   async ping(bucket: string): Promise<void> {
+    await storageCall(`HEAD bucket ${bucket}`, () => this.headBucket(bucket));
+  }
+
+  private async headBucket(bucket: string): Promise<void> {
     await this.client.send(new HeadBucketCommand({ Bucket: bucket }));
   }
 
   async ensureBucket(bucket: string): Promise<void> {
     try {
-      await this.ping(bucket);
+      await this.headBucket(bucket);
     } catch (err) {
       if (!isNotFound(err)) throw err;
       await this.client.send(new CreateBucketCommand({ Bucket: bucket }));

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AssayError, ErrorCode } from '@assay/contracts';
-import { startTestS3, type TestS3 } from '../../../test/helpers/env.js';
+import { AssayError, ErrorCode, PERMANENT_FAILURES } from '@assay/contracts';
+import { EMBEDDED_S3_CREDENTIALS, S3ObjectStore } from '@assay/storage';
+import { freePort, startTestS3, type TestS3 } from '../../../test/helpers/env.js';
 
 let t: TestS3;
 beforeAll(async () => {
@@ -28,6 +29,27 @@ describe('S3ObjectStore on the S3 API (s3rver)', () => {
     const err = await t.store.get(ref, { maxBytes: 1024 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AssayError);
     expect((err as AssayError).code).toBe(ErrorCode.FileTooLarge);
+  });
+
+  it('reports an unreachable store as storage_unavailable (transient), naming the call and the cause', async () => {
+    const dead = new S3ObjectStore({ endpoint: `http://127.0.0.1:${await freePort()}`, region: 'us-east-1', credentials: EMBEDDED_S3_CREDENTIALS });
+    const ref = { bucket: 'assay', key: 'a.png' };
+    try {
+      for (const [call, attempt] of [
+        ['GET', () => dead.get(ref)],
+        ['PUT', () => dead.put(ref, 'x')],
+        ['HEAD', () => dead.head(ref)],
+        ['LIST', () => dead.list('assay', 'runs/')],
+        ['HEAD bucket', () => dead.ping('assay')],
+      ] as const) {
+        const err = await (attempt() as Promise<unknown>).catch((e: unknown) => e);
+        expect(err, call).toMatchObject({ code: ErrorCode.StorageUnavailable });
+        expect((err as Error).message, call).toMatch(new RegExp(`^object storage: ${call} .*failed \\(ECONNREFUSED`));
+      }
+      expect(PERMANENT_FAILURES.has(ErrorCode.StorageUnavailable)).toBe(false);
+    } finally {
+      dead.close();
+    }
   });
 
   it('pings and creates buckets', async () => {

@@ -5,6 +5,7 @@ import {
   parseOrThrow,
   RunObjects,
   ScoreAssetPayload,
+  sha256Hex,
   toS3Uri,
   type MetricOutcome,
   type ObjectRef,
@@ -13,7 +14,7 @@ import {
 import type { AssayConfig } from '@assay/config';
 import { InferenceError } from '@assay/inference';
 import type { Embedding, ModelKit } from '@assay/models';
-import { isFinalAttempt, type Job, type JobHandler } from '@assay/queue';
+import { DependencyOutage, isFinalAttempt, type Job, type JobHandler } from '@assay/queue';
 import { applyThresholds, type MetricContext, type ModelRunner } from '@assay/scoring';
 import type { ObjectStore } from '@assay/storage';
 import { INPUT_PREPARERS, type InputLimits } from './inputs/index.js';
@@ -39,11 +40,23 @@ export interface ScoreAssetDeps {
   judges?: MetricContext['judges'];
   metrics: WorkerMetrics;
   identity: WorkerIdentity;
+  /** whether object storage answers now (the readiness check, bounded in time) */
+  storageReachable: () => Promise<boolean>;
 }
 
 function asAssayError(err: unknown): unknown {
   if (err instanceof InferenceError) return new AssayError(ErrorCode.InferenceError, err.message);
   return err;
+}
+
+/**
+ * Uploaded content sits at a key named by its sha256: bytes that do not match were read while being
+ * written, or damaged on the way. That is a fault of storage, not of the asset: transient, retried.
+ */
+function checkContent(bytes: Uint8Array, payload: ScoreAssetPayload): void {
+  if (payload.sourceSha256 && sha256Hex(bytes) !== payload.sourceSha256) {
+    throw new AssayError(ErrorCode.StorageUnavailable, `object storage returned ${bytes.byteLength} bytes for ${toS3Uri(payload.source)} that do not match its sha256`);
+  }
 }
 
 /**
@@ -94,6 +107,7 @@ export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score
       const [[bytes, referenceBytes], fetchMs] = await timed('fetch', () =>
         Promise.all([deps.store.get(payload.source, { maxBytes }), reference ? fetchReference(deps.store, reference, maxBytes) : undefined]),
       );
+      checkContent(bytes, payload);
       const [input, decodeMs] = await timed('decode', () => prepare({ payload, suite, bytes, referenceBytes, signal }, inputLimits));
       const ctx = { models: deps.models, modelCalls: deps.modelKit, judges: deps.judges, file: (rel: string) => deps.plan.files.get(rel) ?? rel };
       const [evaluation, metricsMs] = await timed('metrics', () => input.evaluate(ctx, (metric, s) => metrics.metricSeconds.observe({ metric }, s)));
@@ -125,6 +139,11 @@ export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score
       const err = asAssayError(caught);
       // cancelled or shutting down: not a property of the asset; the job is retried or reclaimed, nothing is published
       if (signal?.aborted) throw err;
+      // storage down (not one object failing): the job waits for it without using an attempt
+      if (err instanceof AssayError && err.code === ErrorCode.StorageUnavailable && !(await deps.storageReachable())) {
+        metrics.failures.inc({ modality, reason: err.code, final: 'false' });
+        throw new DependencyOutage('s3', err.message);
+      }
       const final = isFinalAttempt(job, err);
       const code = err instanceof AssayError ? err.code : ErrorCode.Internal;
       metrics.failures.inc({ modality, reason: code, final: String(final) });
@@ -180,7 +199,7 @@ async function publishFailure(deps: ScoreAssetDeps, job: Job, code: string, mess
   const metrics: MetricOutcome[] = [];
   const record: ResultRecord = { ...recordBase(job, p, deps.identity), status: 'failed', failure: { code, message }, scores: {}, metrics };
   try {
-    await deps.publisher.publish(record);
+    await deps.publisher.publishFailure(record);
   } catch (err) {
     // The job still fails; BullMQ keeps it in the failed set, and the aggregator's reconciliation finds it.
     log.error({ err }, 'could not publish the failure record');

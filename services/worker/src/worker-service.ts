@@ -68,6 +68,7 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
   report().catch((err) => logger.warn({ err }, 'could not publish loaded models'));
   const reporter = setInterval(() => report().catch((err) => logger.warn({ err }, 'could not publish loaded models')), MODEL_REPORT_INTERVAL_MS);
 
+  const storage = { name: 's3', check: () => store.ping(config.s3.bucket) };
   const handler = createScoreAssetHandler({
     config,
     store,
@@ -79,11 +80,9 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
     judges: { vlm: createChatJudgeClient(config, registry) },
     metrics: createWorkerMetrics(registry),
     identity: { host: hostname(), pid: process.pid, version, executionProviders: config.executionProviders },
+    storageReachable: async () => (await runChecks([storage]))[storage.name].ok,
   });
-  const dependencies = [
-    { name: 'redis', check: () => redis.ping() },
-    { name: 's3', check: () => store.ping(config.s3.bucket) },
-  ];
+  const dependencies = [storage, { name: 'redis', check: () => redis.ping() }];
   const workers = config.worker.modalities.map(
     (modality) =>
       new QueueWorker({
@@ -112,8 +111,12 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
         ok: true,
         detail: plan.unavailable.size ? [...plan.unavailable].map(([name, why]) => `${name} unavailable: ${why}`).join(' | ') : undefined,
       };
-      checks.workers = { ok: workers.every((w) => w.isRunning()), detail: workers.every((w) => w.isRunning()) ? undefined : 'waiting for dependencies' };
+      const taking = workers.every((w) => w.isRunning() && !w.isPausedForOutage());
+      checks.workers = { ok: taking, detail: taking ? undefined : 'paused: waiting for dependencies' };
       return { ready: Object.values(checks).every((c) => c.ok), checks };
+    },
+    abortActive() {
+      for (const w of workers) w.abortActive();
     },
     async close() {
       abort.abort();
