@@ -12,21 +12,39 @@ export interface DependencyCheck {
   check: () => Promise<unknown>;
 }
 
-/** Runs every check (in parallel) and reports each one's outcome by name. */
-export async function runChecks(dependencies: DependencyCheck[]): Promise<ReadinessReport['checks']> {
+/** How long a readiness check may take: probes time out after a few seconds and must get an answer first. */
+export const CHECK_TIMEOUT_MS = 2_000;
+
+/**
+ * Runs every check (in parallel) and reports each one's outcome by name. A check that does not answer
+ * within `timeoutMs` fails as such (a client that queues commands while Redis is down would otherwise hang
+ * the probe); it is left to finish in the background.
+ */
+export async function runChecks(dependencies: DependencyCheck[], timeoutMs = CHECK_TIMEOUT_MS): Promise<ReadinessReport['checks']> {
   const checks: ReadinessReport['checks'] = {};
   await Promise.all(
     dependencies.map(async (dep) => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      });
+      const check = dep.check();
+      check.catch(() => undefined); // a late failure after the timeout is not an unhandled rejection
       try {
-        await dep.check();
+        await Promise.race([check, timeout]);
         checks[dep.name] = { ok: true };
       } catch (err) {
         checks[dep.name] = { ok: false, detail: (err as Error).message };
+      } finally {
+        clearTimeout(timer);
       }
     }),
   );
   return checks;
 }
+
+/** Seconds a client or probe should wait before asking again after a 503. */
+export const RETRY_AFTER_SECONDS = 5;
 
 export interface OpsServerOptions {
   host: string;
@@ -45,9 +63,13 @@ export async function startOpsServer(options: OpsServerOptions): Promise<Server>
     };
     if (path === '/healthz') return reply(200, JSON.stringify({ status: 'ok' }));
     if (path === '/readyz') {
+      const unready = (report: ReadinessReport) => {
+        res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+        reply(503, JSON.stringify(report));
+      };
       options.readiness().then(
-        (report) => reply(report.ready ? 200 : 503, JSON.stringify(report)),
-        (err: Error) => reply(503, JSON.stringify({ ready: false, checks: { readiness: { ok: false, detail: err.message } } })),
+        (report) => (report.ready ? reply(200, JSON.stringify(report)) : unready(report)),
+        (err: Error) => unready({ ready: false, checks: { readiness: { ok: false, detail: err.message } } }),
       );
       return;
     }

@@ -40,6 +40,7 @@ describe('Redis down', () => {
     const res = await fetch(`${ingest.url}/readyz`);
     const body = await res.json();
     expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
     expect(body.checks.redis.ok).toBe(false);
     expect(body.checks.s3.ok).toBe(true);
   });

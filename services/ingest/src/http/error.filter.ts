@@ -1,7 +1,7 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AssayError, ErrorCode, HTTP_STATUS_BY_CODE, type ErrorCode as Code, type FieldIssue } from '@assay/contracts';
-import type { Logger } from '@assay/observability';
+import { RETRY_AFTER_SECONDS, type Logger } from '@assay/observability';
 import { isRedisUnavailable } from '@assay/queue';
 import type { IngestMetrics } from '../ingest-metrics.js';
 
@@ -42,7 +42,7 @@ export function sendError(req: Request, res: Response, err: unknown, logger: Log
   metrics.rejected.inc({ code: mapped.code });
   if (mapped.status >= 500) logger.error({ err, requestId, code: mapped.code }, 'request failed');
   else logger.info({ requestId, code: mapped.code, path: req.path }, 'request rejected');
-  if (mapped.status === 503) res.setHeader('retry-after', '5');
+  if (mapped.status === 503) res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
   res.status(mapped.status).json({ error: { code: mapped.code, message: mapped.message, ...(mapped.details ? { details: mapped.details } : {}) }, requestId });
 }
 

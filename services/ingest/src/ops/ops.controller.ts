@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { AssayConfig } from '@assay/config';
-import { runChecks, type ReadinessReport } from '@assay/observability';
+import { RETRY_AFTER_SECONDS, runChecks, type ReadinessReport } from '@assay/observability';
 import type { ObjectStore } from '@assay/storage';
 import { CONFIG, METRICS_REGISTRY, OBJECT_STORE, REDIS } from '../tokens.js';
 
@@ -29,6 +29,7 @@ export class OpsController {
       { name: 's3', check: () => this.store.ping(this.config.s3.bucket) },
     ]);
     const ready = Object.values(checks).every((c) => c.ok);
+    if (!ready) res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
     res.status(ready ? 200 : 503).json({ ready, checks } satisfies ReadinessReport);
   }
 
