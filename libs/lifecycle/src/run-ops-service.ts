@@ -6,6 +6,8 @@ import { handleShutdown } from './shutdown.js';
 export interface OpsService {
   readiness(): Promise<ReadinessReport>;
   close(): Promise<void>;
+  /** a second signal during close(): stop waiting for active work (optional) */
+  abortActive?(): void;
 }
 
 /**
@@ -19,8 +21,13 @@ export async function runOpsService(name: string, start: (config: AssayConfig, l
   const service = await start(config, logger, registry);
   const ops = await startOpsServer({ host: config.host, port: config.port, registry, readiness: () => service.readiness() });
   logger.info({ metrics: `http://${config.host}:${config.port}/metrics` }, `${name} listening`);
-  handleShutdown(logger, async () => {
-    ops.close();
-    await service.close();
-  });
+  handleShutdown(
+    logger,
+    async () => {
+      ops.close();
+      await service.close();
+    },
+    // active jobs get their grace period, closing the connections a little more
+    { force: () => service.abortActive?.(), deadlineMs: config.worker.shutdownGraceMs + 5_000 },
+  );
 }

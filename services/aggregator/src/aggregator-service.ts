@@ -93,6 +93,9 @@ export async function startAggregatorService(config: AssayConfig, logger: Logger
       checks.worker = { ok: worker.isRunning() };
       return { ready: Object.values(checks).every((c) => c.ok), checks };
     },
+    abortActive() {
+      worker.abortActive();
+    },
     async close() {
       abort.abort();
       clearInterval(timer);

@@ -1,5 +1,6 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import type { Logger } from '@assay/observability';
 
@@ -18,13 +19,16 @@ async function answers(url: string): Promise<boolean> {
 
 export interface LocalRedis {
   url: string;
-  /** set when this process started its own redis-server */
+  /** set when this process started its own redis-server: its tether, which ends it with this process */
   process?: ChildProcess;
 }
 
+const TETHER = fileURLToPath(new URL('./tether.js', import.meta.url));
+
 /**
  * Uses the Redis at `url` when it answers. Otherwise, for a local URL with `redis-server` on PATH, starts a
- * private one (no persistence, noeviction as BullMQ requires) with its files under `dir`.
+ * private one (no persistence, noeviction as BullMQ requires) with its files under `dir`, through a tether
+ * that stops it when this process ends, however it ends.
  */
 export async function ensureRedis(url: string, dir: string, logger: Logger): Promise<LocalRedis> {
   if (await answers(url)) return { url };
@@ -39,8 +43,9 @@ export async function ensureRedis(url: string, dir: string, logger: Logger): Pro
   }
   mkdirSync(dir, { recursive: true });
   const port = parsed.port || '6379';
-  const child = spawn('redis-server', ['--port', port, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--dir', dir], {
-    stdio: 'ignore',
+  const child = fork(TETHER, ['redis-server', '--port', port, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--dir', dir], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    detached: true, // a Ctrl-C reaches the launcher only
   });
   for (let i = 0; i < 50; i++) {
     if (await answers(url)) {

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * Local launcher (`npm start`): Redis (the configured one, or a private one), the embedded S3 server when
- * no S3_ENDPOINT is set, a local API key, then ingest, worker and aggregator as child processes.
+ * no S3_ENDPOINT is set, a local API key, then ingest, worker and aggregator as child processes. Nothing
+ * it starts outlives it: the services stop when their IPC channel to it closes, the private redis-server
+ * runs under a tether that does the same, and the launcher exits only after all of them.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -20,26 +22,38 @@ const dataDir = resolve(config.dataDir);
 let s3: EmbeddedS3 | undefined;
 const children = new Map<string, ChildProcess>();
 let redisProcess: ChildProcess | undefined;
-let stopping = false;
+let stopping: Promise<never> | undefined;
 
-async function stop(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    await Promise.all(
-      [...children.values()].map(
-        (child) =>
-          new Promise<void>((done) => {
-            if (child.exitCode !== null) return done();
-            child.once('exit', () => done());
-            child.kill('SIGTERM');
-            setTimeout(() => child.kill('SIGKILL'), 30_000).unref();
-          }),
-      ),
-    );
-    await s3?.close();
-    redisProcess?.kill();
+const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
+/** SIGTERM, then SIGKILL after `killAfterMs`; resolves once the process has exited. */
+function terminate(child: ChildProcess, killAfterMs: number): Promise<void> {
+  return new Promise<void>((done) => {
+    if (!running(child)) return done();
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), killAfterMs).unref();
+  });
+}
+
+/**
+ * Stops the services (they finish their active work), then the embedded S3 and the private Redis, then
+ * exits. A second call (a second Ctrl-C) passes the signal on, so the services stop now, but the launcher
+ * still waits for them: it never leaves a child behind.
+ */
+function stop(code: number): Promise<never> {
+  if (stopping) {
+    logger.warn('second signal: the services stop now');
+    for (const child of children.values()) if (running(child)) child.kill('SIGTERM');
+    return stopping;
   }
-  process.exit(code);
+  stopping = (async () => {
+    await Promise.all([...children.values()].map((child) => terminate(child, 30_000)));
+    await s3?.close();
+    if (redisProcess) await terminate(redisProcess, 10_000);
+    process.exit(code);
+  })();
+  return stopping;
 }
 
 process.on('SIGINT', () => void stop(0));
@@ -65,7 +79,8 @@ try {
 
   const ports = { ingest: config.port, worker: config.port + 1, aggregator: config.port + 2 };
   for (const [name, port] of Object.entries(ports)) {
-    const child = fork(join(servicesDir, name, 'dist', 'main.js'), [], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' } });
+    // its own process group: a Ctrl-C reaches the launcher only, which passes it on once
+    const child = fork(join(servicesDir, name, 'dist', 'main.js'), [], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, detached: true });
     child.on('exit', (code, signal) => {
       if (stopping) return;
       logger.error({ service: name, code, signal }, 'a service exited; stopping the others');
@@ -75,11 +90,14 @@ try {
   }
 
   const api = `http://127.0.0.1:${ports.ingest}`;
-  for (let i = 0; ; i++) {
-    const ready = await fetch(`${api}/readyz`).then((r) => r.ok, () => false);
-    if (ready) break;
-    if (i === 600) throw new Error('ingest did not become ready in 60 s');
-    await new Promise((r) => setTimeout(r, 100));
+  // up means every service answers /readyz: the worker has loaded its models and takes jobs
+  for (const [name, port] of Object.entries(ports)) {
+    for (let i = 0; ; i++) {
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+      if (ready) break;
+      if (i === 1200) throw new Error(`${name} did not become ready in 120 s (its /readyz says why)`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
   logger.info(
     {
