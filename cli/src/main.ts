@@ -53,10 +53,10 @@ async function main(): Promise<number> {
     run: values.run,
     promptFile: values['prompt-file'],
     suite: values.suite,
-    modelVersion: values['model-version']!,
+    modelVersion: values['model-version'],
     concurrency: Math.max(1, Number(values.concurrency) || 4),
     timeoutSeconds: Math.max(1, Number(values.timeout) || 600),
-    json: values.json!,
+    json: values.json,
   });
   return 0;
 }

@@ -47,7 +47,9 @@ async function main(dir: string, source: string) {
       sharp(base, raw).composite([
         {
           input: Buffer.from(
-            `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><text x="12" y="${Math.round(H * 0.14)}" font-family="DejaVu Sans, sans-serif" font-size="${Math.round(W / 15)}" fill="#ffffff" stroke="#000000" stroke-width="2">SUMMER SALE 50% OFF</text></svg>`,
+            `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><text x="12" y="${Math.round(H * 0.14)}" ` +
+              `font-family="DejaVu Sans, sans-serif" font-size="${Math.round(W / 15)}" fill="#ffffff" stroke="#000000" ` +
+              `stroke-width="2">SUMMER SALE 50% OFF</text></svg>`,
           ),
         },
       ]),
@@ -56,10 +58,22 @@ async function main(dir: string, source: string) {
   for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
   const prompts = [
     { file: 'sharp.jpg', prompt: 'a still life of fresh fruit on a table, natural light, sharp focus', attributes: { variant: 'clean' } },
-    { file: 'blurred.jpg', prompt: 'a still life of fresh fruit on a table, natural light, sharp focus', attributes: { variant: 'blurred' } },
+    {
+      file: 'blurred.jpg',
+      prompt: 'a still life of fresh fruit on a table, natural light, sharp focus',
+      attributes: { variant: 'blurred' },
+    },
     { file: 'noisy.jpg', prompt: 'a still life of fresh fruit on a table, natural light, sharp focus', attributes: { variant: 'noisy' } },
-    { file: 'overexposed.jpg', prompt: 'a still life of fresh fruit on a table, natural light, sharp focus', attributes: { variant: 'overexposed' } },
-    { file: 'underexposed.jpg', prompt: 'a still life of fresh fruit on a table, natural light, sharp focus', attributes: { variant: 'underexposed' } },
+    {
+      file: 'overexposed.jpg',
+      prompt: 'a still life of fresh fruit on a table, natural light, sharp focus',
+      attributes: { variant: 'overexposed' },
+    },
+    {
+      file: 'underexposed.jpg',
+      prompt: 'a still life of fresh fruit on a table, natural light, sharp focus',
+      attributes: { variant: 'underexposed' },
+    },
     { file: 'with-text.jpg', prompt: 'a still life of fresh fruit on a table, no text', attributes: { variant: 'stray-text' } },
   ];
   writeFileSync(join(dir, 'prompts.jsonl'), `${prompts.map((p) => JSON.stringify(p)).join('\n')}\n`);

@@ -43,10 +43,24 @@ const fmt = (v: number) => {
 export function renderSummary(s: SummaryLike): string {
   const lines: string[] = [];
   lines.push(`Run ${s.name} (${s.runId}), suite ${s.suite}: ${s.status}${s.final ? ', final' : ''}`);
-  lines.push(Object.entries(s.counts).map(([k, v]) => `${k} ${v}`).join(' · '));
+  lines.push(
+    Object.entries(s.counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(' · '),
+  );
   lines.push('');
   const header = ['score', 'n', 'mean', 'std', 'min', 'p5', 'p50', 'p95', 'max'];
-  const rows = Object.entries(s.scores).map(([k, v]) => [k, String(v.count), fmt(v.mean), fmt(v.std), fmt(v.min), fmt(v.p5), fmt(v.p50), fmt(v.p95), fmt(v.max)]);
+  const rows = Object.entries(s.scores).map(([k, v]) => [
+    k,
+    String(v.count),
+    fmt(v.mean),
+    fmt(v.std),
+    fmt(v.min),
+    fmt(v.p5),
+    fmt(v.p50),
+    fmt(v.p95),
+    fmt(v.max),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   lines.push(line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line));
@@ -61,7 +75,10 @@ export function renderSummary(s: SummaryLike): string {
   }
   const nd = s.nearDuplicates;
   if (nd?.hashed) {
-    lines.push('', `near-duplicates: ${nd.assets} of ${nd.hashed} assets (${pct(nd.rate)}) in ${nd.pairs} pairs within ${nd.maxDistance} bits of ${nd.fingerprint}`);
+    lines.push(
+      '',
+      `near-duplicates: ${nd.assets} of ${nd.hashed} assets (${pct(nd.rate)}) in ${nd.pairs} pairs within ${nd.maxDistance} bits of ${nd.fingerprint}`,
+    );
   }
   const failures = Object.entries(s.failures);
   if (failures.length) {

@@ -25,8 +25,14 @@ const COMPARE: Record<string, string> = { ssim: 'ssim', psnr: 'psnr', brisque: '
 const dir = mkdtempSync(join(tmpdir(), 'assay-bench-'));
 const manifest: Record<string, { image: string; reference: string }> = {};
 for (const size of [512, 1024]) {
-  await sharp(PHOTO).resize(size, size, { kernel: 'lanczos3' }).png().toFile(join(dir, `ref-${size}.png`));
-  await sharp(join(dir, `ref-${size}.png`)).blur(1.2).png().toFile(join(dir, `img-${size}.png`));
+  await sharp(PHOTO)
+    .resize(size, size, { kernel: 'lanczos3' })
+    .png()
+    .toFile(join(dir, `ref-${size}.png`));
+  await sharp(join(dir, `ref-${size}.png`))
+    .blur(1.2)
+    .png()
+    .toFile(join(dir, `img-${size}.png`));
   manifest[size] = { image: `img-${size}.png`, reference: `ref-${size}.png` };
 }
 writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
@@ -68,20 +74,38 @@ for (const size of [512, 1024]) {
 }
 await host.close();
 
-const py = spawnSync(PYTHON, ['test/bench/image_metrics_reference.py', dir, String(ROUNDS), join(MODELS, 'brisque/brisque_model_live.yml'), join(MODELS, 'brisque/brisque_range_live.yml')], { encoding: 'utf8' });
+const py = spawnSync(
+  PYTHON,
+  [
+    'test/bench/image_metrics_reference.py',
+    dir,
+    String(ROUNDS),
+    join(MODELS, 'brisque/brisque_model_live.yml'),
+    join(MODELS, 'brisque/brisque_range_live.yml'),
+  ],
+  { encoding: 'utf8' },
+);
 if (py.status !== 0) throw new Error(`reference timing failed:\n${py.stderr}`);
 const ref = JSON.parse(py.stdout) as Record<string, Record<string, number>>;
 rmSync(dir, { recursive: true, force: true });
 
 const fmt = (v: number | undefined) => (v === undefined ? '' : v < 10 ? v.toFixed(2) : v.toFixed(1));
-const rows = metrics.filter((m) => ours[m.name]).map((m) => {
-  const r = COMPARE[m.name];
-  const cells = [m.name, m.cost, fmt(ours[m.name][512]), fmt(ours[m.name][1024])];
-  if (!r) return [...cells, '', '', ''];
-  return [...cells, fmt(ref[512][r]), fmt(ref[1024][r]), `${(ours[m.name][512] / ref[512][r]).toFixed(2)} / ${(ours[m.name][1024] / ref[1024][r]).toFixed(2)}`];
-});
+const rows = metrics
+  .filter((m) => ours[m.name])
+  .map((m) => {
+    const r = COMPARE[m.name];
+    const cells = [m.name, m.cost, fmt(ours[m.name][512]), fmt(ours[m.name][1024])];
+    if (!r) return [...cells, '', '', ''];
+    return [
+      ...cells,
+      fmt(ref[512][r]),
+      fmt(ref[1024][r]),
+      `${(ours[m.name][512] / ref[512][r]).toFixed(2)} / ${(ours[m.name][1024] / ref[1024][r]).toFixed(2)}`,
+    ];
+  });
 process.stdout.write(
-  `\nbench:image-metrics — ms per image, median of ${ROUNDS} (one thread for our code, ONNX Runtime, OpenCV); reference = scikit-image (ssim, psnr) / OpenCV (brisque)\n\n` +
+  `\nbench:image-metrics — ms per image, median of ${ROUNDS} (one thread for our code, ONNX Runtime, OpenCV); ` +
+    'reference = scikit-image (ssim, psnr) / OpenCV (brisque)\n\n' +
     `${table(['metric', 'cost', '512²', '1024²', 'ref 512²', 'ref 1024²', 'ours/ref 512² / 1024²'], rows)}\n` +
     (skipped.size ? `\nnot measured (not applicable here): ${[...skipped].map(([n, why]) => `${n} (${why})`).join('; ')}\n` : ''),
 );

@@ -21,7 +21,13 @@ const api = apiClient(ingest.url);
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
 const queues = new QueueSet(redis, prefix);
 
-const asset = (round: number, i: number) => ({ assetId: `r${round}/a${i}.png`, modality: 'image', uri: `s3://assay/bench/r${round}/a${i}.png`, prompt: 'a red mug on a white table', attributes: { seed: i } });
+const asset = (round: number, i: number) => ({
+  assetId: `r${round}/a${i}.png`,
+  modality: 'image',
+  uri: `s3://assay/bench/r${round}/a${i}.png`,
+  prompt: 'a red mug on a white table',
+  attributes: { seed: i },
+});
 
 interface Sample {
   rate: number;
@@ -31,7 +37,9 @@ interface Sample {
 
 async function viaHttp(batch: number, round: number): Promise<Sample> {
   const run = (await api('POST', '/v1/runs', { name: `bench-${batch}-${round}` })).json;
-  const batches = Array.from({ length: ASSETS_PER_ROUND / batch }, (_, b) => Array.from({ length: batch }, (_, i) => asset(round, b * batch + i)));
+  const batches = Array.from({ length: ASSETS_PER_ROUND / batch }, (_, b) =>
+    Array.from({ length: batch }, (_, i) => asset(round, b * batch + i)),
+  );
   const t = performance.now();
   const lat = await pool(batches, batch === 1 ? CONCURRENCY : 4, async (assets) => {
     const res = await api('POST', `/v1/runs/${run.id}/assets`, { assets });

@@ -21,7 +21,13 @@ import { median, table } from './stats.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = 10;
-const limits: MediaLimits = { maxBytes: 1 << 30, maxDurationSeconds: 600, maxVideoPixels: 3840 * 2160, maxVideoFrames: 100_000, timeoutMs: 300_000 };
+const limits: MediaLimits = {
+  maxBytes: 1 << 30,
+  maxDurationSeconds: 600,
+  maxVideoPixels: 3840 * 2160,
+  maxVideoFrames: 100_000,
+  timeoutMs: 300_000,
+};
 const dir = mkdtempSync(join(tmpdir(), 'assay-bench-media-'));
 const registry = await MetricRegistry.load();
 const catalog = await SuiteCatalog.load();
@@ -39,7 +45,25 @@ const videoSuite = registry.resolveSuite(catalog.get('video-default')!);
 const videoRows: (string | number)[][] = [];
 for (const height of [480, 1080]) {
   const path = join(dir, `megamind-${height}p.mp4`);
-  ffmpeg('-stream_loop', '-1', '-i', photo('Megamind.avi'), '-t', String(SECONDS), '-vf', `scale=-2:${height},fps=25`, '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', path);
+  ffmpeg(
+    '-stream_loop',
+    '-1',
+    '-i',
+    photo('Megamind.avi'),
+    '-t',
+    String(SECONDS),
+    '-vf',
+    `scale=-2:${height},fps=25`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-crf',
+    '23',
+    '-pix_fmt',
+    'yuv420p',
+    path,
+  );
   const bytes = new Uint8Array(readFileSync(path));
   const decodeOnly: number[] = [];
   const decodeAnalyse: number[] = [];
@@ -53,12 +77,23 @@ for (const height of [480, 1080]) {
     let evaluated = 0;
     try {
       // decoding alone: the same graph and sampling, frames dropped as they arrive
-      pure = await timeMs(() => decodeVideo(file, { sampling: videoSuite.video!.sampling, analysisMaxSide: videoSuite.video!.analysisMaxSide }));
+      pure = await timeMs(() =>
+        decodeVideo(file, { sampling: videoSuite.video!.sampling, analysisMaxSide: videoSuite.video!.analysisMaxSide }),
+      );
       const t1 = performance.now();
       const analyzer = new FrameAnalyzer();
-      const decoded = await decodeVideo(file, { sampling: videoSuite.video!.sampling, analysisMaxSide: videoSuite.video!.analysisMaxSide, onFrame: (f) => analyzer.update(f) });
+      const decoded = await decodeVideo(file, {
+        sampling: videoSuite.video!.sampling,
+        analysisMaxSide: videoSuite.video!.analysisMaxSide,
+        onFrame: (f) => analyzer.update(f),
+      });
       analysed = performance.now() - t1;
-      const input = { probe: file.probe, frames: { ...analyzer.series(), lumaRange: decoded.lumaRange }, samples: decoded.samples, attributes: {} };
+      const input = {
+        probe: file.probe,
+        frames: { ...analyzer.series(), lumaRange: decoded.lumaRange },
+        samples: decoded.samples,
+        attributes: {},
+      };
       evaluated = await timeMs(() => evaluateVideo(videoSuite.metrics, input, ctx));
     } finally {
       await file.close();
@@ -73,7 +108,15 @@ for (const height of [480, 1080]) {
   const decode = median(decodeOnly);
   const analysis = median(decodeAnalyse) - decode;
   const metrics = median(metricsMs);
-  videoRows.push([`${height}p`, (SECONDS / (total / 1000)).toFixed(2), fmt(total), fmt(decode), fmt(analysis), fmt(metrics), `${Math.round((100 * decode) / total)} / ${Math.round((100 * analysis) / total)} / ${Math.round((100 * metrics) / total)}`]);
+  videoRows.push([
+    `${height}p`,
+    (SECONDS / (total / 1000)).toFixed(2),
+    fmt(total),
+    fmt(decode),
+    fmt(analysis),
+    fmt(metrics),
+    `${Math.round((100 * decode) / total)} / ${Math.round((100 * analysis) / total)} / ${Math.round((100 * metrics) / total)}`,
+  ]);
 }
 
 // ---- audio
@@ -107,7 +150,9 @@ for (const path of [wav, flac]) {
   }
   const ffmpegRun = (args: string[]) => {
     const t = performance.now();
-    execFileSync('ffmpeg', ['-nostdin', '-hide_banner', '-nostats', '-v', 'error', '-i', path, ...args, '-f', 'null', '-'], { stdio: 'ignore' });
+    execFileSync('ffmpeg', ['-nostdin', '-hide_banner', '-nostats', '-v', 'error', '-i', path, ...args, '-f', 'null', '-'], {
+      stdio: 'ignore',
+    });
     return performance.now() - t;
   };
   const ebur: number[] = [];
@@ -118,13 +163,28 @@ for (const path of [wav, flac]) {
   }
   const name = path.endsWith('.wav') ? 'WAV s16 48k stereo' : 'FLAC 48k stereo';
   const total = median(decodeMs) + median(metricsMs);
-  audioRows.push([name, (total / 1000 / 60).toFixed(4), fmt(total), fmt(median(decodeMs)), fmt(median(metricsMs)), `${Math.round((100 * median(decodeMs)) / total)} / ${Math.round((100 * median(metricsMs)) / total)}`]);
+  audioRows.push([
+    name,
+    (total / 1000 / 60).toFixed(4),
+    fmt(total),
+    fmt(median(decodeMs)),
+    fmt(median(metricsMs)),
+    `${Math.round((100 * median(decodeMs)) / total)} / ${Math.round((100 * median(metricsMs)) / total)}`,
+  ]);
   loudnessRows.push([name, fmt(median(loudMs)), fmt(median(ebur)), fmt(median(ebur) - median(nullDecode))]);
 }
 rmSync(dir, { recursive: true, force: true });
 
-console.log(`\nVideo, suite video-default (${videoSuite.metrics.length} metrics, sampling ${JSON.stringify(videoSuite.video!.sampling)}), ${SECONDS} s clips, median of ${ROUNDS}`);
-console.log(table(['clip', 'video s / wall s', 'total ms', 'ffmpeg decode ms', 'frame analysis ms', 'metrics ms', 'decode / analysis / metrics %'], videoRows));
+console.log(
+  `\nVideo, suite video-default (${videoSuite.metrics.length} metrics, sampling ` +
+    `${JSON.stringify(videoSuite.video!.sampling)}), ${SECONDS} s clips, median of ${ROUNDS}`,
+);
+console.log(
+  table(
+    ['clip', 'video s / wall s', 'total ms', 'ffmpeg decode ms', 'frame analysis ms', 'metrics ms', 'decode / analysis / metrics %'],
+    videoRows,
+  ),
+);
 console.log(`\nAudio, suite audio-default (${audioSuite.metrics.length} metrics), 60 s, median of ${ROUNDS}`);
 console.log(table(['file', 'real-time factor', 'total ms', 'decode ms', 'metrics ms', 'decode / metrics %'], audioRows));
 console.log(`\nEBU R128 loudness (integrated, LRA, true peak), 60 s, median of ${ROUNDS}`);

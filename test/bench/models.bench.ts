@@ -19,7 +19,16 @@ import { median, table } from './stats.js';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const BATCHES = [8, 16, 32];
 const VOCAB = '../shared/models/clip-bpe/bpe_simple_vocab_16e6.txt.gz';
-const PHOTOS = ['baboon.jpg', 'fruits.jpg', 'butterfly.jpg', 'home.jpg', 'building.jpg', 'messi5.jpg', 'leuvenA.jpg', 'starry_night.jpg'].map((f) => `/usr/share/doc/opencv-doc/examples/data/${f}`);
+const PHOTOS = [
+  'baboon.jpg',
+  'fruits.jpg',
+  'butterfly.jpg',
+  'home.jpg',
+  'building.jpg',
+  'messi5.jpg',
+  'leuvenA.jpg',
+  'starry_night.jpg',
+].map((f) => `/usr/share/doc/opencv-doc/examples/data/${f}`);
 
 const dir = mkdtempSync(join(tmpdir(), 'assay-bench-models-'));
 generateTiny({ outDir: dir, vocab: VOCAB });
@@ -28,10 +37,20 @@ const manifest = (id: string) => parse(readFileSync(join(dir, `${id}.model.yaml`
 const images: DecodedImage[] = [];
 for (const p of PHOTOS) images.push(await decodeImage(readFileSync(p), { maxBytes: 1e9, maxPixels: 1e9 }));
 const tokenizer = await ClipBpeTokenizer.load(VOCAB);
-const prompts = ['a baboon with a blue face', 'fresh fruit on a table', 'a butterfly on a flower', 'a small house', 'a tall building at dusk', 'a footballer on a pitch', 'an old town street', 'a swirling night sky'];
+const prompts = [
+  'a baboon with a blue face',
+  'fresh fruit on a table',
+  'a butterfly on a flower',
+  'a small house',
+  'a tall building at dusk',
+  'a footballer on a pitch',
+  'an old town street',
+  'a swirling night sky',
+];
 
 const host = new InferenceHost(['cpu'], quietLogger());
-for (const id of ['tiny-clip-image', 'tiny-clip-text', 'tiny-image-reward', 'nsfw-mobilenet-v2']) await host.load({ id, version: 'bench', path: join(dir, `${id}.onnx`) });
+for (const id of ['tiny-clip-image', 'tiny-clip-text', 'tiny-image-reward', 'nsfw-mobilenet-v2'])
+  await host.load({ id, version: 'bench', path: join(dir, `${id}.onnx`) });
 for (const id of ['ppocr-v4-det', 'ppocr-mobile-v2-cls', 'ppocr-v4-rec']) await host.load(resolveModel(id));
 
 /** Concatenates single-item tensors along the batch axis. */
@@ -44,7 +63,11 @@ function stack(items: TensorData[]): TensorData {
   return { type: first.type, data, dims: [items.length, ...first.dims.slice(1)] };
 }
 
-const tokens = (text: string): TensorData => ({ type: 'int64', data: BigInt64Array.from(tokenizer.tokenize(text).ids, (v) => BigInt(v)), dims: [1, 77] });
+const tokens = (text: string): TensorData => ({
+  type: 'int64',
+  data: BigInt64Array.from(tokenizer.tokenize(text).ids, (v) => BigInt(v)),
+  dims: [1, 77],
+});
 const randomTensor = (dims: number[], seed: number): TensorData => {
   const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
   let s = seed;
@@ -61,14 +84,25 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { model: 'tiny-clip-image', kind: 'tiny', item: async (i) => ({ pixel_values: await imageTensor(images[i % images.length], manifest('tiny-clip-image').inputs[0]) }) },
+  {
+    model: 'tiny-clip-image',
+    kind: 'tiny',
+    item: async (i) => ({ pixel_values: await imageTensor(images[i % images.length], manifest('tiny-clip-image').inputs[0]) }),
+  },
   { model: 'tiny-clip-text', kind: 'tiny', item: async (i) => ({ input_ids: tokens(prompts[i % prompts.length]) }) },
   {
     model: 'tiny-image-reward',
     kind: 'tiny',
-    item: async (i) => ({ pixel_values: await imageTensor(images[i % images.length], manifest('tiny-image-reward').inputs[0]), input_ids: tokens(prompts[i % prompts.length]) }),
+    item: async (i) => ({
+      pixel_values: await imageTensor(images[i % images.length], manifest('tiny-image-reward').inputs[0]),
+      input_ids: tokens(prompts[i % prompts.length]),
+    }),
   },
-  { model: 'nsfw-mobilenet-v2', kind: 'real', item: async (i) => ({ pixel_values: await imageTensor(images[i % images.length], manifest('nsfw-mobilenet-v2').inputs[0]) }) },
+  {
+    model: 'nsfw-mobilenet-v2',
+    kind: 'real',
+    item: async (i) => ({ pixel_values: await imageTensor(images[i % images.length], manifest('nsfw-mobilenet-v2').inputs[0]) }),
+  },
   // PaddleOCR at fixed shapes with random inputs (the text metric prepares real ones itself, timed in bench:image-metrics)
   { model: 'ppocr-v4-det', kind: 'real', synthetic: true, item: async (i) => ({ x: randomTensor([1, 3, 640, 640], i + 1) }) },
   { model: 'ppocr-mobile-v2-cls', kind: 'real', synthetic: true, item: async (i) => ({ x: randomTensor([1, 3, 48, 192], i + 1) }) },
@@ -98,11 +132,34 @@ for (const c of cases) {
   const prepMs = median(prep);
   const prepCells = c.synthetic ? ['—'] : [prepMs.toFixed(2)];
   const share = c.synthetic ? '—' : `${((100 * prepMs) / (prepMs + single)).toFixed(0)} %`;
-  rows.push([c.model, c.kind, ...prepCells, single.toFixed(2), (1000 / single).toFixed(0), ...throughput.map((t) => t.toFixed(0)), (best / (1000 / single)).toFixed(2), share]);
+  rows.push([
+    c.model,
+    c.kind,
+    ...prepCells,
+    single.toFixed(2),
+    (1000 / single).toFixed(0),
+    ...throughput.map((t) => t.toFixed(0)),
+    (best / (1000 / single)).toFixed(2),
+    share,
+  ]);
 }
 await host.close();
 rmSync(dir, { recursive: true, force: true });
 process.stdout.write(
   `\nbench:models — CPU provider (ONNX Runtime default threads), median of ${ROUNDS}; items/s from session.run time only\n\n` +
-    `${table(['model', 'kind', 'prep ms/item', 'batch 1 ms', 'b1 items/s', 'b8 items/s', 'b16 items/s', 'b32 items/s', 'best / b1', 'prep share at b1'], rows)}\n`,
+    `${table(
+      [
+        'model',
+        'kind',
+        'prep ms/item',
+        'batch 1 ms',
+        'b1 items/s',
+        'b8 items/s',
+        'b16 items/s',
+        'b32 items/s',
+        'best / b1',
+        'prep share at b1',
+      ],
+      rows,
+    )}\n`,
 );

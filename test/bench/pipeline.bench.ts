@@ -24,7 +24,13 @@ const api = apiClient(services[2].url);
 async function records(runId: string): Promise<ResultRecord[]> {
   const out: ResultRecord[] = [];
   for (const key of await s3.store.list('assay', `runs/${runId}/results/`)) {
-    out.push(...Buffer.from(await s3.store.get({ bucket: 'assay', key })).toString().trim().split('\n').map((l) => JSON.parse(l) as ResultRecord));
+    out.push(
+      ...Buffer.from(await s3.store.get({ bucket: 'assay', key }))
+        .toString()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as ResultRecord),
+    );
   }
   return out;
 }
@@ -32,7 +38,9 @@ async function records(runId: string): Promise<ResultRecord[]> {
 const rows: (string | number)[][] = [];
 for (const size of [512, 1024]) {
   for (let i = 0; i < IMAGES; i++) {
-    const jpeg = await sharp(texturedRgb(size, size, size + i), rawOf(size, size)).jpeg({ quality: 90 }).toBuffer();
+    const jpeg = await sharp(texturedRgb(size, size, size + i), rawOf(size, size))
+      .jpeg({ quality: 90 })
+      .toBuffer();
     await s3.store.put({ bucket: 'assay', key: `bench/${size}/${i}.jpg` }, jpeg);
   }
   const rates: number[] = [];
@@ -41,7 +49,11 @@ for (const size of [512, 1024]) {
     const run = (await api('POST', '/v1/runs', { name: `bench-${size}-${r}` })).json;
     const t = performance.now();
     await api('POST', `/v1/runs/${run.id}/assets`, {
-      assets: Array.from({ length: IMAGES }, (_, i) => ({ assetId: `${i}.jpg`, modality: 'image', uri: `s3://assay/bench/${size}/${i}.jpg` })),
+      assets: Array.from({ length: IMAGES }, (_, i) => ({
+        assetId: `${i}.jpg`,
+        modality: 'image',
+        uri: `s3://assay/bench/${size}/${i}.jpg`,
+      })),
     });
     await api('POST', `/v1/runs/${run.id}/close`);
     await waitForClosed(api, run.id, 600_000);

@@ -32,7 +32,7 @@ describe.each([CPU, GPU])('%s', (path) => {
   it('copies every workspace manifest before npm ci, so the dependency layer caches', () => {
     const copied = [...text.matchAll(/^COPY (\S+)\/package\.json \1\/$/gm)].map((m) => m[1]).sort();
     expect(copied).toEqual(workspaces());
-    expect(text).toMatch(/^COPY package\.json package-lock\.json \.npmrc \.\/$/m);
+    expect(text).toMatch(/^COPY package\.json package-lock\.json \.\/$/m);
     const ci = text.indexOf('RUN npm ci');
     const all = text.indexOf('COPY . .');
     expect(ci).toBeGreaterThan(0);
@@ -55,7 +55,7 @@ describe.each([CPU, GPU])('%s', (path) => {
   it('has an ignore file of its own that keeps what the build needs', () => {
     const ignore = read(`${path}.dockerignore`).split('\n').filter((l) => l && !l.startsWith('#'));
     for (const pattern of ['**/node_modules', '**/dist', '.git']) expect(ignore).toContain(pattern);
-    for (const needed of ['.npmrc', 'package-lock.json', 'tsconfig.json', 'tsconfig.base.json', 'test']) expect(ignore).not.toContain(needed);
+    for (const needed of ['package-lock.json', 'tsconfig.json', 'tsconfig.base.json', 'test']) expect(ignore).not.toContain(needed);
     expect(ignore).toContain('!deploy/docker/entrypoint.sh');
   });
 });
@@ -81,8 +81,10 @@ describe('the images', () => {
     expect(text.indexOf('ONNXRUNTIME_NODE_INSTALL=cuda12')).toBeLessThan(text.indexOf('COPY . .'));
   });
 
-  it('rely on the repository skipping the CUDA download by default', () => {
-    expect(read('.npmrc')).toMatch(/^onnxruntime-node-install=skip$/m);
+  it('rely on no install script running by default (npm ci --ignore-scripts; allowScripts denies onnxruntime-node)', () => {
+    expect(existsSync('.npmrc')).toBe(false);
+    expect((JSON.parse(read('package.json')) as { allowScripts: Record<string, boolean> }).allowScripts['onnxruntime-node']).toBe(false);
+    for (const path of [CPU, GPU]) expect(read(path)).toMatch(/^RUN npm ci --ignore-scripts$/m);
     const script = 'node_modules/onnxruntime-node/script/install.js';
     expect(existsSync(script)).toBe(true);
     expect(read('node_modules/onnxruntime-node/script/install-utils.js')).toContain('process.env.ONNXRUNTIME_NODE_INSTALL');

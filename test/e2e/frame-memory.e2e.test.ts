@@ -32,7 +32,19 @@ function score(file: string): ProbeReport {
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'assay-test-frame-memory-'));
   for (const frames of [maxVideoFrames, maxVideoFrames + 14_000]) {
-    ffmpeg('-f', 'lavfi', '-i', 'testsrc=s=16x16:r=10000', '-frames:v', String(frames), '-c:v', 'libx264', '-preset', 'ultrafast', clip(frames));
+    ffmpeg(
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=s=16x16:r=10000',
+      '-frames:v',
+      String(frames),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      clip(frames),
+    );
   }
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

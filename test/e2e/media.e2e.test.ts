@@ -3,7 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropPrefix, SHARED, startTestS3, testPrefix, type TestS3 } from '../helpers/env.js';
-import { BELL_OGA, bytesOf, excerpt, ffmpeg, ffmpegFullReference, ffmpegLoudness, FRONT_CENTER_WAV, panClip, photo, silence, speech, stillClip, VTEST_AVI } from '../helpers/media.js';
+import {
+  BELL_OGA,
+  bytesOf,
+  excerpt,
+  ffmpeg,
+  ffmpegFullReference,
+  ffmpegLoudness,
+  FRONT_CENTER_WAV,
+  panClip,
+  photo,
+  silence,
+  speech,
+  stillClip,
+  VTEST_AVI,
+} from '../helpers/media.js';
 import { apiClient, stackEnv, startService, waitForClosed, type RunningService } from '../helpers/services.js';
 
 const prefix = testPrefix('e2e-media');
@@ -30,14 +44,25 @@ afterAll(async () => {
 });
 
 /** Creates a run on `suite`, uploads `assets` (id → file), closes it and returns each asset's result. */
-async function scoreRun(suite: string, modality: 'video' | 'audio', assets: Record<string, string>, references: Record<string, string> = {}) {
+async function scoreRun(
+  suite: string,
+  modality: 'video' | 'audio',
+  assets: Record<string, string>,
+  references: Record<string, string> = {},
+) {
   const run = (await api('POST', '/v1/runs', { name: `media-${suite}`, suite })).json;
-  for (const [id, path] of Object.entries(references)) await s3.store.put({ bucket: 'assay', key: `refs/${run.id}/${id}` }, readFileSync(path));
+  for (const [id, path] of Object.entries(references))
+    await s3.store.put({ bucket: 'assay', key: `refs/${run.id}/${id}` }, readFileSync(path));
   const submitted = await api('POST', `/v1/runs/${run.id}/assets`, {
-    assets: Object.keys(assets).map((assetId) => ({ assetId, modality, ...(references[assetId] ? { referenceUri: `s3://assay/refs/${run.id}/${assetId}` } : {}) })),
+    assets: Object.keys(assets).map((assetId) => ({
+      assetId,
+      modality,
+      ...(references[assetId] ? { referenceUri: `s3://assay/refs/${run.id}/${assetId}` } : {}),
+    })),
   });
   expect(submitted.status).toBe(202);
-  for (const [id, path] of Object.entries(assets)) expect((await api('PUT', `/v1/runs/${run.id}/assets/${id}/content`, bytesOf(path))).status).toBe(202);
+  for (const [id, path] of Object.entries(assets))
+    expect((await api('PUT', `/v1/runs/${run.id}/assets/${id}/content`, bytesOf(path))).status).toBe(202);
   await api('POST', `/v1/runs/${run.id}/close`);
   await waitForClosed(api, run.id, 180_000);
   const results: Record<string, any> = {};
@@ -47,7 +72,14 @@ async function scoreRun(suite: string, modality: 'video' | 'audio', assets: Reco
 
 describe('video and audio, end to end over HTTP, Redis, S3 and ffmpeg', () => {
   it('scores video-default clips with temporal and per-frame metrics and fails bad videos with their reasons', async () => {
-    const pan = panClip(clip('pan.mp4'), { image: photo('fruits.jpg'), seconds: 3, width: 320, height: 240, speed: 60, audio: FRONT_CENTER_WAV });
+    const pan = panClip(clip('pan.mp4'), {
+      image: photo('fruits.jpg'),
+      seconds: 3,
+      width: 320,
+      height: 240,
+      speed: 60,
+      audio: FRONT_CENTER_WAV,
+    });
     const still = stillClip(clip('still.mp4'), { image: photo('baboon.jpg'), seconds: 2, width: 320, height: 240 });
     const walk = excerpt(clip('walk.mp4'), { source: VTEST_AVI, seconds: 3, width: 384, crf: 23 });
     const long = stillClip(clip('long.mp4'), { image: photo('butterfly.jpg'), seconds: 25, width: 64, height: 64, fps: 5 });
@@ -57,8 +89,15 @@ describe('video and audio, end to end over HTTP, Redis, S3 and ffmpeg', () => {
 
     const { results, summary } = await scoreRun('video-default', 'video', { pan, still, walk, long, truncated, wav: FRONT_CENTER_WAV });
 
-    expect(results.pan).toMatchObject({ status: 'completed', modality: 'video', media: { framesAnalysed: 75, framesSampled: 8, sampling: 'uniform:8', analysisSize: [320, 240] } });
-    expect(results.pan.media.probe).toMatchObject({ video: { codec: 'h264', width: 320, height: 240, frameRate: 25 }, audio: { codec: 'aac' } });
+    expect(results.pan).toMatchObject({
+      status: 'completed',
+      modality: 'video',
+      media: { framesAnalysed: 75, framesSampled: 8, sampling: 'uniform:8', analysisSize: [320, 240] },
+    });
+    expect(results.pan.media.probe).toMatchObject({
+      video: { codec: 'h264', width: 320, height: 240, frameRate: 25 },
+      audio: { codec: 'aac' },
+    });
     expect(results.pan.scores['audio_track.present']).toBe(1);
     // Front_Center.wav is 1.4 s against 3 s of picture
     expect(results.pan.scores['audio_track.duration_mismatch_seconds']).toBeGreaterThan(1.4);
@@ -70,7 +109,9 @@ describe('video and audio, end to end over HTTP, Redis, S3 and ffmpeg', () => {
     expect(results.still.scores).toMatchObject({ 'audio_track.present': 0, 'motion.static_ratio': 1, 'video_format.within_policy': 1 });
     expect(results.still.scores['frozen_frames.ratio']).toBeGreaterThan(0.9);
     expect(results.still.checks.pass).toBe(false);
-    expect(results.still.checks.failures.map((f: { score: string }) => f.score)).toEqual(expect.arrayContaining(['frozen_frames.ratio', 'motion.subject_per_second']));
+    expect(results.still.checks.failures.map((f: { score: string }) => f.score)).toEqual(
+      expect.arrayContaining(['frozen_frames.ratio', 'motion.subject_per_second']),
+    );
 
     expect(results.walk.media.framesAnalysed).toBe(30); // vtest.avi is 10 fps
     // people walking past a fixed camera move more than a still photograph
@@ -88,7 +129,12 @@ describe('video and audio, end to end over HTTP, Redis, S3 and ffmpeg', () => {
     const degraded = clip('degraded.mp4');
     ffmpeg('-i', reference, '-c:v', 'libx264', '-crf', '40', '-pix_fmt', 'yuv420p', degraded);
     const small = excerpt(clip('small.mp4'), { source: VTEST_AVI, seconds: 2, width: 192, crf: 18 });
-    const { results } = await scoreRun('video-reference', 'video', { same: reference, degraded, small }, { same: reference, degraded: reference, small: reference });
+    const { results } = await scoreRun(
+      'video-reference',
+      'video',
+      { same: reference, degraded, small },
+      { same: reference, degraded: reference, small: reference },
+    );
     expect(results.same.scores['video_ssim.ssim_mean']).toBe(1);
     const expected = ffmpegFullReference(degraded, reference);
     expect(Math.abs(results.degraded.scores['video_psnr.psnr_avg_mse'] - expected.psnrY)).toBeLessThan(0.01);
@@ -97,7 +143,9 @@ describe('video and audio, end to end over HTTP, Redis, S3 and ffmpeg', () => {
     expect(results.degraded.checks.failures.map((f: { score: string }) => f.score)).toEqual(['video_ssim.ssim_mean']);
     // a reference of another size: the full-reference metrics say why, the asset still scores
     expect(results.small.status).toBe('completed');
-    expect(results.small.metrics.find((m: { metric: string }) => m.metric === 'video_psnr').reason).toMatchObject({ code: 'reference_size_mismatch' });
+    expect(results.small.metrics.find((m: { metric: string }) => m.metric === 'video_psnr').reason).toMatchObject({
+      code: 'reference_size_mismatch',
+    });
   });
 
   it('scores audio-default recordings, silence included, and refuses a video without sound', async () => {
@@ -145,7 +193,11 @@ describe('video and audio, end to end over HTTP, Redis, S3 and ffmpeg', () => {
   it('a worker shut down mid-decode kills ffmpeg, removes the temp file and publishes no failure', async () => {
     // an ffmpeg that answers -version and otherwise hangs, recording its pid
     const fake = join(dir, 'hanging-ffmpeg');
-    writeFileSync(fake, `#!/bin/sh\ncase "$*" in *-version*) echo "ffmpeg version 5.1.9-fake"; exit 0;; esac\necho $$ > "${dir}/hanging.pid"\nexec sleep 300\n`, { mode: 0o755 });
+    writeFileSync(
+      fake,
+      `#!/bin/sh\ncase "$*" in *-version*) echo "ffmpeg version 5.1.9-fake"; exit 0;; esac\necho $$ > "${dir}/hanging.pid"\nexec sleep 300\n`,
+      { mode: 0o755 },
+    );
     const tmp = mkdtempSync(join(dir, 'worker-tmp-'));
     const env = stackEnv(`${prefix}-hang`, s3.s3.endpoint, { FFMPEG_PATH: fake, TMPDIR: tmp, WORKER_SHUTDOWN_GRACE_MS: '500' });
     const ingest = await startService('ingest', env);
@@ -176,12 +228,18 @@ describe('video and audio, end to end over HTTP, Redis, S3 and ffmpeg', () => {
   });
 
   it('scores speech with Silero VAD and DNSMOS from MODEL_DIR', async () => {
-    const words = speech(clip('speech.wav'), 'The quick brown fox jumps over the lazy dog. Generated speech should be clear and free of noise.');
+    const words = speech(
+      clip('speech.wav'),
+      'The quick brown fox jumps over the lazy dog. Generated speech should be clear and free of noise.',
+    );
     const { results } = await scoreRun('speech-quality', 'audio', { words, quiet: silence(clip('quiet.wav'), 2) });
     expect(results.words.scores['voice_activity.speech_ratio']).toBeGreaterThan(0.5);
     expect(results.words.scores['dnsmos.ovrl']).toBeGreaterThan(1);
     expect(results.words.scores['dnsmos.ovrl']).toBeLessThan(5);
-    expect(results.words.metrics.find((m: { metric: string }) => m.metric === 'dnsmos').model).toMatchObject({ id: 'dnsmos-p835', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(results.words.metrics.find((m: { metric: string }) => m.metric === 'dnsmos').model).toMatchObject({
+      id: 'dnsmos-p835',
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(results.quiet.scores['voice_activity.speech_ratio']).toBe(0);
   });
 });

@@ -27,7 +27,9 @@ async function independentSharpness(bytes: Buffer): Promise<number> {
 
 /** The value of the one sample of `name` whose labels include `labels` (label order does not matter). */
 function sample(exposition: string, name: string, labels: Record<string, string>): number {
-  const lines = exposition.split('\n').filter((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+  const lines = exposition
+    .split('\n')
+    .filter((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
   expect(lines).toHaveLength(1);
   return Number(lines[0].split(' ').at(-1));
 }
@@ -63,12 +65,16 @@ describe('the pipeline, end to end over HTTP, Redis, S3 and the real model', () 
       const h = 80 + (i % 3) * 40;
       const rgb = texturedRgb(w, h, 100 + i);
       const source = await sharp(rgb, rawOf(w, h)).png().toBuffer();
-      const blurred = await sharp(rgb, rawOf(w, h)).blur(1.5 + (i % 3)).jpeg({ quality: 90 }).toBuffer();
+      const blurred = await sharp(rgb, rawOf(w, h))
+        .blur(1.5 + (i % 3))
+        .jpeg({ quality: 90 })
+        .toBuffer();
       good.set(`gen/${i}.png`, source);
       good.set(`gen/${i}-blurred.jpg`, blurred);
       pairs.push([`gen/${i}.png`, `gen/${i}-blurred.jpg`]);
     }
-    for (const f of ['sharp.jpg', 'blurred.jpg', 'noisy.jpg', 'overexposed.jpg', 'underexposed.jpg', 'with-text.jpg']) good.set(`samples/${f}`, readFileSync(`samples/${f}`));
+    for (const f of ['sharp.jpg', 'blurred.jpg', 'noisy.jpg', 'overexposed.jpg', 'underexposed.jpg', 'with-text.jpg'])
+      good.set(`samples/${f}`, readFileSync(`samples/${f}`));
     expect(good.size).toBeGreaterThanOrEqual(50);
 
     const run = await api('POST', '/v1/runs', { name: 'e2e', modelVersion: 'gen-v1', labels: { test: 'e2e' } });
@@ -83,7 +89,13 @@ describe('the pipeline, end to end over HTTP, Redis, S3 and the real model', () 
       'bad/bomb.png': pngDeclaring(40_000, 40_000),
     };
     const assets = [
-      ...[...good.keys()].map((id) => ({ assetId: id, modality: 'image', prompt: `prompt for ${id}`, attributes: { group: id.split('/')[0] }, uri: byUri.includes(id) ? `s3://assay/incoming/${id}` : undefined })),
+      ...[...good.keys()].map((id) => ({
+        assetId: id,
+        modality: 'image',
+        prompt: `prompt for ${id}`,
+        attributes: { group: id.split('/')[0] },
+        uri: byUri.includes(id) ? `s3://assay/incoming/${id}` : undefined,
+      })),
       ...Object.keys(bad).map((id) => ({ assetId: id, modality: 'image' })),
       { assetId: 'bad/empty.png', modality: 'image', uri: 's3://assay/incoming/empty.png' },
       { assetId: 'bad/missing.png', modality: 'image', uri: 's3://assay/incoming/nowhere.png' },
@@ -97,16 +109,32 @@ describe('the pipeline, end to end over HTTP, Redis, S3 and the real model', () 
     }
     expect((await api('POST', `/v1/runs/${runId}/close`)).json.status).toBe('closing');
     const closed = await waitForClosed(api, runId);
-    expect(closed.counts).toEqual({ submitted: good.size + 6, awaitingContent: 0, pending: 0, completed: good.size, failed: 6, duplicates: 0 });
+    expect(closed.counts).toEqual({
+      submitted: good.size + 6,
+      awaitingContent: 0,
+      pending: 0,
+      completed: good.size,
+      failed: 6,
+      duplicates: 0,
+    });
 
-    const summary = JSON.parse(Buffer.from(await s3.store.get({ bucket: 'assay', key: `runs/${runId}/summary.json` })).toString()) as RunSummary;
+    const summary = JSON.parse(
+      Buffer.from(await s3.store.get({ bucket: 'assay', key: `runs/${runId}/summary.json` })).toString(),
+    ) as RunSummary;
     expect(summary).toMatchObject({ runId, final: true, status: 'closed', modelVersion: 'gen-v1', counts: closed.counts });
     expect(summary.failures).toEqual({ decode_error: 2, image_too_large: 1, empty_content: 1, source_not_found: 1, content_missing: 1 });
 
     // every result exactly once across the NDJSON parts
     const keys = await s3.store.list('assay', `runs/${runId}/results/`);
     const records: ResultRecord[] = [];
-    for (const key of keys) records.push(...Buffer.from(await s3.store.get({ bucket: 'assay', key })).toString().trim().split('\n').map((l) => JSON.parse(l) as ResultRecord));
+    for (const key of keys)
+      records.push(
+        ...Buffer.from(await s3.store.get({ bucket: 'assay', key }))
+          .toString()
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as ResultRecord),
+      );
     expect(records).toHaveLength(good.size + 6);
     expect(new Set(records.map((r) => r.assetId)).size).toBe(good.size + 6);
     const byId = new Map(records.map((r) => [r.assetId, r]));
@@ -120,7 +148,8 @@ describe('the pipeline, end to end over HTTP, Redis, S3 and the real model', () 
       expect(Math.abs(r.scores['sharpness.laplacian_variance'] - want)).toBeLessThanOrEqual(1e-9 * Math.max(1, want));
       sharpness.push(r.scores['sharpness.laplacian_variance']);
     }
-    for (const [src, blurred] of pairs) expect(byId.get(blurred)!.scores['sharpness.laplacian_variance']).toBeLessThan(byId.get(src)!.scores['sharpness.laplacian_variance']);
+    for (const [src, blurred] of pairs)
+      expect(byId.get(blurred)!.scores['sharpness.laplacian_variance']).toBeLessThan(byId.get(src)!.scores['sharpness.laplacian_variance']);
     const s = summary.scores['sharpness.laplacian_variance'];
     expect(s.count).toBe(good.size);
     expect(Math.abs(s.mean - sharpness.reduce((a, v) => a + v, 0) / sharpness.length) / s.mean).toBeLessThan(1e-9);
@@ -129,10 +158,18 @@ describe('the pipeline, end to end over HTTP, Redis, S3 and the real model', () 
     expect(byId.get('samples/with-text.jpg')!.scores['text.unexpected_text']).toBe(1);
     expect(byId.get('samples/sharp.jpg')!.scores['text.region_count']).toBe(0);
     expect(summary.nearDuplicates).toMatchObject({ fingerprint: 'perceptual_hash.phash', hashed: good.size });
-    expect(byId.get('samples/overexposed.jpg')!.scores['exposure.highlight_clip_ratio']).toBeGreaterThan(byId.get('samples/sharp.jpg')!.scores['exposure.highlight_clip_ratio']);
+    expect(byId.get('samples/overexposed.jpg')!.scores['exposure.highlight_clip_ratio']).toBeGreaterThan(
+      byId.get('samples/sharp.jpg')!.scores['exposure.highlight_clip_ratio'],
+    );
     // image-default's exposure thresholds: the over- and under-exposed samples fail them
-    expect(byId.get('samples/overexposed.jpg')!.checks).toMatchObject({ pass: false, failures: [{ score: 'exposure.highlight_clip_ratio' }] });
-    expect(byId.get('samples/underexposed.jpg')!.checks).toMatchObject({ pass: false, failures: [{ score: 'exposure.shadow_clip_ratio' }] });
+    expect(byId.get('samples/overexposed.jpg')!.checks).toMatchObject({
+      pass: false,
+      failures: [{ score: 'exposure.highlight_clip_ratio' }],
+    });
+    expect(byId.get('samples/underexposed.jpg')!.checks).toMatchObject({
+      pass: false,
+      failures: [{ score: 'exposure.shadow_clip_ratio' }],
+    });
     const passed = [...good.keys()].filter((id) => byId.get(id)!.checks!.pass).length;
     expect(summary.passRates.assets).toEqual({ passed, failed: good.size - passed, rate: passed / good.size });
   });
@@ -150,14 +187,22 @@ describe('the pipeline, end to end over HTTP, Redis, S3 and the real model', () 
     const missing = (await api('GET', `/v1/runs/${runId}/assets/${encodeURIComponent('bad/never-uploaded.png')}`)).json;
     expect(missing).toMatchObject({ state: 'failed', result: { failure: { code: 'content_missing' } } });
     const dead = (await api('GET', '/v1/queues/image/failed?limit=100')).json;
-    expect(dead.jobs.map((j: { reason: string }) => j.reason).sort()).toEqual(['decode_error', 'decode_error', 'empty_content', 'image_too_large', 'source_not_found']);
+    expect(dead.jobs.map((j: { reason: string }) => j.reason).sort()).toEqual([
+      'decode_error',
+      'decode_error',
+      'empty_content',
+      'image_too_large',
+      'source_not_found',
+    ]);
   });
 
   it('exports Prometheus metrics and logs JSON lines carrying the ids', async () => {
     const [aggregator, worker] = services;
     const workerMetrics = await (await fetch(`${worker.url}/metrics`)).text();
     const aggMetrics = await (await fetch(`${aggregator.url}/metrics`)).text();
-    expect(sample(workerMetrics, 'assay_inference_duration_seconds_count', { model: 'ppocr-v4-det', provider: 'cpu' })).toBeGreaterThanOrEqual(good.size);
+    expect(
+      sample(workerMetrics, 'assay_inference_duration_seconds_count', { model: 'ppocr-v4-det', provider: 'cpu' }),
+    ).toBeGreaterThanOrEqual(good.size);
     expect(sample(workerMetrics, 'assay_metric_duration_seconds_count', { metric: 'sharpness' })).toBeGreaterThanOrEqual(good.size);
     expect(sample(workerMetrics, 'assay_worker_failures_total', { reason: 'image_too_large', final: 'true' })).toBe(1);
     expect(sample(aggMetrics, 'assay_assets_failed_total', { reason: 'decode_error' })).toBe(2);
@@ -168,7 +213,10 @@ describe('the pipeline, end to end over HTTP, Redis, S3 and the real model', () 
       const problems = `${lint.stdout}${lint.stderr}`.split('\n').filter((l) => l.trim() && !l.startsWith('nodejs_'));
       expect(problems).toEqual([]);
     }
-    const scored = worker.logs.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((l) => l.msg === 'asset scored');
+    const scored = worker.logs
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l))
+      .find((l) => l.msg === 'asset scored');
     expect(scored).toMatchObject({ service: 'worker', runId, jobId: expect.any(String), assetId: expect.any(String), level: 'info' });
   });
 
@@ -178,8 +226,15 @@ describe('the pipeline, end to end over HTTP, Redis, S3 and the real model', () 
     await s3.store.put({ bucket: 'assay', key: 'fr/ref.jpg' }, source);
     await s3.store.put({ bucket: 'assay', key: 'fr/same.jpg' }, source);
     await s3.store.put({ bucket: 'assay', key: 'fr/blurred.jpg' }, readFileSync('samples/blurred.jpg'));
-    const asset = (id: string, ref: string) => ({ assetId: id, modality: 'image', uri: `s3://assay/fr/${id}.jpg`, referenceUri: `s3://assay/fr/${ref}` });
-    await api('POST', `/v1/runs/${run.id}/assets`, { assets: [asset('same', 'ref.jpg'), asset('blurred', 'ref.jpg'), asset('orphan', 'gone.jpg')] });
+    const asset = (id: string, ref: string) => ({
+      assetId: id,
+      modality: 'image',
+      uri: `s3://assay/fr/${id}.jpg`,
+      referenceUri: `s3://assay/fr/${ref}`,
+    });
+    await api('POST', `/v1/runs/${run.id}/assets`, {
+      assets: [asset('same', 'ref.jpg'), asset('blurred', 'ref.jpg'), asset('orphan', 'gone.jpg')],
+    });
     await s3.store.put({ bucket: 'assay', key: 'fr/orphan.jpg' }, source);
     await api('POST', `/v1/runs/${run.id}/close`);
     await waitForClosed(api, run.id);
@@ -199,7 +254,23 @@ describe('the pipeline, end to end over HTTP, Redis, S3 and the real model', () 
   });
 
   it('the CLI evaluates the samples folder against the running stack', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['cli/dist/main.js', 'eval', 'samples', '--prompt-file', 'samples/prompts.jsonl', '--run', 'cli-e2e', '--url', ingest.url, '--api-key', TEST_API_KEY], { timeout: 60_000 });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        'cli/dist/main.js',
+        'eval',
+        'samples',
+        '--prompt-file',
+        'samples/prompts.jsonl',
+        '--run',
+        'cli-e2e',
+        '--url',
+        ingest.url,
+        '--api-key',
+        TEST_API_KEY,
+      ],
+      { timeout: 60_000 },
+    );
     expect(stdout).toMatch(/Run cli-e2e \(run_[0-9a-z]+\), suite image-default: closed, final/);
     expect(stdout).toMatch(/completed 6 · failed 0/);
     expect(stdout).toMatch(/text\.region_count\s+6/);

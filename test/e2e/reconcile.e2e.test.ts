@@ -28,13 +28,16 @@ describe('reconciliation of a closing run', () => {
   it('records an asset whose job vanished without a result as failed, so the run still closes', async () => {
     const api = apiClient(services[1].url);
     const run = (await api('POST', '/v1/runs', { name: 'lost-job' })).json;
-    const submitted = await api('POST', `/v1/runs/${run.id}/assets`, { assets: [{ assetId: 'lost.png', modality: 'image', uri: 's3://assay/x/lost.png' }] });
+    const submitted = await api('POST', `/v1/runs/${run.id}/assets`, {
+      assets: [{ assetId: 'lost.png', modality: 'image', uri: 's3://assay/x/lost.png' }],
+    });
     // No worker runs here; the queued job disappears (as if removed by hand or lost with its Redis data).
     expect(await imageQueue.remove(submitted.json.assets[0].jobId)).toBe(1);
     await api('POST', `/v1/runs/${run.id}/close`);
     const closed = await waitForClosed(api, run.id, 30_000);
     expect(closed.counts).toMatchObject({ submitted: 1, completed: 0, failed: 1, pending: 0 });
-    const read = async () => JSON.parse(Buffer.from(await s3.store.get({ bucket: 'assay', key: `runs/${run.id}/summary.json` })).toString()) as RunSummary;
+    const read = async () =>
+      JSON.parse(Buffer.from(await s3.store.get({ bucket: 'assay', key: `runs/${run.id}/summary.json` })).toString()) as RunSummary;
     const summary = await read();
     expect(summary.failures).toEqual({ internal_error: 1 });
     // complete before the run reads closed, and written once: later passes (every 300 ms here) leave it alone

@@ -31,9 +31,12 @@ interface Launch {
 }
 
 function launch(env: Record<string, string>): Launch {
-  const child = spawn(process.execPath, ['services/standalone/dist/main.js'], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['services/standalone/dist/main.js'], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
-  for (const s of [child.stdout!, child.stderr!]) createInterface({ input: s }).on('line', (l) => lines.push(l));
+  for (const s of [child.stdout, child.stderr]) createInterface({ input: s }).on('line', (l) => lines.push(l));
   return {
     child,
     lines,
@@ -88,14 +91,16 @@ async function decodingVideo(app: Launch, dataDir: string, port: number): Promis
   const run = await call('POST', '/v1/runs', { name: 'signals', suite: 'video-default' });
   await call('POST', `/v1/runs/${run.id}/assets`, { assets: [{ assetId: 'slow.mp4', modality: 'video' }] });
   await call('PUT', `/v1/runs/${run.id}/assets/slow.mp4/content`, new Uint8Array(readFileSync(clip)));
-  for (let i = 0; i < 600 && !descendants(app.child.pid!).some((p) => p.comm === 'ffmpeg'); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 600 && !descendants(app.child.pid!).some((p) => p.comm === 'ffmpeg'); i++)
+    await new Promise((r) => setTimeout(r, 50));
   const tree = descendants(app.child.pid!);
   // three services, the tether, redis-server and the decoding ffmpeg
   expect(tree.map((p) => p.comm)).toEqual(expect.arrayContaining(['node', 'redis-server', 'ffmpeg']));
   return tree;
 }
 
-const exitOf = (child: ChildProcess) => new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (c) => r(c))));
+const exitOf = (child: ChildProcess) =>
+  new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (c) => r(c))));
 const dirs: string[] = [];
 const prefixes: string[] = [];
 afterAll(async () => {
@@ -122,7 +127,12 @@ describe('npm start (the local launcher)', () => {
     expect(stdout).toMatch(/completed 6 · failed 0/);
     app.child.kill('SIGTERM');
     expect(await exitOf(app.child)).toBe(0);
-    expect(await fetch(`http://127.0.0.1:${port}/healthz`).then(() => 'up', () => 'down')).toBe('down');
+    expect(
+      await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        () => 'up',
+        () => 'down',
+      ),
+    ).toBe('down');
   }, 120_000);
 
   it('starts a private redis-server when nothing answers at REDIS_URL, and stops it on exit', async () => {
@@ -164,14 +174,24 @@ describe('npm start (the local launcher)', () => {
     dirs.push(dataDir);
     const port = await portBase();
     const redisPort = await freePort();
-    const app = launch({ ASSAY_DATA_DIR: dataDir, PORT: String(port), REDIS_URL: `redis://127.0.0.1:${redisPort}`, WORKER_SHUTDOWN_GRACE_MS: '2000' });
+    const app = launch({
+      ASSAY_DATA_DIR: dataDir,
+      PORT: String(port),
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      WORKER_SHUTDOWN_GRACE_MS: '2000',
+    });
     await app.until(/Assay is up/);
     const started = await decodingVideo(app, dataDir, port);
     app.child.kill('SIGKILL');
     await exitOf(app.child);
     expect(await survivors(started, 15_000)).toEqual([]);
     expect(await isFree(redisPort)).toBe(true);
-    expect(await fetch(`http://127.0.0.1:${port}/healthz`).then(() => 'up', () => 'down')).toBe('down');
+    expect(
+      await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        () => 'up',
+        () => 'down',
+      ),
+    ).toBe('down');
   }, 120_000);
 
   it('without Redis and without redis-server, exits with a message on how to get Redis', async () => {
@@ -183,7 +203,9 @@ describe('npm start (the local launcher)', () => {
   });
 
   it('a bad configuration stops a service with the variable named', async () => {
-    const { stderr, code } = await promisify(execFile)(process.execPath, ['services/ingest/dist/main.js'], { env: { ...process.env, PORT: 'eighty' } }).then(
+    const { stderr, code } = await promisify(execFile)(process.execPath, ['services/ingest/dist/main.js'], {
+      env: { ...process.env, PORT: 'eighty' },
+    }).then(
       () => ({ stderr: '', code: 0 }),
       (e: { stderr: string; code: number }) => e,
     );
@@ -191,7 +213,7 @@ describe('npm start (the local launcher)', () => {
     expect(stderr).toMatch(/assay ingest: invalid configuration:\n {2}- PORT: /);
   });
 
-  it('a service without S3_ENDPOINT refuses to start: the embedded store is the launcher\'s', async () => {
+  it("a service without S3_ENDPOINT refuses to start: the embedded store is the launcher's", async () => {
     const env = { ...process.env };
     delete env.S3_ENDPOINT;
     const { stderr, code } = await promisify(execFile)(process.execPath, ['services/worker/dist/main.js'], { env }).then(

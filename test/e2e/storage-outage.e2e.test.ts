@@ -66,7 +66,9 @@ describe('an S3 outage longer than the retries', () => {
     const run = (await api('POST', '/v1/runs', { name: 'outage', suite: 'image-default' })).json;
     await api('POST', `/v1/runs/${run.id}/assets`, { assets: assets.map(({ assetId }) => ({ assetId, modality: 'image' })) });
     for (const { assetId, name } of assets) {
-      expect((await api('PUT', `/v1/runs/${run.id}/assets/${assetId}/content`, new Uint8Array(readFileSync(join(OPENCV_DATA, name))))).status).toBe(202);
+      expect(
+        (await api('PUT', `/v1/runs/${run.id}/assets/${assetId}/content`, new Uint8Array(readFileSync(join(OPENCV_DATA, name))))).status,
+      ).toBe(202);
     }
     await api('POST', `/v1/runs/${run.id}/close`);
     worker = await startService('worker', workerEnv);
@@ -87,12 +89,18 @@ describe('an S3 outage longer than the retries', () => {
     // an upload meanwhile: a typed 503 the client can retry
     await api('POST', `/v1/runs`, { name: 'during' }).then(async ({ json }) => {
       await api('POST', `/v1/runs/${json.id}/assets`, { assets: [{ assetId: 'late.jpg', modality: 'image' }] });
-      const late = await api('PUT', `/v1/runs/${json.id}/assets/late.jpg/content`, new Uint8Array(readFileSync(join(OPENCV_DATA, photos[0]))), { 'content-type': 'image/jpeg' });
+      const late = await api(
+        'PUT',
+        `/v1/runs/${json.id}/assets/late.jpg/content`,
+        new Uint8Array(readFileSync(join(OPENCV_DATA, photos[0]))),
+        { 'content-type': 'image/jpeg' },
+      );
       expect([late.status, late.json.error.code, late.headers.get('retry-after')]).toEqual([503, 'storage_unavailable', '5']);
     });
 
     const paused = /^assay_worker_paused\{queue="image"[^}]*\} 1$/m;
-    for (let i = 0; i < 100 && !paused.test(await fetch(`${worker.url}/metrics`).then((r) => r.text())); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100 && !paused.test(await fetch(`${worker.url}/metrics`).then((r) => r.text())); i++)
+      await new Promise((r) => setTimeout(r, 100));
     expect(await fetch(`${worker.url}/metrics`).then((r) => r.text())).toMatch(paused);
     await new Promise((r) => setTimeout(r, OUTAGE_MS - (Date.now() - downAt)));
     const during = await api('GET', `/v1/runs/${run.id}`);

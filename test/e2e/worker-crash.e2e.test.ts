@@ -41,7 +41,9 @@ async function submitRun(n: number, seed: number): Promise<string> {
   const ids = Array.from({ length: n }, (_, i) => `big-${i}.png`);
   await api('POST', `/v1/runs/${run.id}/assets`, { assets: ids.map((assetId) => ({ assetId, modality: 'image' })) });
   for (let i = 0; i < n; i++) {
-    const png = await sharp(texturedRgb(1800, 1350, seed + i), rawOf(1800, 1350)).png({ compressionLevel: 1 }).toBuffer();
+    const png = await sharp(texturedRgb(1800, 1350, seed + i), rawOf(1800, 1350))
+      .png({ compressionLevel: 1 })
+      .toBuffer();
     expect((await api('PUT', `/v1/runs/${run.id}/assets/${ids[i]}/content`, new Uint8Array(png))).status).toBe(202);
   }
   await api('POST', `/v1/runs/${run.id}/close`);
@@ -60,7 +62,13 @@ async function activeJobIds(): Promise<string[]> {
 async function results(runId: string): Promise<ResultRecord[]> {
   const out: ResultRecord[] = [];
   for (const key of await s3.store.list('assay', `runs/${runId}/results/`)) {
-    out.push(...Buffer.from(await s3.store.get({ bucket: 'assay', key })).toString().trim().split('\n').map((l) => JSON.parse(l) as ResultRecord));
+    out.push(
+      ...Buffer.from(await s3.store.get({ bucket: 'assay', key }))
+        .toString()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as ResultRecord),
+    );
   }
   return out;
 }

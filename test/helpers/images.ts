@@ -15,7 +15,12 @@ export function rng(seed: number): () => number {
 export function texturedRgb(width: number, height: number, seed: number): Buffer {
   const random = rng(seed);
   const px = Buffer.alloc(width * height * 3);
-  const blocks = Array.from({ length: 6 }, () => ({ x: random() * width, y: random() * height, s: 10 + random() * width * 0.3, c: [random() * 255, random() * 255, random() * 255] }));
+  const blocks = Array.from({ length: 6 }, () => ({
+    x: random() * width,
+    y: random() * height,
+    s: 10 + random() * width * 0.3,
+    c: [random() * 255, random() * 255, random() * 255],
+  }));
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * 3;

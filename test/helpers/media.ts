@@ -25,17 +25,48 @@ function nullRunLog(args: string[]): string {
 const x264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p'];
 
 /** A horizontal pan over a photograph, `seconds` long at 25 fps, `width`×`height`, with `audio` muxed in (AAC) when given. */
-export function panClip(out: string, opts: { image: string; seconds: number; width: number; height: number; speed: number; audio?: string }): string {
+export function panClip(
+  out: string,
+  opts: { image: string; seconds: number; width: number; height: number; speed: number; audio?: string },
+): string {
   // wide enough for the whole pan; the photograph must be at least as tall as wide at that scale
   const travel = Math.ceil(opts.speed * opts.seconds);
   const crop = `scale=${opts.width + travel}:-2,crop=${opts.width}:${opts.height}:'min(t*${opts.speed},${travel})':(ih-${opts.height})/2`;
-  ffmpeg('-loop', '1', '-framerate', '25', '-i', opts.image, ...(opts.audio ? ['-i', opts.audio] : []), '-vf', crop, '-t', String(opts.seconds), ...x264, ...(opts.audio ? ['-c:a', 'aac', '-b:a', '96k'] : []), out);
+  ffmpeg(
+    '-loop',
+    '1',
+    '-framerate',
+    '25',
+    '-i',
+    opts.image,
+    ...(opts.audio ? ['-i', opts.audio] : []),
+    '-vf',
+    crop,
+    '-t',
+    String(opts.seconds),
+    ...x264,
+    ...(opts.audio ? ['-c:a', 'aac', '-b:a', '96k'] : []),
+    out,
+  );
   return out;
 }
 
 /** A still photograph held for `seconds` (no audio): frozen, no motion. */
 export function stillClip(out: string, opts: { image: string; seconds: number; width: number; height: number; fps?: number }): string {
-  ffmpeg('-loop', '1', '-framerate', String(opts.fps ?? 25), '-i', opts.image, '-vf', `scale=${opts.width}:${opts.height}`, '-t', String(opts.seconds), ...x264, out);
+  ffmpeg(
+    '-loop',
+    '1',
+    '-framerate',
+    String(opts.fps ?? 25),
+    '-i',
+    opts.image,
+    '-vf',
+    `scale=${opts.width}:${opts.height}`,
+    '-t',
+    String(opts.seconds),
+    ...x264,
+    out,
+  );
   return out;
 }
 
@@ -71,7 +102,11 @@ export function ffmpegLoudness(path: string): { integratedLufs: number; rangeLu:
   const log = nullRunLog(['-i', path, '-af', 'ebur128=peak=true']);
   const summary = log.slice(log.lastIndexOf('Summary:'));
   const num = (re: RegExp) => Number(re.exec(summary)?.[1]);
-  return { integratedLufs: num(/I:\s+(-?[\d.]+) LUFS/), rangeLu: num(/LRA:\s+(-?[\d.]+) LU/), truePeakDbtp: num(/Peak:\s+(-?[\d.]+|-inf) dBFS/) };
+  return {
+    integratedLufs: num(/I:\s+(-?[\d.]+) LUFS/),
+    rangeLu: num(/LRA:\s+(-?[\d.]+) LU/),
+    truePeakDbtp: num(/Peak:\s+(-?[\d.]+|-inf) dBFS/),
+  };
 }
 
 export const bytesOf = (path: string) => new Uint8Array(readFileSync(path));

@@ -15,20 +15,27 @@ export interface RunningService {
 }
 
 /** Starts a service's compiled entry point as its own process and waits for its /readyz (or /healthz). */
-export async function startService(name: ServiceName, env: Record<string, string>, waitFor: 'readyz' | 'healthz' = 'readyz'): Promise<RunningService> {
+export async function startService(
+  name: ServiceName,
+  env: Record<string, string>,
+  waitFor: 'readyz' | 'healthz' = 'readyz',
+): Promise<RunningService> {
   const port = await freePort();
   const child = spawn(process.execPath, [resolve(`services/${name}/dist/main.js`)], {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
-  for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on('line', (line) => logs.push(line));
+  for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', (line) => logs.push(line));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 45_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${logs.join('\n')}`);
-    const ok = await fetch(`${url}/${waitFor}`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/${waitFor}`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) throw new Error(`${name} not ${waitFor} in time:\n${logs.join('\n')}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -55,11 +62,20 @@ export function stackEnv(prefix: string, s3Endpoint: string, extra: Record<strin
  * anything else as JSON; `headers` add to or override the defaults. Returns status, parsed JSON and headers.
  */
 export function apiClient(base: string) {
-  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any; headers: Headers }> => {
+  return async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; json: any; headers: Headers }> => {
     const isBytes = body instanceof Uint8Array;
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: { authorization: `Bearer ${TEST_API_KEY}`, ...(body === undefined ? {} : { 'content-type': isBytes ? 'application/octet-stream' : 'application/json' }), ...headers },
+      headers: {
+        authorization: `Bearer ${TEST_API_KEY}`,
+        ...(body === undefined ? {} : { 'content-type': isBytes ? 'application/octet-stream' : 'application/json' }),
+        ...headers,
+      },
       body: body === undefined ? undefined : isBytes || typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();

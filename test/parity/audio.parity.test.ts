@@ -28,7 +28,16 @@ import {
   type MetricContext,
   type SpeechTimestampOptions,
 } from '@assay/scoring';
-import { ALSA, audioInput, ffmpeg, FREEDESKTOP, makeAudioFixtures, MODEL_DIR, SILERO_TEST_WAV, type AudioFixtures } from '../../libs/scoring/test/audio-fixtures.js';
+import {
+  ALSA,
+  audioInput,
+  ffmpeg,
+  FREEDESKTOP,
+  makeAudioFixtures,
+  MODEL_DIR,
+  SILERO_TEST_WAV,
+  type AudioFixtures,
+} from '../../libs/scoring/test/audio-fixtures.js';
 import { quietLogger } from '../helpers/env.js';
 import { PYTHON } from './parity.js';
 
@@ -67,7 +76,7 @@ async function reference<T>(job: Record<string, unknown>): Promise<T> {
   try {
     return JSON.parse((await promisify(execFile)(PYTHON, ['test/parity/audio_reference.py', path], { maxBuffer: 64 << 20 })).stdout) as T;
   } catch (err) {
-    throw new Error(`audio_reference.py failed:\n${(err as { stderr?: string }).stderr ?? err}`);
+    throw new Error(`audio_reference.py failed:\n${(err as { stderr?: string }).stderr ?? String(err)}`);
   }
 }
 
@@ -96,7 +105,14 @@ beforeAll(async () => {
   dir = fx.dir;
   // six alsa recordings as one 5.1 file (LFE: Noise.wav) and eight of them in a row (11.4 s)
   const alsa = (n: string) => ['-i', `${ALSA}/${n}.wav`];
-  ffmpeg(...['Front_Left', 'Front_Right', 'Front_Center', 'Noise', 'Rear_Left', 'Rear_Right'].flatMap(alsa), '-filter_complex', 'join=inputs=6:channel_layout=5.1', '-c:a', 'pcm_s16le', join(dir, 'surround51.wav'));
+  ffmpeg(
+    ...['Front_Left', 'Front_Right', 'Front_Center', 'Noise', 'Rear_Left', 'Rear_Right'].flatMap(alsa),
+    '-filter_complex',
+    'join=inputs=6:channel_layout=5.1',
+    '-c:a',
+    'pcm_s16le',
+    join(dir, 'surround51.wav'),
+  );
   const eight = ['Front_Left', 'Front_Right', 'Front_Center', 'Rear_Left', 'Rear_Right', 'Side_Left', 'Side_Right', 'Rear_Center'];
   ffmpeg(...eight.flatMap(alsa), '-filter_complex', 'concat=n=8:v=0:a=1', '-c:a', 'pcm_s16le', join(dir, 'alsa-concat.wav'));
   metrics = await MetricRegistry.load();
@@ -117,7 +133,18 @@ interface Ebur128 {
 
 /** ffmpeg's ebur128=peak=true over the file: the summary it logs (stderr) and the last frame's metadata (stdout). */
 function ebur128(path: string): Ebur128 {
-  const args = ['-nostdin', '-hide_banner', '-nostats', '-i', path, '-af', 'ebur128=peak=true:metadata=1,ametadata=print:file=-', '-f', 'null', '-'];
+  const args = [
+    '-nostdin',
+    '-hide_banner',
+    '-nostats',
+    '-i',
+    path,
+    '-af',
+    'ebur128=peak=true:metadata=1,ametadata=print:file=-',
+    '-f',
+    'null',
+    '-',
+  ];
   const r = spawnSync('ffmpeg', args, { encoding: 'utf8', maxBuffer: 256 << 20 });
   if (r.status !== 0) throw new Error(`ffmpeg ebur128 failed on ${path}: ${r.stderr}`);
   const { stdout, stderr: summaryText } = r;
@@ -132,7 +159,11 @@ function ebur128(path: string): Ebur128 {
     return Number(all.at(-1)![1]);
   };
   return {
-    summary: { I: num(/I:\s+(-?[\d.]+|-inf) LUFS/, summary), LRA: num(/LRA:\s+(-?[\d.]+) LU/, summary), TP: num(/True peak:\s+Peak:\s+(-?[\d.]+|-inf)/, summary) },
+    summary: {
+      I: num(/I:\s+(-?[\d.]+|-inf) LUFS/, summary),
+      LRA: num(/LRA:\s+(-?[\d.]+) LU/, summary),
+      TP: num(/True peak:\s+Peak:\s+(-?[\d.]+|-inf)/, summary),
+    },
     metadata: { I: last('I'), LRA: last('LRA'), TP: last('true_peak') },
   };
 }
@@ -163,7 +194,11 @@ describe('loudness vs ffmpeg ebur128=peak=true', () => {
       if (input.pcm.durationSeconds >= 3) long++;
       const { scores } = await score('loudness', input);
       const ref = ebur128(file);
-      const ours = { I: scores['loudness.integrated_lufs'], LRA: scores['loudness.loudness_range_lu'], TP: scores['loudness.true_peak_dbtp'] };
+      const ours = {
+        I: scores['loudness.integrated_lufs'],
+        LRA: scores['loudness.loudness_range_lu'],
+        TP: scores['loudness.true_peak_dbtp'],
+      };
       const tpLinear = 10 ** (ours.TP / 20);
       const err = {
         I: Math.abs(ours.I - ref.summary.I),
@@ -176,8 +211,10 @@ describe('loudness vs ffmpeg ebur128=peak=true', () => {
       for (const k of Object.keys(max) as (keyof typeof max)[]) max[k] = Math.max(max[k], err[k]);
       const name = file.split('/').pop()!;
       rows.push(
-        `${name.padEnd(28)} ${String(input.pcm.sampleRate).padStart(5)} Hz ×${input.pcm.channels.length} ${input.pcm.durationSeconds.toFixed(1).padStart(5)} s  ` +
-          `I ${ours.I.toFixed(3)} / ${ref.metadata.I.toFixed(3)}  LRA ${ours.LRA.toFixed(3)} / ${ref.metadata.LRA.toFixed(3)}  TP ${ours.TP.toFixed(3)} / ${ref.summary.TP.toFixed(1)} dBTP`,
+        `${name.padEnd(28)} ${String(input.pcm.sampleRate).padStart(5)} Hz ×${input.pcm.channels.length} ` +
+          `${input.pcm.durationSeconds.toFixed(1).padStart(5)} s  ` +
+          `I ${ours.I.toFixed(3)} / ${ref.metadata.I.toFixed(3)}  LRA ${ours.LRA.toFixed(3)} / ` +
+          `${ref.metadata.LRA.toFixed(3)}  TP ${ours.TP.toFixed(3)} / ${ref.summary.TP.toFixed(1)} dBTP`,
       );
       expect(err.I, `${name} integrated`).toBeLessThanOrEqual(SUMMARY_TOL);
       expect(err.LRA, `${name} LRA`).toBeLessThanOrEqual(SUMMARY_TOL);
@@ -198,7 +235,13 @@ describe('loudness vs ffmpeg ebur128=peak=true', () => {
 
 describe('libswresample port vs ffmpeg aresample', () => {
   it('resamples real recordings to 16 kHz (down from 22.05 … 96 kHz, up from 8 kHz) to float32 rounding', () => {
-    const cases = [fx.speech, `${ALSA}/Front_Center.wav`, `${FREEDESKTOP}/complete.oga`, `${FREEDESKTOP}/camera-shutter.oga`, `${FREEDESKTOP}/phone-outgoing-busy.oga`];
+    const cases = [
+      fx.speech,
+      `${ALSA}/Front_Center.wav`,
+      `${FREEDESKTOP}/complete.oga`,
+      `${FREEDESKTOP}/camera-shutter.oga`,
+      `${FREEDESKTOP}/phone-outgoing-busy.oga`,
+    ];
     let worst = 0;
     for (const file of cases) {
       const pcm = audioInput(file).pcm;
@@ -206,7 +249,28 @@ describe('libswresample port vs ffmpeg aresample', () => {
       const x = pcm.channels[0];
       const path = f32(`resample-in`, x);
       const rate = pcm.sampleRate;
-      const out = execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'f32le', '-ar', String(rate), '-ac', '1', '-i', path, '-af', 'aresample=16000', '-f', 'f32le', '-'], { maxBuffer: 256 << 20 });
+      const out = execFileSync(
+        'ffmpeg',
+        [
+          '-nostdin',
+          '-v',
+          'error',
+          '-f',
+          'f32le',
+          '-ar',
+          String(rate),
+          '-ac',
+          '1',
+          '-i',
+          path,
+          '-af',
+          'aresample=16000',
+          '-f',
+          'f32le',
+          '-',
+        ],
+        { maxBuffer: 256 << 20 },
+      );
       const theirs = new Float32Array(out.buffer.slice(out.byteOffset, out.byteOffset + out.length));
       const ours = resampleSwr(x, rate, 16000);
       expect(Math.abs(ours.length - theirs.length), file).toBeLessThanOrEqual(1);
@@ -284,7 +348,8 @@ describe('WADA-SNR vs the public Python function', () => {
     const tableErr = Math.max(...ref.wadaTable.g.map((g, i) => Math.abs(g - ref.wadaTable.table[i])));
     expect(tableErr).toBeLessThanOrEqual(WADA_TABLE_TOL);
     console.log(
-      `WADA-SNR (ours, Python reference, truth):\n  ${rows.join('\n  ')}\n  max |Δ| vs Python ${maxRef.toExponential(2)} dB; vs true SNR ${maxTruth.toFixed(2)} dB; ` +
+      `WADA-SNR (ours, Python reference, truth):\n  ${rows.join('\n  ')}\n  ` +
+        `max |Δ| vs Python ${maxRef.toExponential(2)} dB; vs true SNR ${maxTruth.toFixed(2)} dB; ` +
         `G table vs Gamma(0.4) Monte Carlo max |ΔG| ${tableErr.toFixed(4)}`,
     );
   });
@@ -294,7 +359,17 @@ describe('effective bandwidth vs scipy.signal.welch', () => {
   it('gives the same band edge on recordings, resampled and short clips', async () => {
     const short = join(dir, 'short.wav');
     ffmpeg('-i', `${FREEDESKTOP}/complete.oga`, '-af', 'atrim=end_sample=1000', short);
-    const files = [`${ALSA}/Front_Center.wav`, fx.upsampled8k, fx.upsampled16k, fx.speech, fx.noisy, `${FREEDESKTOP}/alarm-clock-elapsed.oga`, `${FREEDESKTOP}/camera-shutter.oga`, `${FREEDESKTOP}/phone-outgoing-busy.oga`, short];
+    const files = [
+      `${ALSA}/Front_Center.wav`,
+      fx.upsampled8k,
+      fx.upsampled16k,
+      fx.speech,
+      fx.noisy,
+      `${FREEDESKTOP}/alarm-clock-elapsed.oga`,
+      `${FREEDESKTOP}/camera-shutter.oga`,
+      `${FREEDESKTOP}/phone-outgoing-busy.oga`,
+      short,
+    ];
     const options = { thresholdDb: 60, bandHz: 100 };
     const ours: Record<string, number> = {};
     const items = files.map((file, k) => {
@@ -307,7 +382,11 @@ describe('effective bandwidth vs scipy.signal.welch', () => {
     });
     const ref = await reference<{ bandwidth: Record<string, number> }>({ bandwidth: items });
     for (const { name } of items) expect(ours[name], name).toBe(ref.bandwidth[name]);
-    console.log(`bandwidth (Hz) ours = scipy: ${Object.entries(ours).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(
+      `bandwidth (Hz) ours = scipy: ${Object.entries(ours)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
   });
 });
 
@@ -315,9 +394,24 @@ describe('Silero VAD segmenting vs get_speech_timestamps (Python, verbatim)', ()
   it('same segments from the same speech probabilities, default and max-speech-split options', async () => {
     const cases: { name: string; path: string; options?: SpeechTimestampOptions; py?: Record<string, unknown> }[] = [
       { name: 'test.wav', path: SILERO_TEST_WAV },
-      { name: 'test.wav max 3 s (longest silence)', path: SILERO_TEST_WAV, options: { maxSpeechDurationS: 3 }, py: { max_speech_duration_s: 3 } },
-      { name: 'test.wav max 3 s (last silence)', path: SILERO_TEST_WAV, options: { maxSpeechDurationS: 3, useMaxPossSilAtMaxSpeech: false }, py: { max_speech_duration_s: 3, use_max_poss_sil_at_max_speech: false } },
-      { name: 'test.wav threshold 0.8', path: SILERO_TEST_WAV, options: { threshold: 0.8, minSilenceDurationMs: 300 }, py: { threshold: 0.8, min_silence_duration_ms: 300 } },
+      {
+        name: 'test.wav max 3 s (longest silence)',
+        path: SILERO_TEST_WAV,
+        options: { maxSpeechDurationS: 3 },
+        py: { max_speech_duration_s: 3 },
+      },
+      {
+        name: 'test.wav max 3 s (last silence)',
+        path: SILERO_TEST_WAV,
+        options: { maxSpeechDurationS: 3, useMaxPossSilAtMaxSpeech: false },
+        py: { max_speech_duration_s: 3, use_max_poss_sil_at_max_speech: false },
+      },
+      {
+        name: 'test.wav threshold 0.8',
+        path: SILERO_TEST_WAV,
+        options: { threshold: 0.8, minSilenceDurationMs: 300 },
+        py: { threshold: 0.8, min_silence_duration_ms: 300 },
+      },
       { name: 'padded espeak', path: fx.padded },
     ];
     const probabilities = new Map<string, { p: Float32Array; length: number }>();
@@ -349,7 +443,10 @@ describe('DNSMOS windows and polynomials vs dnsmos_local.py’s arithmetic', () 
     const metric = await score('dnsmos', input);
     const run = await kit.speechQuality('dnsmos-p835', input.pcm.mono16k!, 16000);
     const coefficients = kit.manifest('dnsmos-p835').outputs[0].polynomial!;
-    const ref = await reference<{ dnsmosWindows: Record<string, { repeatedLength: number; starts: number[] }>; dnsmosPoly: Record<string, number>[] }>({
+    const ref = await reference<{
+      dnsmosWindows: Record<string, { repeatedLength: number; starts: number[] }>;
+      dnsmosPoly: Record<string, number>[];
+    }>({
       dnsmosWindows: lengths,
       dnsmosPoly: run.windows.map((w) => ({ raw: w.raw, coefficients })),
     });
@@ -367,6 +464,10 @@ describe('DNSMOS windows and polynomials vs dnsmos_local.py’s arithmetic', () 
       expect(Math.abs(metric.scores[`dnsmos.${k}`] - mean), k).toBeLessThan(1e-12);
     }
     expect(metric.details.windows).toBe(run.windows.length);
-    console.log(`DNSMOS: windows identical for ${lengths.length} lengths; 12 s of test.wav → ${run.windows.length} windows, polynomial max |Δ| ${maxPoly.toExponential(1)}; ` + `SIG ${metric.scores['dnsmos.sig'].toFixed(3)} BAK ${metric.scores['dnsmos.bak'].toFixed(3)} OVRL ${metric.scores['dnsmos.ovrl'].toFixed(3)}`);
+    console.log(
+      `DNSMOS: windows identical for ${lengths.length} lengths; 12 s of test.wav → ${run.windows.length} windows, ` +
+        `polynomial max |Δ| ${maxPoly.toExponential(1)}; ` +
+        `SIG ${metric.scores['dnsmos.sig'].toFixed(3)} BAK ${metric.scores['dnsmos.bak'].toFixed(3)} OVRL ${metric.scores['dnsmos.ovrl'].toFixed(3)}`,
+    );
   });
 });

@@ -70,9 +70,16 @@ describe('no-reference metrics: parity with OpenCV (BRISQUE) and BasicSR (NIQE)'
   });
 
   it("matches OpenCV's published BRISQUE for RubberWhale1.png (opencv-doc's rubberwhale1.png)", async () => {
-    const image = await decodeImage(readFileSync('/usr/share/doc/opencv-doc/examples/data/rubberwhale1.png'), { maxBytes: 1e9, maxPixels: 1e9 });
+    const image = await decodeImage(readFileSync('/usr/share/doc/opencv-doc/examples/data/rubberwhale1.png'), {
+      maxBytes: 1e9,
+      maxPixels: 1e9,
+    });
     expect([image.width, image.height]).toEqual([584, 388]);
-    const ev = await evaluate(metrics.filter((m) => m.def.name === 'brisque'), { image, attributes: {} }, ctx);
+    const ev = await evaluate(
+      metrics.filter((m) => m.def.name === 'brisque'),
+      { image, attributes: {} },
+      ctx,
+    );
     expect(Math.abs(ev.scores['brisque.score'] - RUBBERWHALE_BRISQUE)).toBeLessThanOrEqual(RUBBERWHALE_TOL);
     // the parity set's copy is the same pixels, so OpenCV 4.6 on it is the reference for that file
     expect(ev.scores['brisque.score']).toBe(ours.get('rubberwhale1__original.png')!['brisque.score']);

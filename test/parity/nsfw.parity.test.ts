@@ -64,13 +64,18 @@ describe('nsfwjs MobileNetV2: ONNX conversion vs nsfwjs on tfjs', () => {
   it('runs on tfjs’s CPU backend, and the converter reports the graph it wrote', () => {
     expect(tf.getBackend()).toBe('cpu');
     expect(converted.opCounts).toMatchObject({ Conv: 52, BatchNormalization: 52, Clip: 35, Add: 10, Gemm: 3, Softmax: 1 });
-    console.log(`converter: read ${converted.timings.readMs.toFixed(0)} ms, convert ${converted.timings.convertMs.toFixed(0)} ms, write ${converted.timings.writeMs.toFixed(0)} ms; ${converted.bytes} bytes`);
+    console.log(
+      `converter: read ${converted.timings.readMs.toFixed(0)} ms, convert ${converted.timings.convertMs.toFixed(0)} ` +
+        `ms, write ${converted.timings.writeMs.toFixed(0)} ms; ${converted.bytes} bytes`,
+    );
   });
 
   it('resize: our align-corners bilinear equals tf.image.resizeBilinear on the same pixels, bit for bit', () => {
     for (const [file, img] of decoded) {
       expect(img.width === NSFWJS_SIZE && img.height === NSFWJS_SIZE, file).toBe(false);
-      const theirs = tf.tidy(() => tf.image.resizeBilinear(pixels(img).toFloat().div(255) as tf.Tensor3D, [NSFWJS_SIZE, NSFWJS_SIZE], true).dataSync());
+      const theirs = tf.tidy(() =>
+        tf.image.resizeBilinear(pixels(img).toFloat().div<tf.Tensor3D>(255), [NSFWJS_SIZE, NSFWJS_SIZE], true).dataSync(),
+      );
       const ours = nsfwjsResized(img);
       let max = 0;
       for (let i = 0; i < ours.length; i++) max = Math.max(max, Math.abs(ours[i] - theirs[i]));
@@ -81,7 +86,11 @@ describe('nsfwjs MobileNetV2: ONNX conversion vs nsfwjs on tfjs', () => {
 
   it('the manifest-driven preprocessing the workers use (imageTensor) feeds exactly nsfwjsInput', async () => {
     const manifest = parse(readFileSync(converted.manifest, 'utf8')) as ModelManifest;
-    expect(manifest.inputs[0].image).toMatchObject({ interpolation: 'bilinear-align-corners', resize: 'fill', size: [NSFWJS_SIZE, NSFWJS_SIZE] });
+    expect(manifest.inputs[0].image).toMatchObject({
+      interpolation: 'bilinear-align-corners',
+      resize: 'fill',
+      size: [NSFWJS_SIZE, NSFWJS_SIZE],
+    });
     for (const f of IMAGES) {
       const tensor = await imageTensor(decoded.get(f)!, manifest.inputs[0]);
       expect(Buffer.from((tensor.data as Float32Array).buffer).equals(Buffer.from(nsfwjsInput(decoded.get(f)!).buffer)), f).toBe(true);
@@ -92,7 +101,9 @@ describe('nsfwjs MobileNetV2: ONNX conversion vs nsfwjs on tfjs', () => {
     const files = [...decoded.keys()];
     const batch = new Float32Array(files.length * 3 * NSFWJS_SIZE * NSFWJS_SIZE);
     files.forEach((f, i) => batch.set(nsfwjsInput(decoded.get(f)!), i * 3 * NSFWJS_SIZE * NSFWJS_SIZE));
-    const res = await host.run(converted.id, { pixel_values: { type: 'float32', data: batch, dims: [files.length, 3, NSFWJS_SIZE, NSFWJS_SIZE] } });
+    const res = await host.run(converted.id, {
+      pixel_values: { type: 'float32', data: batch, dims: [files.length, 3, NSFWJS_SIZE, NSFWJS_SIZE] },
+    });
     expect(res.outputs.probabilities.dims).toEqual([files.length, NSFWJS_LABELS.length]);
     const ours = res.outputs.probabilities.data as Float32Array;
 
@@ -119,7 +130,8 @@ describe('nsfwjs MobileNetV2: ONNX conversion vs nsfwjs on tfjs', () => {
     const tfjsMs = performance.now() - start;
     console.log(
       [
-        `nsfwjs parity on ${files.length} images (tfjs cpu ${(tfjsMs / files.length).toFixed(0)} ms/image, onnxruntime batch ${res.inferenceMs.toFixed(0)} ms):`,
+        `nsfwjs parity on ${files.length} images (tfjs cpu ${(tfjsMs / files.length).toFixed(0)} ms/image, onnxruntime ` +
+          `batch ${res.inferenceMs.toFixed(0)} ms):`,
         `${'image'.padEnd(22)} ${'top'.padEnd(8)} ${NSFWJS_LABELS.join(' ')}`,
         ...rows,
         `max |Δ| per class: ${NSFWJS_LABELS.map((l, k) => `${l} ${maxDiff[k].toExponential(2)}`).join(', ')}`,

@@ -43,7 +43,9 @@ function distance(a: string, b: string): number {
   const x = [...a];
   const y = [...b];
   const d = Array.from({ length: x.length + 1 }, (_, i) => Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= x.length; i++) for (let j = 1; j <= y.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+  for (let i = 1; i <= x.length; i++)
+    for (let j = 1; j <= y.length; j++)
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
   return d[x.length][y.length];
 }
 
@@ -100,23 +102,50 @@ const GENERATED: { file: string; lines: string[]; svg: () => Promise<Buffer> }[]
   textImage('small.png', 340, 66, '#eeeeee', '#000000', 'DejaVu Sans', 'normal', 20, ['Organic cotton t-shirt, size M']),
   textImage('large.png', 900, 300, '#ffffff', '#c00000', 'DejaVu Sans', 'bold', 200, ['SALE']),
   textImage('mono-colour.png', 760, 130, '#ffe14d', '#1a3d8f', 'DejaVu Sans Mono', 'normal', 48, ['MODEL X-200 4K HDR']),
-  textImage('multiline-1024.png', 1024, 1024, '#fafafa', '#111111', 'DejaVu Sans', 'normal', 64, ['Grand Opening', 'Saturday 10 AM', 'Free samples for everyone', 'Main Street 42']),
+  textImage('multiline-1024.png', 1024, 1024, '#fafafa', '#111111', 'DejaVu Sans', 'normal', 64, [
+    'Grand Opening',
+    'Saturday 10 AM',
+    'Free samples for everyone',
+    'Main Street 42',
+  ]),
   {
     file: 'photo-caption.png',
     lines: ['Fresh fruit 2 for $5'],
     // a product-like photograph (the repo's sample) with a caption band
     svg: async () => {
       const { width: w = 0, height: h = 0 } = await sharp('samples/sharp.jpg').metadata();
-      const band = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect y="${h - 70}" width="${w}" height="70" fill="#ffffff" fill-opacity="0.85"/><text x="24" y="${h - 22}" font-family="DejaVu Sans" font-weight="bold" font-size="36" fill="#202020">Fresh fruit 2 for $5</text></svg>`;
-      return sharp('samples/sharp.jpg').composite([{ input: Buffer.from(band) }]).png().toBuffer();
+      const band =
+        `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">` +
+        `<rect y="${h - 70}" width="${w}" height="70" fill="#ffffff" fill-opacity="0.85"/>` +
+        `<text x="24" y="${h - 22}" font-family="DejaVu Sans" font-weight="bold" font-size="36" fill="#202020">Fresh fruit 2 for $5</text></svg>`;
+      return sharp('samples/sharp.jpg')
+        .composite([{ input: Buffer.from(band) }])
+        .png()
+        .toBuffer();
     },
   },
 ];
 
-function textImage(file: string, w: number, h: number, bg: string, fg: string, font: string, weight: string, size: number, lines: string[]) {
+function textImage(
+  file: string,
+  w: number,
+  h: number,
+  bg: string,
+  fg: string,
+  font: string,
+  weight: string,
+  size: number,
+  lines: string[],
+) {
   const gap = lines.length > 1 ? 2.2 : 0;
   const first = lines.length > 1 ? Math.round(h / 4) : Math.round(h / 2 + size * 0.36);
-  const text = lines.map((l, i) => `<text x="${Math.round(size * 0.6)}" y="${first + i * size * gap}" font-family="${font}" font-weight="${weight}" font-size="${size}" fill="${fg}">${esc(l)}</text>`).join('');
+  const text = lines
+    .map(
+      (l, i) =>
+        `<text x="${Math.round(size * 0.6)}" y="${first + i * size * gap}" font-family="${font}" ` +
+        `font-weight="${weight}" font-size="${size}" fill="${fg}">${esc(l)}</text>`,
+    )
+    .join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="100%" height="100%" fill="${bg}"/>${text}</svg>`;
   return { file, lines, svg: () => sharp(Buffer.from(svg)).png().toBuffer() };
 }
@@ -134,7 +163,11 @@ describe('text: parity with @gutenye/ocr-node on the same images', () => {
     host = new InferenceHost(['cpu'], quietLogger());
     for (const id of ['ppocr-v4-det', 'ppocr-mobile-v2-cls', 'ppocr-v4-rec']) await host.load(resolveModel(id));
     const registry = await MetricRegistry.load();
-    metrics = registry.resolveSuite({ name: 'ocr-parity', source: 'test', metrics: [{ metric: 'text', params: {}, thresholds: {} }] }).metrics;
+    metrics = registry.resolveSuite({
+      name: 'ocr-parity',
+      source: 'test',
+      metrics: [{ metric: 'text', params: {}, thresholds: {} }],
+    }).metrics;
     ocr = await Ocr.create();
     dir = mkdtempSync(join(tmpdir(), 'assay-ocr-parity-'));
     for (const g of GENERATED) writeFileSync(join(dir, g.file), await g.svg());
@@ -152,7 +185,9 @@ describe('text: parity with @gutenye/ocr-node on the same images', () => {
     expect(outcome.status, `${path}: ${outcome.reason?.message}`).toBe('ok');
     const texts = (outcome.details!.texts as { text: string; box: Quad }[]) ?? [];
     const ours = texts.map((t) => ({ text: t.text, quad: t.box }));
-    const theirs = ((await ocr.detect(path)) as OcrNodeLine[]).filter((l) => l.box && l.text).map((l) => ({ text: l.text, quad: fromOcrNodeFrame(l.box!, image.width, image.height) }));
+    const theirs = ((await ocr.detect(path)) as OcrNodeLine[])
+      .filter((l) => l.box && l.text)
+      .map((l) => ({ text: l.text, quad: fromOcrNodeFrame(l.box!, image.width, image.height) }));
     return { ours, theirs, text: outcome.details!.text as string };
   }
 
@@ -180,12 +215,24 @@ describe('text: parity with @gutenye/ocr-node on the same images', () => {
         continue;
       }
       within.forEach(({ i }) => used.add(i));
-      pairs.push({ image, ours: within.map(({ o }) => o.text).join(' '), theirs: t.text, iou: iou(within.map(({ o }) => o.quad), [t.quad]) });
+      pairs.push({
+        image,
+        ours: within.map(({ o }) => o.text).join(' '),
+        theirs: t.text,
+        iou: iou(
+          within.map(({ o }) => o.quad),
+          [t.quad],
+        ),
+      });
     }
     return { pairs, onlyTheirs, onlyOurs: ours.filter((_, i) => !used.has(i)).map((o) => o.text) };
   }
 
-  const boxOverlap = (pairs: Pair[]) => ({ lines: pairs.length, meanIou: pairs.reduce((a, p) => a + p.iou, 0) / pairs.length, minIou: Math.min(...pairs.map((p) => p.iou)) });
+  const boxOverlap = (pairs: Pair[]) => ({
+    lines: pairs.length,
+    meanIou: pairs.reduce((a, p) => a + p.iou, 0) / pairs.length,
+    minIou: Math.min(...pairs.map((p) => p.iou)),
+  });
 
   function summarize(pairs: Pair[]) {
     const exact = pairs.filter((p) => p.ours === p.theirs).length;
@@ -196,7 +243,13 @@ describe('text: parity with @gutenye/ocr-node on the same images', () => {
     const squash = (t: string) => normalize(t).replace(/ /g, '');
     const editsNoSpace = pairs.reduce((s, p) => s + distance(squash(p.ours), squash(p.theirs)), 0);
     const charsNoSpace = pairs.reduce((s, p) => s + [...squash(p.theirs)].length, 0);
-    return { lines: pairs.length, exactRate: exact / pairs.length, normalizedRate: normalized / pairs.length, pooledCer: edits / chars, pooledCerNoSpaces: editsNoSpace / charsNoSpace };
+    return {
+      lines: pairs.length,
+      exactRate: exact / pairs.length,
+      normalizedRate: normalized / pairs.length,
+      pooledCer: edits / chars,
+      pooledCerNoSpaces: editsNoSpace / charsNoSpace,
+    };
   }
 
   /** Pooled CER of `tilted` lines against the `upright` reading of the same page, each line matched to its closest. */
@@ -232,7 +285,7 @@ describe('text: parity with @gutenye/ocr-node on the same images', () => {
     }
     const s = summarize(pairs);
     const boxes = boxOverlap(pairs);
-    // eslint-disable-next-line no-console
+
     console.log(`generated images:\n  ${report.join('\n  ')}\n  agreement: ${JSON.stringify(s)}\n  boxes: ${JSON.stringify(boxes)}`);
     // The drawn strings exactly, except at 20 px (small.png): PaddleOCR's box fits the glyphs tightly
     // (a 288×21 crop) and the recognizer drops the spaces there, "Organiccottont-shirt,sizeM" (two more
@@ -257,7 +310,10 @@ describe('text: parity with @gutenye/ocr-node on the same images', () => {
       const { ours, theirs } = await both(path);
       const paired = pairLines(name, ours, theirs);
       perImage[name] = { ours: ours.length, theirs: theirs.length, onlyTheirs: paired.onlyTheirs.length, onlyOurs: paired.onlyOurs.length };
-      report.push(`${name}: ${paired.pairs.length} paired, only ocr-node ${JSON.stringify(paired.onlyTheirs)}, only ours ${JSON.stringify(paired.onlyOurs)}` + (paired.pairs.length ? `; box IoU ${JSON.stringify(boxOverlap(paired.pairs))}` : ''));
+      report.push(
+        `${name}: ${paired.pairs.length} paired, only ocr-node ${JSON.stringify(paired.onlyTheirs)}, only ours ${JSON.stringify(paired.onlyOurs)}` +
+          (paired.pairs.length ? `; box IoU ${JSON.stringify(boxOverlap(paired.pairs))}` : ''),
+      );
       for (const p of paired.pairs) if (p.ours !== p.theirs) report.push(`  ours "${p.ours}" | ocr-node "${p.theirs}"`);
       pairs.push(...paired.pairs);
     }
@@ -266,10 +322,16 @@ describe('text: parity with @gutenye/ocr-node on the same images', () => {
     const sets = { page: bySet(['imageTextN.png']), tiltedPage: bySet(['imageTextR.png']), caption: bySet(['with-text.jpg']) };
     // each side's reading of the tilted page against its own reading of the upright page
     const lines = (name: string, side: 'ours' | 'theirs') => pairs.filter((p) => p.image === name).map((p) => p[side]);
-    const rotation = { ours: pageCer(lines('imageTextR.png', 'ours'), lines('imageTextN.png', 'ours')), ocrNode: pageCer(lines('imageTextR.png', 'theirs'), lines('imageTextN.png', 'theirs')) };
+    const rotation = {
+      ours: pageCer(lines('imageTextR.png', 'ours'), lines('imageTextN.png', 'ours')),
+      ocrNode: pageCer(lines('imageTextR.png', 'theirs'), lines('imageTextN.png', 'theirs')),
+    };
     const boxes = boxOverlap(pairs);
-    // eslint-disable-next-line no-console
-    console.log(`opencv-doc + with-text.jpg:\n  ${report.join('\n  ')}\n  agreement: ${JSON.stringify(s)}\n  per set: ${JSON.stringify(sets)}\n  tilted vs upright page, CER: ${JSON.stringify(rotation)}\n  boxes: ${JSON.stringify(boxes)}`);
+
+    console.log(
+      `opencv-doc + with-text.jpg:\n  ${report.join('\n  ')}\n  agreement: ${JSON.stringify(s)}\n  per set: ` +
+        `${JSON.stringify(sets)}\n  tilted vs upright page, CER: ${JSON.stringify(rotation)}\n  boxes: ${JSON.stringify(boxes)}`,
+    );
 
     // Printed page: both read all 13 lines; 11 are identical, the other two differ by a letter each
     // (we read "topie" for "topic", ocr-node "aetive" for "active").
@@ -289,7 +351,8 @@ describe('text: parity with @gutenye/ocr-node on the same images', () => {
     // The caption of samples/with-text.jpg: ocr-node reads it exactly, we read one letter in lower case ("SUMmER").
     expect(pairs.find((p) => p.image === 'with-text.jpg')).toMatchObject({ ours: 'SUMmER SALE 50% OFF', theirs: 'SUMMER SALE 50% OFF' });
     // Blurred text, a licence plate under motion blur and sheet music: neither side reads anything.
-    for (const f of ['text_defocus.jpg', 'text_motion.jpg', 'licenseplate_motion.jpg', 'notes.png']) expect(perImage[f], f).toEqual({ ours: 0, theirs: 0, onlyTheirs: 0, onlyOurs: 0 });
+    for (const f of ['text_defocus.jpg', 'text_motion.jpg', 'licenseplate_motion.jpg', 'notes.png'])
+      expect(perImage[f], f).toEqual({ ours: 0, theirs: 0, onlyTheirs: 0, onlyOurs: 0 });
     expect(s.lines).toBe(27);
     // Boxes: every line's boxes overlap ocr-node's (IoU ≥ 0.76 per line, mean 0.90; ocr-node binarizes at 0.03
     // instead of 0.3, so its boxes run a little larger).
@@ -302,10 +365,25 @@ describe('text: parity with @gutenye/ocr-node on the same images', () => {
     const { resizeLinear } = await import('@assay/scoring');
     let seed = 7;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-    const cases = [[37, 15, 120, 48], [500, 17, 1412, 48], [300, 100, 144, 48], [13, 9, 192, 48], [640, 90, 341, 48], [40, 200, 10, 48], [321, 15, 1027, 48]];
+    const cases = [
+      [37, 15, 120, 48],
+      [500, 17, 1412, 48],
+      [300, 100, 144, 48],
+      [13, 9, 192, 48],
+      [640, 90, 341, 48],
+      [40, 200, 10, 48],
+      [321, 15, 1027, 48],
+    ];
     const data = cases.map(([w, h, W, H]) => {
       const rgb = new Uint8Array(w * h * 3).map(() => Math.floor(rnd() * 256));
-      return { w, h, W, H, src: Buffer.from(rgb).toString('base64'), dst: Buffer.from(resizeLinear({ width: w, height: h, rgb }, W, H).rgb).toString('base64') };
+      return {
+        w,
+        h,
+        W,
+        H,
+        src: Buffer.from(rgb).toString('base64'),
+        dst: Buffer.from(resizeLinear({ width: w, height: h, rgb }, W, H).rgb).toString('base64'),
+      };
     });
     const file = join(dir, 'resize.json');
     writeFileSync(file, JSON.stringify(data));
@@ -334,9 +412,25 @@ describe('text: parity with @gutenye/ocr-node on the same images', () => {
       const [cx, cy, L, T] = [rnd() * w, rnd() * h, 8 + rnd() * w, 6 + rnd() * 50];
       const a = [0, 0.15, -0.3, 1.4][k % 4];
       const [c, s] = [Math.cos(a), Math.sin(a)];
-      const quad = [[-L / 2, -T / 2], [L / 2, -T / 2], [L / 2, T / 2], [-L / 2, T / 2]].map(([u, v]) => [Math.round(cx + u * c - v * s) + (k % 3 === 2 ? Math.round((rnd() - 0.5) * 4) : 0), Math.round(cy + u * s + v * c)]) as Quad;
+      const quad = [
+        [-L / 2, -T / 2],
+        [L / 2, -T / 2],
+        [L / 2, T / 2],
+        [-L / 2, T / 2],
+      ].map(([u, v]) => [
+        Math.round(cx + u * c - v * s) + (k % 3 === 2 ? Math.round((rnd() - 0.5) * 4) : 0),
+        Math.round(cy + u * s + v * c),
+      ]) as Quad;
       const crop = cropQuad({ width: w, height: h, rgb }, quad)!;
-      return { w, h, quad, src: Buffer.from(rgb).toString('base64'), cw: crop.width, ch: crop.height, dst: Buffer.from(crop.rgb).toString('base64') };
+      return {
+        w,
+        h,
+        quad,
+        src: Buffer.from(rgb).toString('base64'),
+        cw: crop.width,
+        ch: crop.height,
+        dst: Buffer.from(crop.rgb).toString('base64'),
+      };
     });
     const file = join(dir, 'warp.json');
     writeFileSync(file, JSON.stringify(data));
@@ -353,7 +447,7 @@ describe('text: parity with @gutenye/ocr-node on the same images', () => {
       "    s = np.frombuffer(base64.b64decode(c['src']), np.uint8).reshape(c['h'], c['w'], 3)",
       "    r = get_rotate_crop_image(s, np.float32(c['quad']))",
       "    d = np.frombuffer(base64.b64decode(c['dst']), np.uint8).reshape(c['ch'], c['cw'], 3).astype(int)",
-      "    out.append(int(np.abs(r.astype(int) - d).max()) if r.shape == d.shape else -1)",
+      '    out.append(int(np.abs(r.astype(int) - d).max()) if r.shape == d.shape else -1)',
       'print(json.dumps(out))',
     ].join('\n');
     const r = spawnSync(PYTHON, ['-c', script, file], { encoding: 'utf8' });
@@ -395,7 +489,16 @@ describe('text: parity with @gutenye/ocr-node on the same images', () => {
         return { points: c, box, sside, score: boxScoreFast(prob!.data, w, h, box) };
       });
       expect(dbPostprocess(prob!.data, w, h, image.width, image.height).boxes).toEqual(detection.boxes);
-      maps.push({ name: path.split('/').at(-1)!, w, h, W: image.width, H: image.height, prob: Buffer.from(prob!.data.buffer, prob!.data.byteOffset, prob!.data.byteLength).toString('base64'), contours, boxes: detection.boxes });
+      maps.push({
+        name: path.split('/').at(-1)!,
+        w,
+        h,
+        W: image.width,
+        H: image.height,
+        prob: Buffer.from(prob!.data.buffer, prob!.data.byteOffset, prob!.data.byteLength).toString('base64'),
+        contours,
+        boxes: detection.boxes,
+      });
     }
     const file = join(dir, 'db.json');
     writeFileSync(file, JSON.stringify(maps));
@@ -462,21 +565,33 @@ describe('text: parity with @gutenye/ocr-node on the same images', () => {
     ].join('\n');
     const r = spawnSync(PYTHON, ['-c', script, file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     expect(r.status, r.stderr).toBe(0);
-    const ref = JSON.parse(r.stdout) as { steps: { points: Point[]; box: Point[]; sside: number; score: number }[]; boxes: { points: Quad; score: number }[] }[];
+    const ref = JSON.parse(r.stdout) as {
+      steps: { points: Point[]; box: Point[]; sside: number; score: number }[];
+      boxes: { points: Quad; score: number }[];
+    }[];
     let [nContours, nBoxes] = [0, 0];
     ref.forEach((want, k) => {
       const got = maps[k];
       // cv2.findContours, cv2.minAreaRect + cv2.boxPoints (float32, bit for bit) and the box score
-      expect(got.contours.map((c) => c.points), got.name).toEqual(want.steps.map((c) => c.points));
-      expect(got.contours.map((c) => [c.box, c.sside]), got.name).toEqual(want.steps.map((c) => [c.box, c.sside]));
+      expect(
+        got.contours.map((c) => c.points),
+        got.name,
+      ).toEqual(want.steps.map((c) => c.points));
+      expect(
+        got.contours.map((c) => [c.box, c.sside]),
+        got.name,
+      ).toEqual(want.steps.map((c) => [c.box, c.sside]));
       got.contours.forEach((c, i) => expect(c.score, got.name).toBeCloseTo(want.steps[i].score, 12));
       nContours += want.steps.length;
       // the whole post-processing: unclip, second rectangle, scaling, filter_tag_det_res
-      expect(got.boxes.map((b) => b.points), got.name).toEqual(want.boxes.map((b) => b.points));
+      expect(
+        got.boxes.map((b) => b.points),
+        got.name,
+      ).toEqual(want.boxes.map((b) => b.points));
       got.boxes.forEach((b, i) => expect(Math.abs(b.score - want.boxes[i].score), got.name).toBeLessThanOrEqual(5e-5 + 1e-12));
       nBoxes += want.boxes.length;
     });
-    // eslint-disable-next-line no-console
+
     console.log(`DB post-processing vs PaddleOCR on ${files.length} images: ${nContours} contours, ${nBoxes} boxes identical`);
     expect(nContours).toBeGreaterThan(30);
     expect(nBoxes).toBe(32);

@@ -32,7 +32,7 @@ async function python(args: string[]): Promise<string> {
   try {
     return (await promisify(execFile)(PYTHON, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })).stdout;
   } catch (err) {
-    throw new Error(`${PYTHON} ${args.join(' ')} failed:\n${(err as { stderr?: string }).stderr ?? err}`);
+    throw new Error(`${PYTHON} ${args.join(' ')} failed:\n${(err as { stderr?: string }).stderr ?? String(err)}`);
   }
 }
 
@@ -58,7 +58,11 @@ export async function removeParitySet(): Promise<void> {
 }
 
 /** Runs a reference script over the set; it prints one JSON object on stdout. */
-export async function runReference<T = Record<string, Record<string, number>>>(script: string, set: ParitySet, extra: string[] = []): Promise<T> {
+export async function runReference<T = Record<string, Record<string, number>>>(
+  script: string,
+  set: ParitySet,
+  extra: string[] = [],
+): Promise<T> {
   return JSON.parse(await python([script, set.dir, ...extra])) as T;
 }
 

@@ -27,7 +27,7 @@ export async function ffmpeg(args: string[]): Promise<string> {
     const { stderr } = await run(FFMPEG, ['-hide_banner', '-nostdin', '-y', ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     return stderr;
   } catch (err) {
-    throw new Error(`ffmpeg ${args.join(' ')} failed:\n${(err as { stderr?: string }).stderr ?? err}`);
+    throw new Error(`ffmpeg ${args.join(' ')} failed:\n${(err as { stderr?: string }).stderr ?? String(err)}`);
   }
 }
 
@@ -60,8 +60,24 @@ const inputOf = (file: string, o: LumaOptions) => [...(o.seconds ? ['-t', String
  * frame) with each frame's presentation time (as ffmpeg's filters log it, `showinfo`). Frames are buffered
  * until ffmpeg exits, since the times arrive on stderr.
  */
-async function readFrames(file: string, filters: string[], frameBytes: number, o: LumaOptions): Promise<{ time: number; data: Uint8Array }[]> {
-  const args = ['-hide_banner', '-nostdin', ...inputOf(file, o), '-vf', ['showinfo', ...filters].join(','), '-fps_mode', 'passthrough', '-f', 'rawvideo', '-'];
+async function readFrames(
+  file: string,
+  filters: string[],
+  frameBytes: number,
+  o: LumaOptions,
+): Promise<{ time: number; data: Uint8Array }[]> {
+  const args = [
+    '-hide_banner',
+    '-nostdin',
+    ...inputOf(file, o),
+    '-vf',
+    ['showinfo', ...filters].join(','),
+    '-fps_mode',
+    'passthrough',
+    '-f',
+    'rawvideo',
+    '-',
+  ];
   const child = spawn(FFMPEG, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const times: number[] = [];
   let log = '';
@@ -161,7 +177,8 @@ const FPS = 25;
 const panFilter = (speed: number) => `crop=1280:960:x='t*${4 * speed}':y='240+t*${(4 * speed) / 3}',scale=320:240:flags=area`;
 const still = (image: string, seconds: number) => ['-loop', '1', '-framerate', String(FPS), '-t', String(seconds), '-i', image];
 /** a slowly panning 320×240 window over a photo of at least 320 + 12·seconds px wide */
-const drift = (input: number, x0: number, y0: number, label: string) => `[${input}:v]crop=320:240:x='${x0}+t*12':y=${y0},setsar=1[${label}]`;
+const drift = (input: number, x0: number, y0: number, label: string) =>
+  `[${input}:v]crop=320:240:x='${x0}+t*12':y=${y0},setsar=1[${label}]`;
 
 /** The synthetic clips, by name (320×240, 25 fps, H.264 yuv420p unless said). */
 export interface ClipSpecs {
@@ -200,7 +217,10 @@ export function makeClips(): Clips {
   const out = (name: string) => join(dir, name);
   // BMP: the looped still is decoded again for every frame, and PNG decoding would dominate the build time
   let upscaled: Promise<string> | undefined;
-  const still4x = () => (upscaled ??= ffmpeg(['-i', opencvFile('fruits.jpg'), '-vf', 'scale=iw*4:ih*4:flags=bicubic', out('fruits4x.bmp')]).then(() => out('fruits4x.bmp')));
+  const still4x = () =>
+    (upscaled ??= ffmpeg(['-i', opencvFile('fruits.jpg'), '-vf', 'scale=iw*4:ih*4:flags=bicubic', out('fruits4x.bmp')]).then(() =>
+      out('fruits4x.bmp'),
+    ));
   const built = new Map<string, Promise<string>>();
   const once = (name: string, build: (file: string) => Promise<unknown>) => {
     let p = built.get(name);
@@ -211,7 +231,8 @@ export function makeClips(): Clips {
     }
     return p;
   };
-  const pan = (speed: number) => once(`pan-${speed}`, async (file) => ffmpeg([...still(await still4x(), 3), '-vf', panFilter(speed), ...X264, file]));
+  const pan = (speed: number) =>
+    once(`pan-${speed}`, async (file) => ffmpeg([...still(await still4x(), 3), '-vf', panFilter(speed), ...X264, file]));
   const blackInput = (seconds: number) => ['-f', 'lavfi', '-i', `color=black:s=320x240:r=${FPS}:d=${seconds}`];
   const recipes: Record<keyof ClipSpecs, (file: string) => Promise<unknown>> = {
     cuts: (file) =>
@@ -247,7 +268,23 @@ export function makeClips(): Clips {
       ]),
     flicker: async (file) => ffmpeg(['-i', await pan(5), '-vf', "eq=brightness='if(mod(n,2),0.03,-0.03)':eval=frame", ...X264, file]),
     withAudio: async (file) =>
-      ffmpeg(['-i', await pan(5), '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-map', '0:v', '-map', '1:a', '-c:v', 'copy', '-c:a', 'aac', file]),
+      ffmpeg([
+        '-i',
+        await pan(5),
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=frequency=440:duration=2',
+        '-map',
+        '0:v',
+        '-map',
+        '1:a',
+        '-c:v',
+        'copy',
+        '-c:a',
+        'aac',
+        file,
+      ]),
     single: async (file) => ffmpeg(['-i', await pan(5), '-frames:v', '1', '-c:v', 'copy', file]),
     small: async (file) => ffmpeg(['-i', await pan(5), '-vf', 'scale=160:120:flags=area', ...X264, file]),
     allBlack: (file) => ffmpeg([...blackInput(3), ...X264, file]),
@@ -288,7 +325,13 @@ export async function ffmpegDetect(file: string, o: DetectOptions = {}): Promise
   try {
     const meta = join(dir, 'scdet.txt');
     const opt = (name: string, value?: string) => (value ? `${name}=${value}` : name);
-    const chain = [...pre, opt('blackdetect', o.black), opt('freezedetect', o.freeze), opt('scdet', o.scdet), `metadata=print:key=lavfi.scd.score:file=${meta}`];
+    const chain = [
+      ...pre,
+      opt('blackdetect', o.black),
+      opt('freezedetect', o.freeze),
+      opt('scdet', o.scdet),
+      `metadata=print:key=lavfi.scd.score:file=${meta}`,
+    ];
     const log = await ffmpeg(['-loglevel', 'info', ...inputOf(file, o), '-vf', chain.join(','), '-f', 'null', '-']);
     const black = [...log.matchAll(/black_start:([\d.]+) black_end:([\d.]+)/g)].map((m) => ({ start: Number(m[1]), end: Number(m[2]) }));
     const freeze: FilterInterval[] = [];
@@ -320,12 +363,28 @@ export async function ffmpegFullReference(asset: string, reference: string): Pro
     const psnrFile = join(dir, 'psnr.txt');
     const ssimFile = join(dir, 'ssim.txt');
     const log = await ffmpeg([
-      '-loglevel', 'info', '-i', asset, '-i', reference,
-      '-lavfi', `[0:v]split[a0][a1];[1:v]split[b0][b1];[a0][b0]psnr,metadata=print:file=${psnrFile}[o0];[a1][b1]ssim,metadata=print:file=${ssimFile}[o1]`,
-      '-map', '[o0]', '-f', 'null', '-', '-map', '[o1]', '-f', 'null', '-',
+      '-loglevel',
+      'info',
+      '-i',
+      asset,
+      '-i',
+      reference,
+      '-lavfi',
+      `[0:v]split[a0][a1];[1:v]split[b0][b1];[a0][b0]psnr,metadata=print:file=${psnrFile}[o0];[a1][b1]ssim,metadata=print:file=${ssimFile}[o1]`,
+      '-map',
+      '[o0]',
+      '-f',
+      'null',
+      '-',
+      '-map',
+      '[o1]',
+      '-f',
+      'null',
+      '-',
     ]);
     const number = (v: string) => (v === 'inf' ? Infinity : Number(v));
-    const values = (file: string, key: string) => [...readFileSync(file, 'utf8').matchAll(new RegExp(`${key.replace(/\./g, '\\.')}=([-\\d.]+|inf)`, 'g'))].map((m) => number(m[1]));
+    const values = (file: string, key: string) =>
+      [...readFileSync(file, 'utf8').matchAll(new RegExp(`${key.replace(/\./g, '\\.')}=([-\\d.]+|inf)`, 'g'))].map((m) => number(m[1]));
     return {
       mseY: values(psnrFile, 'lavfi.psnr.mse.y'),
       psnrY: values(psnrFile, 'lavfi.psnr.psnr.y'),

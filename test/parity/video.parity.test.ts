@@ -1,6 +1,15 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blackdetect, evaluateVideo, freezedetect, MetricRegistry, scdet, type FrameSeries, type ModelRunner, type VideoInput } from '@assay/scoring';
+import {
+  blackdetect,
+  evaluateVideo,
+  freezedetect,
+  MetricRegistry,
+  scdet,
+  type FrameSeries,
+  type ModelRunner,
+  type VideoInput,
+} from '@assay/scoring';
 import {
   analyze,
   compareFiles,
@@ -35,8 +44,16 @@ beforeAll(async () => {
 });
 afterAll(() => clips?.cleanup());
 
-async function scoresOf(names: string[], input: Omit<VideoInput, 'samples' | 'attributes'>, params: Record<string, Record<string, unknown>> = {}) {
-  const suite = registry.resolveSuite({ name: 'parity', source: 'test', metrics: names.map((metric) => ({ metric, params: params[metric] ?? {}, thresholds: {} })) });
+async function scoresOf(
+  names: string[],
+  input: Omit<VideoInput, 'samples' | 'attributes'>,
+  params: Record<string, Record<string, unknown>> = {},
+) {
+  const suite = registry.resolveSuite({
+    name: 'parity',
+    source: 'test',
+    metrics: names.map((metric) => ({ metric, params: params[metric] ?? {}, thresholds: {} })),
+  });
   const { scores, outcomes } = await evaluateVideo(suite.metrics, { ...input, samples: [], attributes: {} }, ctx);
   expect(outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
   return scores;
@@ -73,7 +90,12 @@ describe('video_psnr and video_ssim against ffmpeg psnr and ssim', () => {
     const psnrOf = (mse: number) => Math.min(cap, 10 * Math.log10((255 * 255) / mse));
     const worst = { psnrFrame: 0, psnrMean: 0, psnrSummary: 0, ssimFrame: 0, ssimSummary: 0, frames: 0, identical: 0 };
     for (const { name, asset, ref } of pairs) {
-      const [reference, ff, probe, frames] = await Promise.all([compareFiles(asset, ref), ffmpegFullReference(asset, ref), probeFile(asset), analyze(asset, { maxSide: 320, motion: false })]);
+      const [reference, ff, probe, frames] = await Promise.all([
+        compareFiles(asset, ref),
+        ffmpegFullReference(asset, ref),
+        probeFile(asset),
+        analyze(asset, { maxSide: 320, motion: false }),
+      ]);
       expect(reference.count, name).toBe(ff.psnrY.length);
       expect(ff.ssimY.length, name).toBe(reference.count);
       const s = await scoresOf(['video_psnr', 'video_ssim'], { probe, frames, reference });
@@ -88,9 +110,10 @@ describe('video_psnr and video_ssim against ffmpeg psnr and ssim', () => {
       worst.ssimSummary = Math.max(worst.ssimSummary, Math.abs(s['video_ssim.ssim_mean'] - ff.summarySsimY));
       worst.frames += reference.count;
     }
-    // eslint-disable-next-line no-console
+
     console.log(
-      `video FR parity, ${pairs.length} pairs, ${worst.frames} frames (${worst.identical} identical): max |ΔPSNR_Y| per frame ${worst.psnrFrame.toExponential(2)} dB, ` +
+      `video FR parity, ${pairs.length} pairs, ${worst.frames} frames (${worst.identical} identical): ` +
+        `max |ΔPSNR_Y| per frame ${worst.psnrFrame.toExponential(2)} dB, ` +
         `mean ${worst.psnrMean.toExponential(2)} dB, summary y: ${worst.psnrSummary.toExponential(2)} dB (ffmpeg prints 2 decimals); ` +
         `max |ΔSSIM_Y| per frame ${worst.ssimFrame.toExponential(2)}, summary ${worst.ssimSummary.toExponential(2)}`,
     );
@@ -126,11 +149,13 @@ function ours(series: FrameSeries) {
 /** Per frame (by presentation time): inside one of the intervals (an open one runs to the end). */
 function flags(times: Float64Array, intervals: FilterInterval[]): Uint8Array {
   const f = new Uint8Array(times.length);
-  for (const { start, end } of intervals) times.forEach((t, i) => (f[i] ||= Number(t >= start - TIME_TOL && (end === undefined || t < end - TIME_TOL))));
+  for (const { start, end } of intervals)
+    times.forEach((t, i) => (f[i] ||= Number(t >= start - TIME_TOL && (end === undefined || t < end - TIME_TOL))));
   return f;
 }
 
-const cutFlags = (times: Float64Array, cuts: number[]) => Uint8Array.from(times, (t) => Number(cuts.some((c) => Math.abs(c - t) <= TIME_TOL)));
+const cutFlags = (times: Float64Array, cuts: number[]) =>
+  Uint8Array.from(times, (t) => Number(cuts.some((c) => Math.abs(c - t) <= TIME_TOL)));
 
 interface Agreement {
   frames: number;
@@ -183,7 +208,18 @@ describe('black_frames, frozen_frames and scene_cuts against blackdetect, freeze
       clips.get('fade'),
       clips.get('frozen'),
       clips.get('cuts'),
-      ffmpeg(['-t', '4', '-i', opencvFile('Megamind.avi'), '-an', '-vf', 'fade=t=out:st=1.5:d=1.5,tpad=stop_mode=add:stop_duration=1.5:color=black', '-c:v', 'ffv1', megamindFade]),
+      ffmpeg([
+        '-t',
+        '4',
+        '-i',
+        opencvFile('Megamind.avi'),
+        '-an',
+        '-vf',
+        'fade=t=out:st=1.5:d=1.5,tpad=stop_mode=add:stop_duration=1.5:color=black',
+        '-c:v',
+        'ffv1',
+        megamindFade,
+      ]),
     ]);
     sources = [
       { name: 'Megamind.avi', file: opencvFile('Megamind.avi') },
@@ -217,14 +253,22 @@ describe('black_frames, frozen_frames and scene_cuts against blackdetect, freeze
       total.freeze = add(total.freeze, intervalAgreement(series.time, ff.freeze, mine.freeze, TIME_TOL));
       total.cuts = add(total.cuts, cutAgreement(series.time, ff.cuts, mine.cuts, TIME_TOL));
       // the metrics report what the filters found, with the same settings
-      const s = await scoresOf(['black_frames', 'frozen_frames', 'scene_cuts'], { probe, frames: series }, {
-        black_frames: { minDuration: 0, range: 'limited' },
-        frozen_frames: FREEZE,
-        scene_cuts: { threshold: CUT_THRESHOLD },
-      });
-      expect([s['black_frames.segments'], s['frozen_frames.intervals'], s['scene_cuts.count']], name).toEqual([ff.black.length, ff.freeze.length, ff.cuts.length]);
+      const s = await scoresOf(
+        ['black_frames', 'frozen_frames', 'scene_cuts'],
+        { probe, frames: series },
+        {
+          black_frames: { minDuration: 0, range: 'limited' },
+          frozen_frames: FREEZE,
+          scene_cuts: { threshold: CUT_THRESHOLD },
+        },
+      );
+      expect([s['black_frames.segments'], s['frozen_frames.intervals'], s['scene_cuts.count']], name).toEqual([
+        ff.black.length,
+        ff.freeze.length,
+        ff.cuts.length,
+      ]);
     }
-    // eslint-disable-next-line no-console
+
     console.log(
       `video detection parity, Y at full resolution vs ffmpeg on extractplanes=y (${sources.length} files): ` +
         `blackdetect ${describeAgreement(total.black)}; freezedetect ${describeAgreement(total.freeze)}; scdet ${describeAgreement(total.cuts)}, ` +
@@ -238,7 +282,10 @@ describe('black_frames, frozen_frames and scene_cuts against blackdetect, freeze
     const total = { black: none(), freeze: none(), cuts: none() };
     const lines: string[] = [];
     for (const { name, file, seconds } of sources) {
-      const [series, ff] = await Promise.all([analyze(file, { seconds, maxSide: 320, motion: false }), ffmpegDetect(file, { seconds, ...FFMPEG_OPTIONS })]);
+      const [series, ff] = await Promise.all([
+        analyze(file, { seconds, maxSide: 320, motion: false }),
+        ffmpegDetect(file, { seconds, ...FFMPEG_OPTIONS }),
+      ]);
       const mine = ours(series);
       const frame = Math.max(...series.time.subarray(1).map((t, i) => t - series.time[i])) + TIME_TOL;
       const a = {
@@ -247,9 +294,12 @@ describe('black_frames, frozen_frames and scene_cuts against blackdetect, freeze
         cuts: cutAgreement(series.time, ff.cuts, mine.cuts, frame),
       };
       for (const k of ['black', 'freeze', 'cuts'] as const) total[k] = add(total[k], a[k]);
-      lines.push(`${name}: black ${a.black.matched}/${a.black.theirs}/${a.black.ours}, freeze ${a.freeze.matched}/${a.freeze.theirs}/${a.freeze.ours}, cuts ${a.cuts.matched}/${a.cuts.theirs}/${a.cuts.ours}`);
+      lines.push(
+        `${name}: black ${a.black.matched}/${a.black.theirs}/${a.black.ours}, freeze ` +
+          `${a.freeze.matched}/${a.freeze.theirs}/${a.freeze.ours}, cuts ${a.cuts.matched}/${a.cuts.theirs}/${a.cuts.ours}`,
+      );
     }
-    // eslint-disable-next-line no-console
+
     console.log(
       `video detection agreement, worker analysis (Y at 320 px) vs ffmpeg defaults at full resolution, events within 1 frame: ` +
         `blackdetect ${describeAgreement(total.black)}; freezedetect ${describeAgreement(total.freeze)}; scdet ${describeAgreement(total.cuts)}\n  ` +

@@ -196,8 +196,10 @@ end
 export function nearDuplicateSettings(options: NearDuplicateOptions = {}): { maxDistance: number; maxCandidates: number } {
   const maxDistance = options.maxDistance ?? NEAR_DUPLICATE_MAX_DISTANCE;
   const maxCandidates = options.maxCandidates ?? NEAR_DUPLICATE_MAX_CANDIDATES;
-  if (!Number.isInteger(maxDistance) || maxDistance < 0 || maxDistance > 15) throw new RangeError(`near-duplicate maxDistance must be an integer in 0..15, got ${maxDistance}`);
-  if (!Number.isInteger(maxCandidates) || maxCandidates < 1) throw new RangeError(`near-duplicate maxCandidates must be a positive integer, got ${maxCandidates}`);
+  if (!Number.isInteger(maxDistance) || maxDistance < 0 || maxDistance > 15)
+    throw new RangeError(`near-duplicate maxDistance must be an integer in 0..15, got ${maxDistance}`);
+  if (!Number.isInteger(maxCandidates) || maxCandidates < 1)
+    throw new RangeError(`near-duplicate maxCandidates must be a positive integer, got ${maxCandidates}`);
   return { maxDistance, maxCandidates };
 }
 

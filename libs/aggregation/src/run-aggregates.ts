@@ -2,7 +2,13 @@ import type { Redis } from 'ioredis';
 import type { NearDuplicates, ResultRecord, RunSummary, ScoreStats } from '@assay/contracts';
 import { globalKeys, runKeys, withRedisLock } from '@assay/runs';
 import { binOf, quantiles } from './ddsketch.js';
-import { NEAR_DUPLICATES_LUA, nearDuplicateArgs, nearDuplicateSettings, nearDuplicatesOf, type NearDuplicateOptions } from './near-duplicates.js';
+import {
+  NEAR_DUPLICATES_LUA,
+  nearDuplicateArgs,
+  nearDuplicateSettings,
+  nearDuplicatesOf,
+  type NearDuplicateOptions,
+} from './near-duplicates.js';
 
 /**
  * Applies one result record atomically: the dedupe mark, the outcome counters, the record appended to the
@@ -177,7 +183,7 @@ export class RunAggregates {
   }
 
   async popDirty(max: number): Promise<string[]> {
-    return (await this.redis.spop(globalKeys(this.prefix).dirty, max)) as string[];
+    return await this.redis.spop(globalKeys(this.prefix).dirty, max);
   }
 
   async markDirty(runId: string): Promise<void> {

@@ -15,7 +15,9 @@ function exact(sorted: number[], q: number) {
 describe('DDSketch', () => {
   const random = rng(7);
   const cases: Record<string, number[]> = {
-    lognormal: Array.from({ length: 5000 }, () => Math.exp(2 + 1.5 * Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random()))),
+    lognormal: Array.from({ length: 5000 }, () =>
+      Math.exp(2 + 1.5 * Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random())),
+    ),
     uniform01: Array.from({ length: 5000 }, () => random()),
     'signed with zeros': Array.from({ length: 5000 }, (_, i) => (i % 10 === 0 ? 0 : (random() - 0.5) * 200)),
   };

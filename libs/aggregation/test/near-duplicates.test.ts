@@ -17,12 +17,15 @@ afterAll(async () => {
 
 function record(runId: string, assetId: string, phash?: string, status: 'completed' | 'failed' = 'completed') {
   const fingerprints = phash === undefined ? undefined : { 'perceptual_hash.phash': phash, 'perceptual_hash.dhash': '0000000000000000' };
-  return status === 'failed' ? failedRecord(runId, assetId, 'decode_error', { fingerprints }) : resultRecord(runId, assetId, { fingerprints });
+  return status === 'failed'
+    ? failedRecord(runId, assetId, 'decode_error', { fingerprints })
+    : resultRecord(runId, assetId, { fingerprints });
 }
 
 // Hashes as bit arrays (bit 0 = most significant) so the reference shares no code with the Lua.
 type Bits = number[];
-const toHex = (b: Bits) => Array.from({ length: 16 }, (_, i) => (b[4 * i] * 8 + b[4 * i + 1] * 4 + b[4 * i + 2] * 2 + b[4 * i + 3]).toString(16)).join('');
+const toHex = (b: Bits) =>
+  Array.from({ length: 16 }, (_, i) => (b[4 * i] * 8 + b[4 * i + 1] * 4 + b[4 * i + 2] * 2 + b[4 * i + 3]).toString(16)).join('');
 const flip = (b: Bits, positions: number[]) => b.map((v, i) => (positions.includes(i) ? 1 - v : v));
 const randomBits = (random: () => number): Bits => Array.from({ length: 64 }, () => (random() < 0.5 ? 1 : 0));
 const distance = (a: Bits, b: Bits) => a.reduce((n, v, i) => n + (v !== b[i] ? 1 : 0), 0);
@@ -95,9 +98,14 @@ describe('near-duplicates (multi-index hashing in APPLY)', () => {
     const beyond = flip(a, [...at(0, [4, 5]), ...at(1, [4, 5]), ...at(2, [4, 5]), ...at(3, [4])]); // d + 1 bits, chunk 3 1 bit off
     const far = a.map((v) => 1 - v);
     const dc = flip(a, [0]); // differs only in the unindexed bit
-    expect([distance(a, atD), distance(a, atDOther), distance(a, beyond), distance(atD, atDOther), distance(a, dc)]).toEqual([6, 6, 7, 12, 1]);
+    expect([distance(a, atD), distance(a, atDOther), distance(a, beyond), distance(atD, atDOther), distance(a, dc)]).toEqual([
+      6, 6, 7, 12, 1,
+    ]);
     const hashes = [a, a, atD, atDOther, beyond, far, dc];
-    await applyAll(aggregates, hashes.map((h, i) => record(runId, `a${i}`, toHex(h))));
+    await applyAll(
+      aggregates,
+      hashes.map((h, i) => record(runId, `a${i}`, toHex(h))),
+    );
     // pairs: (a, a), (a, atD) ×2, (a, atDOther) ×2, (a, dc) ×2; atD–atDOther are 12 apart, dc–atD 7
     expect((await aggregates.state(runId)).nearDuplicates).toEqual({
       fingerprint: 'perceptual_hash.phash',
@@ -128,7 +136,13 @@ describe('near-duplicates (multi-index hashing in APPLY)', () => {
   it('has rate null before any hashed result', async () => {
     const runId = newRunId();
     await aggregates.apply(record(runId, 'a'));
-    expect((await aggregates.state(runId)).nearDuplicates).toMatchObject({ maxDistance: NEAR_DUPLICATE_MAX_DISTANCE, pairs: 0, assets: 0, hashed: 0, rate: null });
+    expect((await aggregates.state(runId)).nearDuplicates).toMatchObject({
+      maxDistance: NEAR_DUPLICATE_MAX_DISTANCE,
+      pairs: 0,
+      assets: 0,
+      hashed: 0,
+      rate: null,
+    });
   });
 
   // m = min(d + 1, 4) chunks probed within r = floor(d / m): 6 → 4 × r 1, 3 → 4 × r 0, 0 → one 63-bit
@@ -145,7 +159,8 @@ describe('near-duplicates (multi-index hashing in APPLY)', () => {
       const random = rng(100 + d);
       const hashes: Bits[] = Array.from({ length: bases }, () => randomBits(random));
       // plant copies at distance 0 … d + 3 from random earlier hashes (clusters form when copies are copied)
-      for (let i = 0; i < bases / 4; i++) hashes.push(flip(hashes[Math.floor(random() * hashes.length)], randomPositions(random, Math.floor(random() * (d + 4)))));
+      for (let i = 0; i < bases / 4; i++)
+        hashes.push(flip(hashes[Math.floor(random() * hashes.length)], randomPositions(random, Math.floor(random() * (d + 4)))));
       for (let i = hashes.length - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));
         [hashes[i], hashes[j]] = [hashes[j], hashes[i]];
@@ -155,12 +170,26 @@ describe('near-duplicates (multi-index hashing in APPLY)', () => {
       const started = performance.now();
       expect(await applyAll(agg, records)).toBe(hashes.length);
       const ms = performance.now() - started;
-      expect(await applyAll(agg, records.filter((_, i) => i % 7 === 0))).toBe(0);
+      expect(
+        await applyAll(
+          agg,
+          records.filter((_, i) => i % 7 === 0),
+        ),
+      ).toBe(0);
       const want = bruteForce(hashes, d);
       expect(want.pairs).toBeGreaterThan(bases / 16); // the planted pairs are really there
       const got = (await agg.state(runId)).nearDuplicates;
-      expect(got).toEqual({ fingerprint: 'perceptual_hash.phash', maxDistance: d, ...want, hashed: hashes.length, rate: want.assets / hashes.length, truncated: 0 });
-      console.info(`near-duplicates d=${d}: ${hashes.length} hashes applied in ${ms.toFixed(0)} ms; ${want.pairs} pairs, ${want.assets} assets`);
+      expect(got).toEqual({
+        fingerprint: 'perceptual_hash.phash',
+        maxDistance: d,
+        ...want,
+        hashed: hashes.length,
+        rate: want.assets / hashes.length,
+        truncated: 0,
+      });
+      console.info(
+        `near-duplicates d=${d}: ${hashes.length} hashes applied in ${ms.toFixed(0)} ms; ${want.pairs} pairs, ${want.assets} assets`,
+      );
     });
   }
 
@@ -183,8 +212,12 @@ describe('near-duplicates (multi-index hashing in APPLY)', () => {
     // 6 bits, one in each of the old 9-bit chunks 0–5: only chunk 6 agrees
     const atD = flip(a, [1, 10, 19, 28, 37, 46]);
     const hashes: Bits[] = [a, atD, ...Array.from({ length: 400 }, () => randomBits(random))];
-    for (let i = 0; i < 100; i++) hashes.push(flip(hashes[Math.floor(random() * hashes.length)], randomPositions(random, Math.floor(random() * 10))));
-    await applyAll(aggregates, hashes.map((h, i) => record(runId, `a${i}`, toHex(h))));
+    for (let i = 0; i < 100; i++)
+      hashes.push(flip(hashes[Math.floor(random() * hashes.length)], randomPositions(random, Math.floor(random() * 10))));
+    await applyAll(
+      aggregates,
+      hashes.map((h, i) => record(runId, `a${i}`, toHex(h))),
+    );
     const want = bruteForce(hashes, 6);
     expect((await aggregates.state(runId)).nearDuplicates).toMatchObject({ maxDistance: 6, ...want, hashed: hashes.length, truncated: 0 });
     expect(await redis.hget(k.agg, 'nd|d')).toBe('6');
@@ -235,18 +268,34 @@ describe('near-duplicates (multi-index hashing in APPLY)', () => {
     };
     const hashes = Array.from({ length: 30_000 }, hex);
     // 2 000 copies 0 … d + 3 bits from earlier hashes, copies of copies included
-    for (let i = 0; i < 2000; i++) hashes.push(flipHex(hashes[Math.floor(random() * hashes.length)], randomPositions(random, Math.floor(random() * 10))));
+    for (let i = 0; i < 2000; i++)
+      hashes.push(flipHex(hashes[Math.floor(random() * hashes.length)], randomPositions(random, Math.floor(random() * 10))));
     for (let i = hashes.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [hashes[i], hashes[j]] = [hashes[j], hashes[i]];
     }
     const started = performance.now();
-    expect(await applyAll(aggregates, hashes.map((h, i) => record(runId, `a${i}`, h)))).toBe(hashes.length);
+    expect(
+      await applyAll(
+        aggregates,
+        hashes.map((h, i) => record(runId, `a${i}`, h)),
+      ),
+    ).toBe(hashes.length);
     const ms = performance.now() - started;
     const want = bruteForceFast(hashes, 6);
     expect(want.pairs).toBeGreaterThan(500);
-    expect((await aggregates.state(runId)).nearDuplicates).toEqual({ fingerprint: 'perceptual_hash.phash', maxDistance: 6, ...want, hashed: hashes.length, rate: want.assets / hashes.length, truncated: 0 });
-    console.info(`near-duplicates scale: ${hashes.length} hashes applied in ${ms.toFixed(0)} ms (${((ms / hashes.length) * 1000).toFixed(0)} µs each); ${want.pairs} pairs, ${want.assets} assets`);
+    expect((await aggregates.state(runId)).nearDuplicates).toEqual({
+      fingerprint: 'perceptual_hash.phash',
+      maxDistance: 6,
+      ...want,
+      hashed: hashes.length,
+      rate: want.assets / hashes.length,
+      truncated: 0,
+    });
+    console.info(
+      `near-duplicates scale: ${hashes.length} hashes applied in ${ms.toFixed(0)} ms ` +
+        `(${((ms / hashes.length) * 1000).toFixed(0)} µs each); ${want.pairs} pairs, ${want.assets} assets`,
+    );
     await redis.del(...Object.values(runKeys(prefix, runId))); // 32 000 buffered records: free them now
   }, 60_000);
 });

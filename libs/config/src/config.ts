@@ -89,7 +89,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
   const raw = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(raw[String(i.path[0])] ?? null)})`));
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(raw[String(i.path[0])] ?? null)})`),
+    );
   }
   const e = parsed.data;
   const issues: string[] = [];
@@ -101,13 +103,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
     issues.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both or neither');
   }
   for (const key of e.ASSAY_API_KEYS) if (key.length < 16) issues.push('ASSAY_API_KEYS: every key needs at least 16 characters');
-  if (e.VLM_JUDGE_URL && !e.VLM_JUDGE_MODEL) issues.push('VLM_JUDGE_MODEL: required when VLM_JUDGE_URL is set (the model name the server serves)');
+  if (e.VLM_JUDGE_URL && !e.VLM_JUDGE_MODEL)
+    issues.push('VLM_JUDGE_MODEL: required when VLM_JUDGE_URL is set (the model name the server serves)');
   if (issues.length) throw new ConfigError(issues);
 
   const credentials =
-    e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
-      ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
-      : undefined;
+    e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : undefined;
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -166,7 +167,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
  * For entry points: a bad configuration stops the process with a readable message, not a stack trace.
  * The services need a real S3 endpoint; only the local launcher runs the embedded store.
  */
-export function loadConfigOrExit(service: string, env: NodeJS.ProcessEnv = process.env, options: { embeddedAllowed?: boolean } = {}): AssayConfig {
+export function loadConfigOrExit(
+  service: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: { embeddedAllowed?: boolean } = {},
+): AssayConfig {
   try {
     const config = loadConfig(env);
     if (config.embedded && !options.embeddedAllowed) {

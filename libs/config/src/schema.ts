@@ -5,7 +5,12 @@ const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.nu
 const csv = z
   .string()
   .optional()
-  .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean));
+  .transform((s) =>
+    (s ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
 
 export const EXECUTION_PROVIDERS = ['cpu', 'cuda'] as const;
 export type ExecutionProvider = (typeof EXECUTION_PROVIDERS)[number];
@@ -15,10 +20,16 @@ export const EnvSchema = z.object({
   PORT: int(8080, 1, 65535),
   HOST: z.string().default('0.0.0.0'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
-  ASSAY_REDIS_PREFIX: z.string().regex(/^[\w.-]+$/, 'letters, digits, _ . - only').default('assay'),
+  ASSAY_REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w.-]+$/, 'letters, digits, _ . - only')
+    .default('assay'),
   S3_ENDPOINT: z.string().url().optional(),
   S3_REGION: z.string().default('us-east-1'),
-  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name').default('assay'),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name')
+    .default('assay'),
   S3_ALLOWED_BUCKETS: csv,
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
@@ -27,9 +38,15 @@ export const EnvSchema = z.object({
   ASSAY_HOOK_TOLERANCE_SECONDS: int(300, 1, 3600),
   ASSAY_DATA_DIR: z.string().default('./data'),
   MODEL_DIR: z.string().optional(),
-  MODELS_URI: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.*$/, 'must look like s3://bucket/prefix/').optional(),
+  MODELS_URI: z
+    .string()
+    .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.*$/, 'must look like s3://bucket/prefix/')
+    .optional(),
   SUITES_DIR: z.string().optional(),
-  SUITES_URI: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.*$/, 'must look like s3://bucket/prefix/').optional(),
+  SUITES_URI: z
+    .string()
+    .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.*$/, 'must look like s3://bucket/prefix/')
+    .optional(),
   ORT_EXECUTION_PROVIDERS: csv.pipe(z.array(z.enum(EXECUTION_PROVIDERS))),
   ORT_INTRA_OP_THREADS: int(0, 0, 256),
   WORKER_CONCURRENCY: int(2, 1, 256),
@@ -55,7 +72,11 @@ export const EnvSchema = z.object({
   RESULTS_PART_MAX_RECORDS: int(1_000, 1, 100_000),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   // an OpenAI-compatible chat-completions endpoint (vLLM, TGI, Ollama) for the vlm_judge metric; unset: no judge
-  VLM_JUDGE_URL: z.string().url().regex(/^https?:\/\//, 'an http(s) URL').optional(),
+  VLM_JUDGE_URL: z
+    .string()
+    .url()
+    .regex(/^https?:\/\//, 'an http(s) URL')
+    .optional(),
   VLM_JUDGE_MODEL: z.string().min(1).optional(),
   VLM_JUDGE_API_KEY: z.string().min(1).optional(),
   VLM_JUDGE_TIMEOUT_MS: int(30_000, 100, 600_000),

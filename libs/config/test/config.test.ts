@@ -28,7 +28,11 @@ describe('loadConfig', () => {
 
   it('requires API keys outside the embedded mode', () => {
     expect(() => loadConfig({ S3_ENDPOINT: 'http://minio:9000' })).toThrow(/ASSAY_API_KEYS/);
-    const c = loadConfig({ S3_ENDPOINT: 'http://minio:9000', ASSAY_API_KEYS: 'k'.repeat(20) + ', ' + 'j'.repeat(20), S3_ALLOWED_BUCKETS: 'a1b,c2d' });
+    const c = loadConfig({
+      S3_ENDPOINT: 'http://minio:9000',
+      ASSAY_API_KEYS: 'k'.repeat(20) + ', ' + 'j'.repeat(20),
+      S3_ALLOWED_BUCKETS: 'a1b,c2d',
+    });
     expect(c.auth.apiKeys).toHaveLength(2);
     expect(c.s3.allowedBuckets).toEqual(['assay', 'a1b', 'c2d']);
   });

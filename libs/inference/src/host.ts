@@ -83,7 +83,7 @@ export class InferenceHost {
     const id = this.nextId++;
     return new Promise<Response>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.thread.postMessage({ ...body, id } as Request, transfer);
+      this.thread.postMessage({ ...body, id }, transfer);
     });
   }
 
@@ -94,7 +94,13 @@ export class InferenceHost {
     const model = res.model;
     this.loaded.set(spec.id, { spec, model });
     this.modelInfo?.set({ model: model.id, version: model.version, requested: model.requestedProviders[0], provider: model.provider }, 1);
-    const log = { model: model.id, sha256: model.sha256, provider: model.provider, requested: model.requestedProviders, providerErrors: model.providerErrors };
+    const log = {
+      model: model.id,
+      sha256: model.sha256,
+      provider: model.provider,
+      requested: model.requestedProviders,
+      providerErrors: model.providerErrors,
+    };
     if (model.fellBack) this.logger.warn(log, 'model loaded on a fallback execution provider');
     else this.logger.info(log, 'model loaded');
     return model;
@@ -126,7 +132,12 @@ export class InferenceHost {
   readiness(): { ok: boolean; detail?: string } {
     const fell = this.models().filter((m) => m.fellBack);
     if (!fell.length) return { ok: true };
-    return { ok: false, detail: fell.map((m) => `${m.id} runs on ${m.provider}, ${m.requestedProviders[0]} was requested: ${m.providerErrors.join('; ')}`).join(' | ') };
+    return {
+      ok: false,
+      detail: fell
+        .map((m) => `${m.id} runs on ${m.provider}, ${m.requestedProviders[0]} was requested: ${m.providerErrors.join('; ')}`)
+        .join(' | '),
+    };
   }
 
   async close(): Promise<void> {

@@ -65,18 +65,22 @@ async function run(req: Extract<Request, { type: 'run' }>) {
   const out = await session.run(feeds);
   const inferenceMs = performance.now() - start;
   const outputs: Record<string, TensorData> = {};
-  for (const [name, t] of Object.entries(out)) outputs[name] = { type: t.type as TensorData['type'], data: t.data as TensorArray, dims: [...t.dims] };
+  for (const [name, t] of Object.entries(out))
+    outputs[name] = { type: t.type as TensorData['type'], data: t.data as TensorArray, dims: [...t.dims] };
   return { outputs, inferenceMs };
 }
 
-port.on('message', async (req: Request) => {
+async function handle(req: Request): Promise<void> {
   try {
     let res: Response;
     if (req.type === 'load') res = { id: req.id, ok: true, model: await load(req) };
     else if (req.type === 'run') {
       const { outputs, inferenceMs } = await run(req);
       res = { id: req.id, ok: true, outputs, inferenceMs };
-      port.postMessage(res, Object.values(outputs).map((t) => t.data.buffer as ArrayBuffer));
+      port.postMessage(
+        res,
+        Object.values(outputs).map((t) => t.data.buffer as ArrayBuffer),
+      );
       return;
     } else if (req.type === 'unload') {
       await sessions.get(req.modelId)?.release();
@@ -94,4 +98,6 @@ port.on('message', async (req: Request) => {
   } catch (err) {
     port.postMessage({ id: req.id, ok: false, error: (err as Error).message } satisfies Response);
   }
-});
+}
+
+port.on('message', (req: Request) => void handle(req));

@@ -32,7 +32,9 @@ describe('InferenceHost', () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 5);
     const size = 960;
-    const res = await host.run('ppocr-v4-det', { x: { type: 'float32', data: new Float32Array(3 * size * size), dims: [1, 3, size, size] } });
+    const res = await host.run('ppocr-v4-det', {
+      x: { type: 'float32', data: new Float32Array(3 * size * size), dims: [1, 3, size, size] },
+    });
     clearInterval(timer);
     expect(Object.values(res.outputs)[0].dims).toEqual([1, 1, size, size]);
     // if session.run blocked this thread, no tick could run until it returned

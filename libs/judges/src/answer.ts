@@ -41,7 +41,9 @@ export function parseAnswer(content: string, schema: JsonSchema): ParsedAnswer {
 export function messageText(content: unknown): string | undefined {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
-    const parts = content.filter((p): p is { text: string } => typeof p?.text === 'string').map((p) => p.text);
+    const parts = (content as unknown[])
+      .filter((p): p is { text: string } => typeof (p as { text?: unknown } | null)?.text === 'string')
+      .map((p) => p.text);
     return parts.length ? parts.join('') : undefined;
   }
   return undefined;

@@ -43,7 +43,7 @@ export function chatCompletionsUrl(url: string): string {
 
 async function readCapped(res: Response, maxBytes: number): Promise<string> {
   if (!res.body) return '';
-  const reader = res.body.getReader();
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -67,9 +67,13 @@ function readUsage(usage: unknown): JudgeUsage | undefined {
 
 /** The answer inside an OpenAI chat-completion body, or why there is none. */
 function readCompletion(text: string, schema: JsonSchema): Completion {
-  let body: { model?: unknown; usage?: unknown; choices?: { message?: { content?: unknown; refusal?: unknown }; finish_reason?: unknown }[] };
+  let body: {
+    model?: unknown;
+    usage?: unknown;
+    choices?: { message?: { content?: unknown; refusal?: unknown }; finish_reason?: unknown }[];
+  };
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(text) as typeof body;
   } catch {
     return { reason: `the response is not JSON: ${JSON.stringify(text.slice(0, 120))}` };
   }
@@ -80,7 +84,11 @@ function readCompletion(text: string, schema: JsonSchema): Completion {
   const content = messageText(choice.message?.content);
   if (content === undefined) {
     const refusal = choice.message?.refusal;
-    return { reason: typeof refusal === 'string' ? `the model refused: ${refusal.slice(0, 200)}` : 'the message has no text content', model, usage };
+    return {
+      reason: typeof refusal === 'string' ? `the model refused: ${refusal.slice(0, 200)}` : 'the message has no text content',
+      model,
+      usage,
+    };
   }
   const parsed = parseAnswer(content, schema);
   if (parsed.ok) return { answer: parsed.answer, model, usage };
@@ -150,7 +158,10 @@ export class ChatJudgeClient implements ImageJudge {
       let delay = backoffMs(attempts, this.backoff);
       if (result.retryAfterMs !== undefined) {
         if (result.retryAfterMs > maxRetryAfterMs) {
-          failure = { ...result, message: `${result.message}; Retry-After ${Math.round(result.retryAfterMs / 1000)} s is longer than this client waits` };
+          failure = {
+            ...result,
+            message: `${result.message}; Retry-After ${Math.round(result.retryAfterMs / 1000)} s is longer than this client waits`,
+          };
           break;
         }
         delay = Math.max(delay, result.retryAfterMs);
@@ -177,7 +188,10 @@ export class ChatJudgeClient implements ImageJudge {
           role: 'user',
           content: [
             { type: 'text', text: request.text },
-            ...request.images.map((img) => ({ type: 'image_url', image_url: { url: `data:${img.mimeType};base64,${Buffer.from(img.data).toString('base64')}` } })),
+            ...request.images.map((img) => ({
+              type: 'image_url',
+              image_url: { url: `data:${img.mimeType};base64,${Buffer.from(img.data).toString('base64')}` },
+            })),
           ],
         },
       ],
@@ -200,7 +214,8 @@ export class ChatJudgeClient implements ImageJudge {
     try {
       result = await this.send(body, schema, judge, abort.signal, start);
     } catch (err) {
-      if (abort.signal.aborted) result = { ok: false, outcome: 'timeout', retryable: true, message: `no complete answer within ${this.options.timeoutMs} ms` };
+      if (abort.signal.aborted)
+        result = { ok: false, outcome: 'timeout', retryable: true, message: `no complete answer within ${this.options.timeoutMs} ms` };
       else if (err instanceof ResponseTooLarge) result = { ok: false, outcome: 'invalid_answer', retryable: true, message: err.message };
       else result = { ok: false, outcome: 'network', retryable: true, message: `request failed: ${networkMessage(err)}` };
     } finally {
@@ -219,8 +234,10 @@ export class ChatJudgeClient implements ImageJudge {
     if (!res.ok) {
       const detail = (await readCapped(res, 4096).catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, 200);
       const message = `HTTP ${res.status}${detail ? `: ${detail}` : ''}`;
-      if (res.status === 429) return { ok: false, outcome: 'http_429', retryable: true, message, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) };
-      if (res.status >= 500) return { ok: false, outcome: 'http_5xx', retryable: true, message, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) };
+      if (res.status === 429)
+        return { ok: false, outcome: 'http_429', retryable: true, message, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) };
+      if (res.status >= 500)
+        return { ok: false, outcome: 'http_5xx', retryable: true, message, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) };
       // bad key, unknown model, request refused: sending it again cannot help
       return { ok: false, outcome: 'http_4xx', retryable: false, message };
     }

@@ -30,7 +30,18 @@ export interface JsonSchema {
 const TYPES = new Set<string>(['object', 'number', 'integer', 'string', 'boolean', 'array']);
 const NUMBER_KEYS = ['minimum', 'maximum'] as const;
 const COUNT_KEYS = ['minLength', 'maxLength', 'minItems', 'maxItems'] as const;
-const KNOWN = new Set<string>(['type', 'title', 'description', 'enum', 'properties', 'required', 'additionalProperties', ...NUMBER_KEYS, ...COUNT_KEYS, 'items']);
+const KNOWN = new Set<string>([
+  'type',
+  'title',
+  'description',
+  'enum',
+  'properties',
+  'required',
+  'additionalProperties',
+  ...NUMBER_KEYS,
+  ...COUNT_KEYS,
+  'items',
+]);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const at = (path: string) => path || '(root)';
@@ -42,20 +53,30 @@ export function schemaProblems(schema: unknown, path = ''): string[] {
   for (const key of Object.keys(schema)) if (!KNOWN.has(key)) problems.push(`${at(path)}: keyword "${key}" is not supported`);
   const { type } = schema;
   if (type === undefined && schema.enum === undefined) problems.push(`${at(path)}: needs "type" or "enum"`);
-  if (type !== undefined && (typeof type !== 'string' || !TYPES.has(type))) problems.push(`${at(path)}: type must be one of ${[...TYPES].join(', ')}`);
-  if (schema.enum !== undefined && (!Array.isArray(schema.enum) || schema.enum.length === 0 || schema.enum.some((v) => isObject(v) || Array.isArray(v)))) {
+  if (type !== undefined && (typeof type !== 'string' || !TYPES.has(type)))
+    problems.push(`${at(path)}: type must be one of ${[...TYPES].join(', ')}`);
+  if (
+    schema.enum !== undefined &&
+    (!Array.isArray(schema.enum) || schema.enum.length === 0 || schema.enum.some((v) => isObject(v) || Array.isArray(v)))
+  ) {
     problems.push(`${at(path)}: enum must be a non-empty list of strings, numbers, booleans or null`);
   }
-  for (const k of NUMBER_KEYS) if (schema[k] !== undefined && !Number.isFinite(schema[k])) problems.push(`${at(path)}: ${k} must be a number`);
-  for (const k of COUNT_KEYS) if (schema[k] !== undefined && !(Number.isInteger(schema[k]) && (schema[k] as number) >= 0)) problems.push(`${at(path)}: ${k} must be a whole number ≥ 0`);
-  if (schema.additionalProperties !== undefined && typeof schema.additionalProperties !== 'boolean') problems.push(`${at(path)}: additionalProperties must be true or false`);
+  for (const k of NUMBER_KEYS)
+    if (schema[k] !== undefined && !Number.isFinite(schema[k])) problems.push(`${at(path)}: ${k} must be a number`);
+  for (const k of COUNT_KEYS)
+    if (schema[k] !== undefined && !(Number.isInteger(schema[k]) && (schema[k] as number) >= 0))
+      problems.push(`${at(path)}: ${k} must be a whole number ≥ 0`);
+  if (schema.additionalProperties !== undefined && typeof schema.additionalProperties !== 'boolean')
+    problems.push(`${at(path)}: additionalProperties must be true or false`);
   if (schema.properties !== undefined) {
     if (!isObject(schema.properties)) problems.push(`${at(path)}: properties must be an object`);
-    else for (const [name, sub] of Object.entries(schema.properties)) problems.push(...schemaProblems(sub, path ? `${path}.${name}` : name));
+    else
+      for (const [name, sub] of Object.entries(schema.properties)) problems.push(...schemaProblems(sub, path ? `${path}.${name}` : name));
   }
   if (schema.required !== undefined) {
     const props = isObject(schema.properties) ? schema.properties : {};
-    if (!Array.isArray(schema.required) || schema.required.some((r) => typeof r !== 'string')) problems.push(`${at(path)}: required must be a list of names`);
+    if (!Array.isArray(schema.required) || schema.required.some((r) => typeof r !== 'string'))
+      problems.push(`${at(path)}: required must be a list of names`);
     else for (const r of schema.required as string[]) if (!(r in props)) problems.push(`${at(path)}: required "${r}" is not in properties`);
   }
   if (schema.items !== undefined) problems.push(...schemaProblems(schema.items, `${path}[]`));
@@ -66,7 +87,8 @@ export function schemaProblems(schema: unknown, path = ''): string[] {
 export function validateJson(schema: JsonSchema, value: unknown, path = ''): string[] {
   const issues: string[] = [];
   const where = at(path);
-  if (schema.enum && !schema.enum.some((e) => e === value)) issues.push(`${where}: must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}`);
+  if (schema.enum && !schema.enum.some((e) => e === value))
+    issues.push(`${where}: must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}`);
   switch (schema.type) {
     case 'object': {
       if (!isObject(value)) return [...issues, `${where}: must be an object`];
@@ -90,8 +112,10 @@ export function validateJson(schema: JsonSchema, value: unknown, path = ''): str
     }
     case 'string': {
       if (typeof value !== 'string') return [...issues, `${where}: must be a string`];
-      if (schema.minLength !== undefined && value.length < schema.minLength) issues.push(`${where}: shorter than ${schema.minLength} characters`);
-      if (schema.maxLength !== undefined && value.length > schema.maxLength) issues.push(`${where}: longer than ${schema.maxLength} characters`);
+      if (schema.minLength !== undefined && value.length < schema.minLength)
+        issues.push(`${where}: shorter than ${schema.minLength} characters`);
+      if (schema.maxLength !== undefined && value.length > schema.maxLength)
+        issues.push(`${where}: longer than ${schema.maxLength} characters`);
       break;
     }
     case 'boolean':

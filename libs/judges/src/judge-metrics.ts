@@ -22,17 +22,50 @@ export class JudgeMetrics {
 
   constructor(registry: Registry = new Registry()) {
     const registers = [registry];
-    this.requests = getOrCreate(registry, 'assay_judge_requests_total', () =>
-      new Counter({ name: 'assay_judge_requests_total', help: 'Judge HTTP requests (every attempt), by outcome', labelNames: ['judge', 'outcome'], registers }),
+    this.requests = getOrCreate(
+      registry,
+      'assay_judge_requests_total',
+      () =>
+        new Counter({
+          name: 'assay_judge_requests_total',
+          help: 'Judge HTTP requests (every attempt), by outcome',
+          labelNames: ['judge', 'outcome'],
+          registers,
+        }),
     );
-    this.duration = getOrCreate(registry, 'assay_judge_request_duration_seconds', () =>
-      new Histogram({ name: 'assay_judge_request_duration_seconds', help: 'Duration of one judge HTTP request, response body included', labelNames: ['judge'], buckets: DURATION_BUCKETS_SECONDS, registers }),
+    this.duration = getOrCreate(
+      registry,
+      'assay_judge_request_duration_seconds',
+      () =>
+        new Histogram({
+          name: 'assay_judge_request_duration_seconds',
+          help: 'Duration of one judge HTTP request, response body included',
+          labelNames: ['judge'],
+          buckets: DURATION_BUCKETS_SECONDS,
+          registers,
+        }),
     );
-    this.tokens = getOrCreate(registry, 'assay_judge_tokens_total', () =>
-      new Counter({ name: 'assay_judge_tokens_total', help: 'Tokens the judge endpoint reported in `usage`', labelNames: ['judge', 'kind'], registers }),
+    this.tokens = getOrCreate(
+      registry,
+      'assay_judge_tokens_total',
+      () =>
+        new Counter({
+          name: 'assay_judge_tokens_total',
+          help: 'Tokens the judge endpoint reported in `usage`',
+          labelNames: ['judge', 'kind'],
+          registers,
+        }),
     );
-    this.retries = getOrCreate(registry, 'assay_judge_retries_total', () =>
-      new Counter({ name: 'assay_judge_retries_total', help: 'Judge requests sent again after a retryable failure', labelNames: ['judge'], registers }),
+    this.retries = getOrCreate(
+      registry,
+      'assay_judge_retries_total',
+      () =>
+        new Counter({
+          name: 'assay_judge_retries_total',
+          help: 'Judge requests sent again after a retryable failure',
+          labelNames: ['judge'],
+          registers,
+        }),
     );
   }
 

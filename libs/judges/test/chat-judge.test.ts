@@ -2,7 +2,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChatJudgeClient, chatCompletionsUrl, createChatJudgeClient, JudgeError, type ChatJudgeOptions, type JudgeRequest } from '@assay/judges';
+import {
+  ChatJudgeClient,
+  chatCompletionsUrl,
+  createChatJudgeClient,
+  JudgeError,
+  type ChatJudgeOptions,
+  type JudgeRequest,
+} from '@assay/judges';
 import { completion, startFakeChatServer, type FakeChatServer, type Reply, type SeenRequest } from './fake-chat-server.js';
 
 const IMAGE = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 0xff, 0xd9]);
@@ -142,7 +149,9 @@ describe('ChatJudgeClient', () => {
     expect(err.message).toMatch(/score: 11 is above the maximum 10/);
     expect(err.message).toMatch(/3 attempts/);
     expect(s.requests).toHaveLength(3);
-    expect(await values(registry, 'assay_judge_requests_total')).toEqual({ 'assay_judge_requests_total{judge=test,outcome=invalid_answer}': 3 });
+    expect(await values(registry, 'assay_judge_requests_total')).toEqual({
+      'assay_judge_requests_total{judge=test,outcome=invalid_answer}': 3,
+    });
     expect(await values(registry, 'assay_judge_retries_total')).toEqual({ 'assay_judge_retries_total{judge=test}': 2 });
     // tokens are counted for every attempt: they were spent
     expect((await values(registry, 'assay_judge_tokens_total'))['assay_judge_tokens_total{judge=test,kind=prompt}']).toBe(360);
@@ -164,7 +173,9 @@ describe('ChatJudgeClient', () => {
   });
 
   it('retries a 500 and succeeds', async () => {
-    const s = await serve((_, i) => (i === 0 ? { status: 500, json: { error: { message: 'CUDA out of memory' } } } : { json: completion(GOOD) }));
+    const s = await serve((_, i) =>
+      i === 0 ? { status: 500, json: { error: { message: 'CUDA out of memory' } } } : { json: completion(GOOD) },
+    );
     const { judge, registry } = client(s.url);
     const res = await judge.judge(request());
     expect(res.attempts).toBe(2);
@@ -185,7 +196,9 @@ describe('ChatJudgeClient', () => {
   });
 
   it('waits for Retry-After on 429', async () => {
-    const s = await serve((_, i) => (i === 0 ? { status: 429, headers: { 'retry-after': '1' }, json: { error: 'slow down' } } : { json: completion(GOOD) }));
+    const s = await serve((_, i) =>
+      i === 0 ? { status: 429, headers: { 'retry-after': '1' }, json: { error: 'slow down' } } : { json: completion(GOOD) },
+    );
     const { judge, registry } = client(s.url);
     const started = performance.now();
     const res = await judge.judge(request());
@@ -270,7 +283,9 @@ describe('ChatJudgeClient', () => {
   it('refuses an answer schema outside the supported subset without sending anything', async () => {
     const s = await serve(() => ({ json: completion(GOOD) }));
     const bad = { type: 'object' as const, properties: { score: { type: 'number' as const, pattern: '^x' } as never } };
-    await expect(client(s.url).judge.judge(request({ answer: { name: 'x', schema: bad } }))).rejects.toThrow(/keyword "pattern" is not supported/);
+    await expect(client(s.url).judge.judge(request({ answer: { name: 'x', schema: bad } }))).rejects.toThrow(
+      /keyword "pattern" is not supported/,
+    );
     expect(s.requests).toHaveLength(0);
   });
 
@@ -298,7 +313,14 @@ describe('createChatJudgeClient', () => {
   it('is undefined without a configured judge, a client with one', () => {
     expect(createChatJudgeClient({ vlmJudge: undefined })).toBeUndefined();
     const c = createChatJudgeClient({
-      vlmJudge: { url: 'http://vllm:8000', model: 'Qwen/Qwen2.5-VL-7B-Instruct', timeoutMs: 30_000, retries: 3, maxRps: 5, maxConcurrency: 4 },
+      vlmJudge: {
+        url: 'http://vllm:8000',
+        model: 'Qwen/Qwen2.5-VL-7B-Instruct',
+        timeoutMs: 30_000,
+        retries: 3,
+        maxRps: 5,
+        maxConcurrency: 4,
+      },
     });
     expect(c).toBeInstanceOf(ChatJudgeClient);
     expect(c?.url).toBe('http://vllm:8000/v1/chat/completions');

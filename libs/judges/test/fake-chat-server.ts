@@ -7,7 +7,7 @@ export interface SeenRequest {
   path: string;
   headers: IncomingHttpHeaders;
   /** parsed JSON (typed loosely: tests assert on its shape) */
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any;
 }
 
 /** How to answer: a JSON or raw body with a status, after an optional delay; or never. */
@@ -25,7 +25,11 @@ export interface FakeChatServer {
 }
 
 /** An OpenAI chat-completion body with one choice. */
-export function completion(content: string, usage: { prompt_tokens: number; completion_tokens: number } | null = { prompt_tokens: 120, completion_tokens: 30 }, finishReason = 'stop') {
+export function completion(
+  content: string,
+  usage: { prompt_tokens: number; completion_tokens: number } | null = { prompt_tokens: 120, completion_tokens: 30 },
+  finishReason = 'stop',
+) {
   return {
     id: 'chatcmpl-test',
     object: 'chat.completion',
@@ -48,7 +52,8 @@ export async function startFakeChatServer(reply: (req: SeenRequest, index: numbe
     }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
+    req.on('end', () => void answer());
+    const answer = async () => {
       const raw = Buffer.concat(chunks).toString('utf8');
       let body: unknown = raw;
       try {
@@ -68,7 +73,7 @@ export async function startFakeChatServer(reply: (req: SeenRequest, index: numbe
       const text = r.json !== undefined ? JSON.stringify(r.json) : (r.text ?? '');
       res.writeHead(r.status ?? 200, { 'content-type': r.json !== undefined ? 'application/json' : 'text/plain', ...r.headers });
       res.end(text);
-    });
+    };
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

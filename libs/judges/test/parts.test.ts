@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, parseAnswer, parseRetryAfter, schemaProblems, Semaphore, TokenBucket, validateJson, type JsonSchema } from '@assay/judges';
+import {
+  backoffMs,
+  parseAnswer,
+  parseRetryAfter,
+  schemaProblems,
+  Semaphore,
+  TokenBucket,
+  validateJson,
+  type JsonSchema,
+} from '@assay/judges';
 
 const schema: JsonSchema = {
   type: 'object',

@@ -14,7 +14,10 @@ export interface OpsService {
  * The entry point of a service without an API of its own (worker, aggregator): validated config, logger,
  * metrics registry, the service, its `/healthz` `/readyz` `/metrics` endpoints, graceful shutdown.
  */
-export async function runOpsService(name: string, start: (config: AssayConfig, logger: Logger, registry: Registry) => Promise<OpsService>): Promise<void> {
+export async function runOpsService(
+  name: string,
+  start: (config: AssayConfig, logger: Logger, registry: Registry) => Promise<OpsService>,
+): Promise<void> {
   const config = loadConfigOrExit(name);
   const logger = createLogger(name, config.logLevel);
   const registry = createMetricsRegistry(name);

@@ -58,7 +58,10 @@ export async function decodeAudio(file: MediaFile, options: AudioDecodeOptions):
   const audio = file.probe.audio;
   if (!audio) throw new AssayError(ErrorCode.NoAudioStream, `the ${file.probe.container} file has no audio stream`);
   if (!(audio.sampleRate > 0) || !(audio.channels > 0)) {
-    throw new AssayError(ErrorCode.EmptyStream, `the ${audio.codec} audio stream declares ${audio.channels} channels at ${audio.sampleRate} Hz`);
+    throw new AssayError(
+      ErrorCode.EmptyStream,
+      `the ${audio.codec} audio stream declares ${audio.channels} channels at ${audio.sampleRate} Hz`,
+    );
   }
   const native = new FloatSink();
   const mono = new FloatSink();
@@ -76,7 +79,17 @@ export async function decodeAudio(file: MediaFile, options: AudioDecodeOptions):
     'f32le',
     'pipe:1',
     ...(options.mono16k
-      ? ['-map', `0:${audio.index}`, '-af', `aresample=${MONO_16K_RATE}:rematrix_maxval=1,aformat=sample_fmts=flt:channel_layouts=mono`, '-c:a', 'pcm_f32le', '-f', 'f32le', 'pipe:3']
+      ? [
+          '-map',
+          `0:${audio.index}`,
+          '-af',
+          `aresample=${MONO_16K_RATE}:rematrix_maxval=1,aformat=sample_fmts=flt:channel_layouts=mono`,
+          '-c:a',
+          'pcm_f32le',
+          '-f',
+          'f32le',
+          'pipe:3',
+        ]
       : []),
   ];
   const pipes: Record<number, (chunk: Buffer) => void> = {

@@ -34,7 +34,8 @@ export class DecodeLimiter {
     if (samplesPerChannel * channels > bound) {
       throw new AssayError(
         ErrorCode.AudioTooLarge,
-        `decoding stopped: the ${this.what} decodes to more than ${bound} samples (${maxDurationSeconds} s at 48 kHz stereo; ${channels} channels at ${sampleRate} Hz; ${this.declared})`,
+        `decoding stopped: the ${this.what} decodes to more than ${bound} samples (${maxDurationSeconds} s at 48 kHz ` +
+          `stereo; ${channels} channels at ${sampleRate} Hz; ${this.declared})`,
       );
     }
   }
@@ -42,7 +43,10 @@ export class DecodeLimiter {
   /** Before frame `index` (0-based, decode order) is kept: the frame-count limit. */
   frame(index: number): void {
     if (index >= this.limits.maxVideoFrames) {
-      throw new AssayError(ErrorCode.TooManyFrames, `decoding stopped: the ${this.what} has more than ${this.limits.maxVideoFrames} frames (${this.declared})`);
+      throw new AssayError(
+        ErrorCode.TooManyFrames,
+        `decoding stopped: the ${this.what} has more than ${this.limits.maxVideoFrames} frames (${this.declared})`,
+      );
     }
   }
 
@@ -50,7 +54,10 @@ export class DecodeLimiter {
   frameTime(time: number): void {
     const { maxDurationSeconds } = this.limits;
     if (time >= maxDurationSeconds) {
-      throw new AssayError(ErrorCode.DurationTooLong, `decoding stopped: the ${this.what} runs past ${maxDurationSeconds} s (a frame at ${time.toFixed(3)} s; ${this.declared})`);
+      throw new AssayError(
+        ErrorCode.DurationTooLong,
+        `decoding stopped: the ${this.what} runs past ${maxDurationSeconds} s (a frame at ${time.toFixed(3)} s; ${this.declared})`,
+      );
     }
   }
 }

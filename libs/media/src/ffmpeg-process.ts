@@ -13,7 +13,10 @@ export interface FfmpegTools {
 /** Options every ffmpeg-backed call accepts. */
 export interface ToolOptions {
   tools?: FfmpegTools;
-  /** called with every command line before it is spawned (logging; tests count processes with it); the cached `ffmpeg -version` of `ffmpegVersion` is not reported */
+  /**
+   * called with every command line before it is spawned (logging; tests count processes with it); the cached
+   * `ffmpeg -version` of `ffmpegVersion` is not reported
+   */
   onSpawn?: (tool: 'ffmpeg' | 'ffprobe', args: readonly string[]) => void;
 }
 
@@ -81,7 +84,9 @@ export function resolveTool(name: 'ffmpeg' | 'ffprobe', tools?: FfmpegTools): st
       // not here
     }
   }
-  throw new Error(`${name} was not found on the PATH; install ffmpeg (apt-get install ffmpeg) or set ${name === 'ffmpeg' ? 'FFMPEG_PATH' : 'FFPROBE_PATH'}`);
+  throw new Error(
+    `${name} was not found on the PATH; install ffmpeg (apt-get install ffmpeg) or set ${name === 'ffmpeg' ? 'FFMPEG_PATH' : 'FFPROBE_PATH'}`,
+  );
 }
 
 /** Kills the whole process group: ffmpeg's own threads and anything it started go with it. */
@@ -239,7 +244,10 @@ export function checkDecodeEnd(result: ToolResult, decoded: number, stream: stri
     if (decoded === 0 && /Cannot determine format of input stream/.test(result.stderrTail)) {
       throw new AssayError(ErrorCode.EmptyStream, `the ${stream} stream has no decodable ${unit}`);
     }
-    throw new AssayError(ErrorCode.DecodeError, `ffmpeg could not decode the ${stream} (exit ${result.exitCode}): ${stderrSummary(result.stderrTail)}`);
+    throw new AssayError(
+      ErrorCode.DecodeError,
+      `ffmpeg could not decode the ${stream} (exit ${result.exitCode}): ${stderrSummary(result.stderrTail)}`,
+    );
   }
   throwIfTruncated(result.stderrTail);
   if (decoded === 0) throw new AssayError(ErrorCode.EmptyStream, `the ${stream} stream has no decodable ${unit}`);
@@ -252,7 +260,11 @@ export function ffmpegVersion(tools?: FfmpegTools): Promise<string> {
   const command = resolveTool('ffmpeg', tools);
   let version = versions.get(command);
   if (!version) {
-    version = runTool('ffmpeg', ['-hide_banner', '-version'], { what: 'ffmpeg -version', timeoutMs: 10_000, tools: { ffmpeg: command } }).then((r) => {
+    version = runTool('ffmpeg', ['-hide_banner', '-version'], {
+      what: 'ffmpeg -version',
+      timeoutMs: 10_000,
+      tools: { ffmpeg: command },
+    }).then((r) => {
       const token = /^ffmpeg version (\S+)/m.exec(r.stdout.toString('utf8'))?.[1];
       if (!token) throw new Error(`${command} -version did not print a version`);
       // Distribution builds append their revision (5.1.9-0+deb12u1); the upstream release is what matters.

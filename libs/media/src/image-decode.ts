@@ -23,7 +23,8 @@ sharp.concurrency(1);
 
 function decodeFailure(err: unknown): AssayError {
   const message = (err as Error).message ?? String(err);
-  if (/unsupported image format/i.test(message)) return new AssayError(ErrorCode.DecodeError, 'not an image: no format this worker can decode');
+  if (/unsupported image format/i.test(message))
+    return new AssayError(ErrorCode.DecodeError, 'not an image: no format this worker can decode');
   if (/pixel limit/i.test(message)) return new AssayError(ErrorCode.ImageTooLarge, message);
   return new AssayError(ErrorCode.DecodeError, `image could not be decoded: ${message}`);
 }
@@ -50,7 +51,10 @@ export async function decodeImage(bytes: Uint8Array, limits: ImageLimits): Promi
   // For multi-page inputs, sharp reports the height of one page as pageHeight.
   const pageHeight = meta.pageHeight ?? height;
   if (width * pageHeight > limits.maxPixels) {
-    throw new AssayError(ErrorCode.ImageTooLarge, `${width}×${pageHeight} is ${width * pageHeight} pixels; the limit is ${limits.maxPixels}`);
+    throw new AssayError(
+      ErrorCode.ImageTooLarge,
+      `${width}×${pageHeight} is ${width * pageHeight} pixels; the limit is ${limits.maxPixels}`,
+    );
   }
   const hasAlpha = Boolean(meta.hasAlpha);
   let pipeline = sharp(bytes, { limitInputPixels: limits.maxPixels, page: 0, pages: 1 }).autoOrient();
@@ -87,7 +91,11 @@ export async function decodeImage(bytes: Uint8Array, limits: ImageLimits): Promi
 }
 
 /** Resizes packed RGB (bilinear, like OpenCV's INTER_LINEAR default) for models with a fixed input grid. */
-export async function resizeRgb(image: { width: number; height: number; rgb: Uint8Array }, width: number, height: number): Promise<Uint8Array> {
+export async function resizeRgb(
+  image: { width: number; height: number; rgb: Uint8Array },
+  width: number,
+  height: number,
+): Promise<Uint8Array> {
   const data = await sharp(image.rgb, { raw: { width: image.width, height: image.height, channels: 3 } })
     .resize(width, height, { fit: 'fill', kernel: 'linear' })
     .raw()

@@ -52,13 +52,19 @@ function lumaArgs(file: MediaFile, threads?: number): string[] {
  */
 export async function decodeLumaPairs(asset: MediaFile, reference: MediaFile, options: LumaPairOptions): Promise<LumaPairResult> {
   const { tools, timeoutMs } = decoderSettings(asset, options, 'decodeLumaPairs', 'asset video');
-  for (const [name, file] of [['asset', asset], ['reference', reference]] as const) {
+  for (const [name, file] of [
+    ['asset', asset],
+    ['reference', reference],
+  ] as const) {
     if (!file.probe.video) throw new AssayError(ErrorCode.NoVideoStream, `the ${name} (${file.probe.container}) has no video stream`);
   }
   const [width, height] = displaySize(asset.probe.video!);
   const [refWidth, refHeight] = displaySize(reference.probe.video!);
   if (width !== refWidth || height !== refHeight) {
-    throw new AssayError(ErrorCode.ReferenceSizeMismatch, `the asset is ${width}×${height}, the reference ${refWidth}×${refHeight}; full-reference metrics need equal sizes`);
+    throw new AssayError(
+      ErrorCode.ReferenceSizeMismatch,
+      `the asset is ${width}×${height}, the reference ${refWidth}×${refHeight}; full-reference metrics need equal sizes`,
+    );
   }
 
   // Internal cancellation: when one side fails, the other is killed at once.

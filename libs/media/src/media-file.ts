@@ -55,7 +55,12 @@ export async function removeStaleMediaDirs(tmpDir: string = tmpdir()): Promise<s
  * MP4 and MOV; the directory is removed by `close()`, or before the error when opening fails, and by
  * `removeStaleMediaDirs` at the next start when the process was killed.
  */
-export async function openMedia(bytes: Uint8Array, kind: MediaKind, limits: MediaLimits, options: OpenMediaOptions = {}): Promise<MediaFile> {
+export async function openMedia(
+  bytes: Uint8Array,
+  kind: MediaKind,
+  limits: MediaLimits,
+  options: OpenMediaOptions = {},
+): Promise<MediaFile> {
   if (bytes.byteLength === 0) throw new AssayError(ErrorCode.EmptyContent, `the ${kind} asset is empty (0 bytes)`);
   if (bytes.byteLength > limits.maxBytes) {
     throw new AssayError(ErrorCode.FileTooLarge, `the ${kind} asset is ${bytes.byteLength} bytes; the limit is ${limits.maxBytes}`);

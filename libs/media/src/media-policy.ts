@@ -67,8 +67,14 @@ export function checkMediaPolicy(probe: MediaProbe, kind: MediaKind, limits: Med
   const stream = kind === 'video' ? probe.video : probe.audio;
   if (!stream) {
     throw kind === 'video'
-      ? new AssayError(ErrorCode.NoVideoStream, `a video asset needs a video stream; the ${probe.container} file has streams: ${streamList}`)
-      : new AssayError(ErrorCode.NoAudioStream, `an audio asset needs an audio stream; the ${probe.container} file has streams: ${streamList}`);
+      ? new AssayError(
+          ErrorCode.NoVideoStream,
+          `a video asset needs a video stream; the ${probe.container} file has streams: ${streamList}`,
+        )
+      : new AssayError(
+          ErrorCode.NoAudioStream,
+          `an audio asset needs an audio stream; the ${probe.container} file has streams: ${streamList}`,
+        );
   }
   if (stream.codec === 'none' || stream.codec === 'unknown') {
     throw new AssayError(ErrorCode.UnsupportedCodec, `the ${kind} stream's codec could not be identified (${probe.container} container)`);
@@ -78,7 +84,10 @@ export function checkMediaPolicy(probe: MediaProbe, kind: MediaKind, limits: Med
   }
   const duration = probe.durationSeconds;
   if (duration !== undefined && duration > limits.maxDurationSeconds) {
-    throw new AssayError(ErrorCode.DurationTooLong, `the ${kind} lasts ${duration.toFixed(3)} s; the limit is ${limits.maxDurationSeconds} s`);
+    throw new AssayError(
+      ErrorCode.DurationTooLong,
+      `the ${kind} lasts ${duration.toFixed(3)} s; the limit is ${limits.maxDurationSeconds} s`,
+    );
   }
   if (kind === 'audio' && probe.audio && duration !== undefined) {
     const { sampleRate, channels } = probe.audio;
@@ -87,17 +96,24 @@ export function checkMediaPolicy(probe: MediaProbe, kind: MediaKind, limits: Med
     if (samples > bound) {
       throw new AssayError(
         ErrorCode.AudioTooLarge,
-        `${duration.toFixed(3)} s × ${channels} channels × ${sampleRate} Hz is ${Math.round(samples)} samples; the limit is ${bound} (${limits.maxDurationSeconds} s at 48 kHz stereo)`,
+        `${duration.toFixed(3)} s × ${channels} channels × ${sampleRate} Hz is ${Math.round(samples)} samples; the ` +
+          `limit is ${bound} (${limits.maxDurationSeconds} s at 48 kHz stereo)`,
       );
     }
   }
   if (kind === 'video' && probe.video) {
     const { width, height, frames } = probe.video;
     if (!width || !height) {
-      throw new AssayError(ErrorCode.EmptyStream, `the video stream declares no frame size (${width}×${height}): no frame could be read while probing`);
+      throw new AssayError(
+        ErrorCode.EmptyStream,
+        `the video stream declares no frame size (${width}×${height}): no frame could be read while probing`,
+      );
     }
     if (width * height > limits.maxVideoPixels) {
-      throw new AssayError(ErrorCode.ResolutionTooLarge, `${width}×${height} is ${width * height} pixels per frame; the limit is ${limits.maxVideoPixels}`);
+      throw new AssayError(
+        ErrorCode.ResolutionTooLarge,
+        `${width}×${height} is ${width * height} pixels per frame; the limit is ${limits.maxVideoPixels}`,
+      );
     }
     if (frames !== undefined && frames > limits.maxVideoFrames) {
       throw new AssayError(ErrorCode.TooManyFrames, `the video declares ${frames} frames; the limit is ${limits.maxVideoFrames}`);

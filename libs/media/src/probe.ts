@@ -56,7 +56,8 @@ export async function ffprobe(path: string, options: ProbeOptions): Promise<Ffpr
   } catch {
     throw new AssayError(ErrorCode.ContainerUnreadable, 'ffprobe printed no readable description of the container');
   }
-  if (!parsed.format) throw new AssayError(ErrorCode.ContainerUnreadable, `the container could not be read: ${stderrSummary(result.stderrTail)}`);
+  if (!parsed.format)
+    throw new AssayError(ErrorCode.ContainerUnreadable, `the container could not be read: ${stderrSummary(result.stderrTail)}`);
   return parsed;
 }
 
@@ -163,7 +164,18 @@ export async function packetSpanSeconds(path: string, streamIndex: number, optio
     const stop = pts + (Number.isFinite(duration) ? duration : 0);
     end = end === undefined ? stop : Math.max(end, stop);
   };
-  const args = ['-hide_banner', '-v', 'error', '-select_streams', String(streamIndex), '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', ...inputArgs(path)];
+  const args = [
+    '-hide_banner',
+    '-v',
+    'error',
+    '-select_streams',
+    String(streamIndex),
+    '-show_entries',
+    'packet=pts_time,duration_time',
+    '-of',
+    'csv=p=0',
+    ...inputArgs(path),
+  ];
   const result = await runTool('ffprobe', args, {
     ...options,
     what: 'ffprobe reading packet timestamps',
@@ -177,7 +189,8 @@ export async function packetSpanSeconds(path: string, streamIndex: number, optio
     },
   });
   line(text);
-  if (result.exitCode !== 0) throw new AssayError(ErrorCode.ContainerUnreadable, `the container could not be read: ${stderrSummary(result.stderrTail)}`);
+  if (result.exitCode !== 0)
+    throw new AssayError(ErrorCode.ContainerUnreadable, `the container could not be read: ${stderrSummary(result.stderrTail)}`);
   return first === undefined || end === undefined ? undefined : end - first;
 }
 

@@ -183,7 +183,11 @@ export async function decodeVideo(file: MediaFile, options: VideoDecodeOptions =
   let searchFrom = 0;
   const releaseSample = (rgbData: Uint8Array, index: number) => {
     searchFrom = index + 1;
-    emitSample({ index, time: clock.timeOf(index), image: { width: sampleWidth, height: sampleHeight, rgb: rgbData, info: info(sampleWidth, sampleHeight, index) } });
+    emitSample({
+      index,
+      time: clock.timeOf(index),
+      image: { width: sampleWidth, height: sampleHeight, rgb: rgbData, info: info(sampleWidth, sampleHeight, index) },
+    });
   };
   function matchSamples(final = false): void {
     while (pendingSamples.length) {

@@ -36,7 +36,17 @@ beforeAll(() => {
   const six = ['Front_Left', 'Front_Right', 'Front_Center', 'Noise', 'Rear_Left', 'Rear_Right'].flatMap((n) => ['-i', `${ALSA}/${n}.wav`]);
   ffmpeg(...six, '-filter_complex', 'join=inputs=6:channel_layout=5.1', '-c:a', 'pcm_s16le', clip('surround.wav'));
   // two different real recordings as left and right, already at 16 kHz
-  ffmpeg('-i', `${ALSA}/Front_Left.wav`, '-i', `${ALSA}/Front_Right.wav`, '-filter_complex', 'join=inputs=2:channel_layout=stereo,aresample=16000', '-c:a', 'pcm_s16le', clip('stereo16k.wav'));
+  ffmpeg(
+    '-i',
+    `${ALSA}/Front_Left.wav`,
+    '-i',
+    `${ALSA}/Front_Right.wav`,
+    '-filter_complex',
+    'join=inputs=2:channel_layout=stereo,aresample=16000',
+    '-c:a',
+    'pcm_s16le',
+    clip('stereo16k.wav'),
+  );
   ffmpeg('-i', `${FREEDESKTOP}/service-login.oga`, '-c:a', 'libopus', clip('login.webm'));
   ffmpeg('-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=stereo', '-t', '1', '-c:a', 'pcm_s16le', clip('silence.wav'));
 });
@@ -66,34 +76,37 @@ describe('decodeAudio: PCM', () => {
     ['Opus in WebM', () => clip('login.webm'), 48000, 2],
     ['5.1 WAV from six recordings', () => clip('surround.wav'), 48000, 6],
     ["Megamind.avi's AC-3 track", () => MEGAMIND, 48000, 2],
-  ])('%s: native rate equals `ffmpeg -f f32le` exactly; the 16 kHz mono copy equals the CLI downmix', async (_, path, rate, channelCount) => {
-    const { pcm, file } = await decoded(path(), true);
-    expect(file.probe.audio).toMatchObject({ sampleRate: rate, channels: channelCount });
-    expect(pcm.sampleRate).toBe(rate);
-    expect(pcm.channels).toHaveLength(channelCount);
-    const n = pcm.channels[0].length;
-    expect(pcm.channels.every((c) => c.length === n)).toBe(true);
-    expect(pcm.durationSeconds).toBe(n / rate);
+  ])(
+    '%s: native rate equals `ffmpeg -f f32le` exactly; the 16 kHz mono copy equals the CLI downmix',
+    async (_, path, rate, channelCount) => {
+      const { pcm, file } = await decoded(path(), true);
+      expect(file.probe.audio).toMatchObject({ sampleRate: rate, channels: channelCount });
+      expect(pcm.sampleRate).toBe(rate);
+      expect(pcm.channels).toHaveLength(channelCount);
+      const n = pcm.channels[0].length;
+      expect(pcm.channels.every((c) => c.length === n)).toBe(true);
+      expect(pcm.durationSeconds).toBe(n / rate);
 
-    const native = ffmpegFloats('-i', path(), '-map', '0:a:0');
-    expect(native.length).toBe(n * channelCount);
-    for (let c = 0; c < channelCount; c++) {
-      const ours = pcm.channels[c];
-      let same = true;
-      for (let i = 0; i < n && same; i++) same = ours[i] === native[i * channelCount + c];
-      expect(same).toBe(true);
-    }
-    // the same swresample downmix as the CLI's -ac 1 with the same rematrix option (mixing weights scaled to sum to 1)
-    const mono = ffmpegFloats('-i', path(), '-map', '0:a:0', '-rematrix_maxval', '1', '-ac', '1', '-ar', String(MONO_16K_RATE));
-    const copy = pcm.mono16k!;
-    expect(copy.length).toBe(mono.length);
-    expect(Math.abs(copy.length - (n * MONO_16K_RATE) / rate)).toBeLessThan(1);
-    let worst = 0;
-    for (let i = 0; i < copy.length; i++) worst = Math.max(worst, Math.abs(copy[i] - mono[i]));
-    expect(worst).toBeLessThanOrEqual(1e-6);
-    // real signal, not silence
-    expect(copy.reduce((m, v) => Math.max(m, Math.abs(v)), 0)).toBeGreaterThan(0.01);
-  });
+      const native = ffmpegFloats('-i', path(), '-map', '0:a:0');
+      expect(native.length).toBe(n * channelCount);
+      for (let c = 0; c < channelCount; c++) {
+        const ours = pcm.channels[c];
+        let same = true;
+        for (let i = 0; i < n && same; i++) same = ours[i] === native[i * channelCount + c];
+        expect(same).toBe(true);
+      }
+      // the same swresample downmix as the CLI's -ac 1 with the same rematrix option (mixing weights scaled to sum to 1)
+      const mono = ffmpegFloats('-i', path(), '-map', '0:a:0', '-rematrix_maxval', '1', '-ac', '1', '-ar', String(MONO_16K_RATE));
+      const copy = pcm.mono16k!;
+      expect(copy.length).toBe(mono.length);
+      expect(Math.abs(copy.length - (n * MONO_16K_RATE) / rate)).toBeLessThan(1);
+      let worst = 0;
+      for (let i = 0; i < copy.length; i++) worst = Math.max(worst, Math.abs(copy[i] - mono[i]));
+      expect(worst).toBeLessThanOrEqual(1e-6);
+      // real signal, not silence
+      expect(copy.reduce((m, v) => Math.max(m, Math.abs(v)), 0)).toBeGreaterThan(0.01);
+    },
+  );
 
   it('downmixes stereo to (L + R) / 2, so the copy cannot clip', async () => {
     const { pcm } = await decoded(clip('stereo16k.wav'), true);
@@ -178,7 +191,10 @@ describe('decodeAudio: timeout and cancellation', () => {
     const pending = rejectionOf(decodeAudio(file, { mono16k: true, timeoutMs: 1000 }));
     const pid = await childRunning(file.path);
     const err = await pending;
-    expect(err).toMatchObject({ code: ErrorCode.DecodeTimeout, message: 'ffmpeg decoding the audio ran over the 1000 ms limit and was killed' });
+    expect(err).toMatchObject({
+      code: ErrorCode.DecodeTimeout,
+      message: 'ffmpeg decoding the audio ran over the 1000 ms limit and was killed',
+    });
     expect(performance.now() - started).toBeLessThan(5000);
     expectReaped(pid);
     expect(childProcesses()).toEqual([]);

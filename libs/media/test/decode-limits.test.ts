@@ -3,7 +3,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '@assay/contracts';
 import { decodeAudio, decodeVideo, openMedia, type MediaKind, type MediaLimits } from '@assay/media';
-import { codeOf, ffmpeg, FRONT_CENTER_WAV, LIMITS, mediaTempDirs, MEGAMIND, ownDir, read, rejectionOf, toolChildren } from './media-fixtures.js';
+import {
+  codeOf,
+  ffmpeg,
+  FRONT_CENTER_WAV,
+  LIMITS,
+  mediaTempDirs,
+  MEGAMIND,
+  ownDir,
+  read,
+  rejectionOf,
+  toolChildren,
+} from './media-fixtures.js';
 
 /**
  * Media whose header declares no length, or a false one, must not get past the duration, size and
@@ -45,7 +56,22 @@ beforeAll(() => {
   ffmpeg('-stream_loop', '-1', '-i', FRONT_CENTER_WAV, '-t', '4', '-ac', '8', '-ar', '96000', '-c:a', 'flac', path('wide.flac'));
   ffmpeg('-itsscale', '0.01', '-i', path('wide.flac'), '-c', 'copy', path('wide-scaled.mka'));
   // 20 s of opencv-doc's Megamind.avi, Matroska written live (no duration in the header)
-  ffmpeg('-stream_loop', '-1', '-i', MEGAMIND, '-frames:v', '500', '-an', '-vf', 'fps=25,scale=160:-2', '-c:v', 'libx264', '-preset', 'ultrafast', path('clip.mkv'));
+  ffmpeg(
+    '-stream_loop',
+    '-1',
+    '-i',
+    MEGAMIND,
+    '-frames:v',
+    '500',
+    '-an',
+    '-vf',
+    'fps=25,scale=160:-2',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    path('clip.mkv'),
+  );
   ffmpeg('-i', path('clip.mkv'), '-c', 'copy', '-f', 'matroska', '-live', '1', path('live.mkv'));
   claimDuration(path('clip.mkv'), path('claims-1s.mkv'), 1000);
   ffmpeg('-itsscale', '0.01', '-i', path('clip.mkv'), '-c', 'copy', path('scaled.mkv'));

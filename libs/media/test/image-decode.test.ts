@@ -6,7 +6,10 @@ import { pngDeclaring, rawOf, texturedRgb } from '../../../test/helpers/images.j
 
 const limits = { maxBytes: 10 * 1024 * 1024, maxPixels: 4096 * 4096 };
 const codeOf = async (p: Promise<unknown>) => {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AssayError);
   return (err as AssayError).code;
 };
@@ -18,20 +21,38 @@ describe('decodeImage', () => {
     const img = await decodeImage(await sharp(rgb, rawOf(64, 48)).png().toBuffer(), limits);
     expect([img.width, img.height, img.rgb.length]).toEqual([64, 48, 64 * 48 * 3]);
     expect(Buffer.from(img.rgb).equals(rgb)).toBe(true);
-    expect(img.info).toMatchObject({ format: 'png', hasAlpha: false, alpha: 'none', pages: 1, sourceChannels: 3, pixelLimit: limits.maxPixels });
+    expect(img.info).toMatchObject({
+      format: 'png',
+      hasAlpha: false,
+      alpha: 'none',
+      pages: 1,
+      sourceChannels: 3,
+      pixelLimit: limits.maxPixels,
+    });
     expect(img.info.decoder).toMatch(/^sharp .* \/ libvips /);
   });
 
   it('converts greyscale to three equal channels', async () => {
     const grey = Buffer.from(Array.from({ length: 16 * 16 }, (_, i) => i % 256));
-    const img = await decodeImage(await sharp(grey, rawOf(16, 16, 1)).toColourspace('b-w').png().toBuffer(), limits);
+    const img = await decodeImage(
+      await sharp(grey, rawOf(16, 16, 1))
+        .toColourspace('b-w')
+        .png()
+        .toBuffer(),
+      limits,
+    );
     expect(img.info.sourceChannels).toBe(1);
     expect([img.rgb[3 * 5], img.rgb[3 * 5 + 1], img.rgb[3 * 5 + 2]]).toEqual([5, 5, 5]);
   });
 
   it('flattens alpha onto white', async () => {
     const rgba = Buffer.alloc(8 * 8 * 4); // fully transparent black
-    const img = await decodeImage(await sharp(rgba, rawOf(8, 8, 4)).png().toBuffer(), limits);
+    const img = await decodeImage(
+      await sharp(rgba, rawOf(8, 8, 4))
+        .png()
+        .toBuffer(),
+      limits,
+    );
     expect(img.info).toMatchObject({ hasAlpha: true, alpha: 'flattened:#ffffff' });
     expect([...img.rgb.slice(0, 3)]).toEqual([255, 255, 255]);
   });
@@ -52,9 +73,15 @@ describe('decodeImage', () => {
   });
 
   it('scores the first frame of an animated image', async () => {
-    const red = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#ff0000' } }).png().toBuffer();
-    const blue = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#0000ff' } }).png().toBuffer();
-    const gif = await sharp([red, blue], { join: { animated: true } }).gif().toBuffer();
+    const red = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#ff0000' } })
+      .png()
+      .toBuffer();
+    const blue = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#0000ff' } })
+      .png()
+      .toBuffer();
+    const gif = await sharp([red, blue], { join: { animated: true } })
+      .gif()
+      .toBuffer();
     const img = await decodeImage(gif, limits);
     expect(img.info).toMatchObject({ pages: 2, scoredPage: 0, width: 8, height: 8 });
     expect(img.rgb[0]).toBeGreaterThan(200);
@@ -62,7 +89,10 @@ describe('decodeImage', () => {
   });
 
   it('applies EXIF orientation', async () => {
-    const jpeg = await sharp(texturedRgb(40, 20, 2), rawOf(40, 20)).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const jpeg = await sharp(texturedRgb(40, 20, 2), rawOf(40, 20))
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
     const img = await decodeImage(jpeg, limits);
     expect([img.width, img.height, img.info.autoOriented]).toEqual([20, 40, true]);
   });

@@ -78,7 +78,10 @@ describe('decodeLumaPairs', () => {
     });
     expect(result).toEqual({ pairs: 100, assetFrames: 100, referenceFrames: 100, width: 480, height: 450 });
     const ours = 10 * Math.log10((255 * 255) / (sumMse / result.pairs));
-    const log = execFileSync('sh', ['-c', `ffmpeg -nostdin -hide_banner -i '${lossy}' -i '${clips.fruitsMp4}' -lavfi '[0:v][1:v]psnr' -f null - 2>&1`]).toString();
+    const log = execFileSync('sh', [
+      '-c',
+      `ffmpeg -nostdin -hide_banner -i '${lossy}' -i '${clips.fruitsMp4}' -lavfi '[0:v][1:v]psnr' -f null - 2>&1`,
+    ]).toString();
     const theirs = Number(/PSNR y:([\d.]+)/.exec(log)![1]);
     expect(theirs).toBeGreaterThan(20);
     expect(Math.abs(ours - theirs)).toBeLessThan(1e-6);
@@ -96,7 +99,10 @@ describe('decodeLumaPairs', () => {
   it('frames of different sizes → reference_size_mismatch, before any ffmpeg runs', async () => {
     const spawned: string[] = [];
     const err = await rejectionOf(pairs(clips.fruitsMp4, clips.smallMp4, { onPair: () => {}, onSpawn: (tool) => spawned.push(tool) }));
-    expect(err).toMatchObject({ code: ErrorCode.ReferenceSizeMismatch, message: 'the asset is 480×450, the reference 320×300; full-reference metrics need equal sizes' });
+    expect(err).toMatchObject({
+      code: ErrorCode.ReferenceSizeMismatch,
+      message: 'the asset is 480×450, the reference 320×300; full-reference metrics need equal sizes',
+    });
     expect(spawned).toEqual([]);
   });
 

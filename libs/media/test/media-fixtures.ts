@@ -19,14 +19,23 @@ export const FRONT_CENTER_WAV = `${ALSA}/Front_Center.wav`;
 export const FREEDESKTOP = '/usr/share/sounds/freedesktop/stereo';
 export const BELL_OGA = `${FREEDESKTOP}/bell.oga`;
 
-export const LIMITS: MediaLimits = { maxBytes: 64 * 1024 * 1024, maxDurationSeconds: 600, maxVideoPixels: 4096 * 2160, maxVideoFrames: 36_000, timeoutMs: 60_000 };
+export const LIMITS: MediaLimits = {
+  maxBytes: 64 * 1024 * 1024,
+  maxDurationSeconds: 600,
+  maxVideoPixels: 4096 * 2160,
+  maxVideoFrames: 36_000,
+  timeoutMs: 60_000,
+};
 
 export function ffmpeg(...args: string[]): void {
   execFileSync('ffmpeg', ['-nostdin', '-hide_banner', '-v', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 export function ffmpegOut(...args: string[]): Buffer {
-  return execFileSync('ffmpeg', ['-nostdin', '-hide_banner', '-v', 'error', ...args], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('ffmpeg', ['-nostdin', '-hide_banner', '-v', 'error', ...args], {
+    maxBuffer: 1 << 30,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** f32le samples as the ffmpeg CLI writes them */
@@ -36,7 +45,9 @@ export function ffmpegFloats(...args: string[]): Float32Array {
 }
 
 export function ffprobeJson(...args: string[]): any {
-  return JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }).toString());
+  return JSON.parse(
+    execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }).toString(),
+  );
 }
 
 export const read = (path: string) => new Uint8Array(readFileSync(path));
@@ -153,11 +164,7 @@ export function hangingTool(dir: string, name: 'ffmpeg' | 'ffprobe'): { path: st
   chmodSync(path, 0o700);
   return {
     path,
-    pids: () =>
-      readFileSync(pidFile, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map(Number),
+    pids: () => readFileSync(pidFile, 'utf8').split('\n').filter(Boolean).map(Number),
   };
 }
 
@@ -213,9 +220,61 @@ export function makeVideoClips(): VideoClips {
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   const zoom = (size: string) => `scale=480:-2,zoompan=z='1+0.004*on':d=1:s=${size}:fps=25`;
   try {
-    ffmpeg('-loop', '1', '-i', `${OPENCV_DATA}/fruits.jpg`, '-t', '4', '-r', '25', '-vf', zoom('480x450'), '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', p('fruits.mp4'));
-    ffmpeg('-loop', '1', '-i', `${OPENCV_DATA}/fruits.jpg`, '-t', '4', '-r', '25', '-vf', zoom('320x300'), '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', p('small.mp4'));
-    ffmpeg('-i', p('fruits.mp4'), '-i', FRONT_CENTER_WAV, '-t', '2', '-c:v', 'libvpx', '-deadline', 'realtime', '-b:v', '500k', '-c:a', 'libopus', p('clip.webm'));
+    ffmpeg(
+      '-loop',
+      '1',
+      '-i',
+      `${OPENCV_DATA}/fruits.jpg`,
+      '-t',
+      '4',
+      '-r',
+      '25',
+      '-vf',
+      zoom('480x450'),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-pix_fmt',
+      'yuv420p',
+      p('fruits.mp4'),
+    );
+    ffmpeg(
+      '-loop',
+      '1',
+      '-i',
+      `${OPENCV_DATA}/fruits.jpg`,
+      '-t',
+      '4',
+      '-r',
+      '25',
+      '-vf',
+      zoom('320x300'),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-pix_fmt',
+      'yuv420p',
+      p('small.mp4'),
+    );
+    ffmpeg(
+      '-i',
+      p('fruits.mp4'),
+      '-i',
+      FRONT_CENTER_WAV,
+      '-t',
+      '2',
+      '-c:v',
+      'libvpx',
+      '-deadline',
+      'realtime',
+      '-b:v',
+      '500k',
+      '-c:a',
+      'libopus',
+      p('clip.webm'),
+    );
   } catch (err) {
     cleanup(); // the caller never gets the handle, so its afterAll cannot remove the directory
     throw err;

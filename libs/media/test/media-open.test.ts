@@ -3,7 +3,16 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssayError, ErrorCode, type MediaProbe } from '@assay/contracts';
-import { ALLOWED_DEMUXERS, decodableCodecs, openMedia, removeStaleMediaDirs, type MediaFile, type MediaKind, type MediaLimits, type OpenMediaOptions } from '@assay/media';
+import {
+  ALLOWED_DEMUXERS,
+  decodableCodecs,
+  openMedia,
+  removeStaleMediaDirs,
+  type MediaFile,
+  type MediaKind,
+  type MediaLimits,
+  type OpenMediaOptions,
+} from '@assay/media';
 import {
   BELL_OGA,
   derive,
@@ -91,15 +100,100 @@ function expectSameAsFfprobe(probe: MediaProbe, path: string): void {
 describe('openMedia: the probe', () => {
   // headline values written out, then every field compared with ffprobe's JSON of the same file
   const cases: [string, () => string, MediaKind, Partial<MediaProbe>][] = [
-    ['an MP4 (H.264, moov at the end)', () => clips.fruitsMp4, 'video', { container: 'mov,mp4,m4a,3gp,3g2,mj2', streams: ['video'], video: { index: 0, codec: 'h264', width: 480, height: 450, frameRate: 25, frames: 100, durationSeconds: 4, pixelFormat: 'yuv420p' } }],
-    ['a WebM (VP8 + Opus)', () => clips.webm, 'video', { container: 'matroska,webm', streams: ['video', 'audio'], durationSeconds: 2.007, video: { index: 0, codec: 'vp8', width: 480, height: 450, frameRate: 25, pixelFormat: 'yuv420p' }, audio: { index: 1, codec: 'opus', sampleRate: 48000, channels: 1, channelLayout: 'mono' } }],
-    ['vtest.avi (MS-MPEG4 v3)', () => VTEST, 'video', { container: 'avi', durationSeconds: 79.5, video: { index: 0, codec: 'msmpeg4v3', width: 768, height: 576, frameRate: 10, frames: 795, durationSeconds: 79.5, pixelFormat: 'yuv420p' } }],
-    ['Megamind.avi (MPEG-4 + AC-3)', () => MEGAMIND, 'video', { container: 'avi', streams: ['video', 'audio'], video: { index: 0, codec: 'mpeg4', width: 720, height: 528, frameRate: 2997 / 125, frames: 270, pixelFormat: 'yuv420p' }, audio: { index: 1, codec: 'ac3', sampleRate: 48000, channels: 2, channelLayout: 'stereo' } }],
-    ['tree.avi (Cinepak, RGB)', () => TREE, 'video', { container: 'avi', video: { index: 0, codec: 'cinepak', width: 320, height: 240, frameRate: 1_000_000 / 66_667, frames: 444, pixelFormat: 'rgb24' } }],
-    ['a WAV recording', () => FRONT_CENTER_WAV, 'audio', { container: 'wav', streams: ['audio'], durationSeconds: 1.428021, audio: { index: 0, codec: 'pcm_s16le', sampleRate: 48000, channels: 1 } }],
-    ['an Ogg Vorbis sound', () => BELL_OGA, 'audio', { container: 'ogg', streams: ['audio'], audio: { index: 0, codec: 'vorbis', sampleRate: 44100, channels: 2, channelLayout: 'stereo' } }],
-    ['espeak-ng speech (WAV, no channel layout)', () => speechWav, 'audio', { container: 'wav', audio: { index: 0, codec: 'pcm_s16le', sampleRate: 22050, channels: 1 } }],
-    ['an MP4 with a display matrix', () => rotatedMp4, 'video', { video: { index: 0, codec: 'h264', width: 320, height: 300, frameRate: 25, rotation: 90 } }],
+    [
+      'an MP4 (H.264, moov at the end)',
+      () => clips.fruitsMp4,
+      'video',
+      {
+        container: 'mov,mp4,m4a,3gp,3g2,mj2',
+        streams: ['video'],
+        video: { index: 0, codec: 'h264', width: 480, height: 450, frameRate: 25, frames: 100, durationSeconds: 4, pixelFormat: 'yuv420p' },
+      },
+    ],
+    [
+      'a WebM (VP8 + Opus)',
+      () => clips.webm,
+      'video',
+      {
+        container: 'matroska,webm',
+        streams: ['video', 'audio'],
+        durationSeconds: 2.007,
+        video: { index: 0, codec: 'vp8', width: 480, height: 450, frameRate: 25, pixelFormat: 'yuv420p' },
+        audio: { index: 1, codec: 'opus', sampleRate: 48000, channels: 1, channelLayout: 'mono' },
+      },
+    ],
+    [
+      'vtest.avi (MS-MPEG4 v3)',
+      () => VTEST,
+      'video',
+      {
+        container: 'avi',
+        durationSeconds: 79.5,
+        video: {
+          index: 0,
+          codec: 'msmpeg4v3',
+          width: 768,
+          height: 576,
+          frameRate: 10,
+          frames: 795,
+          durationSeconds: 79.5,
+          pixelFormat: 'yuv420p',
+        },
+      },
+    ],
+    [
+      'Megamind.avi (MPEG-4 + AC-3)',
+      () => MEGAMIND,
+      'video',
+      {
+        container: 'avi',
+        streams: ['video', 'audio'],
+        video: { index: 0, codec: 'mpeg4', width: 720, height: 528, frameRate: 2997 / 125, frames: 270, pixelFormat: 'yuv420p' },
+        audio: { index: 1, codec: 'ac3', sampleRate: 48000, channels: 2, channelLayout: 'stereo' },
+      },
+    ],
+    [
+      'tree.avi (Cinepak, RGB)',
+      () => TREE,
+      'video',
+      {
+        container: 'avi',
+        video: { index: 0, codec: 'cinepak', width: 320, height: 240, frameRate: 1_000_000 / 66_667, frames: 444, pixelFormat: 'rgb24' },
+      },
+    ],
+    [
+      'a WAV recording',
+      () => FRONT_CENTER_WAV,
+      'audio',
+      {
+        container: 'wav',
+        streams: ['audio'],
+        durationSeconds: 1.428021,
+        audio: { index: 0, codec: 'pcm_s16le', sampleRate: 48000, channels: 1 },
+      },
+    ],
+    [
+      'an Ogg Vorbis sound',
+      () => BELL_OGA,
+      'audio',
+      {
+        container: 'ogg',
+        streams: ['audio'],
+        audio: { index: 0, codec: 'vorbis', sampleRate: 44100, channels: 2, channelLayout: 'stereo' },
+      },
+    ],
+    [
+      'espeak-ng speech (WAV, no channel layout)',
+      () => speechWav,
+      'audio',
+      { container: 'wav', audio: { index: 0, codec: 'pcm_s16le', sampleRate: 22050, channels: 1 } },
+    ],
+    [
+      'an MP4 with a display matrix',
+      () => rotatedMp4,
+      'video',
+      { video: { index: 0, codec: 'h264', width: 320, height: 300, frameRate: 25, rotation: 90 } },
+    ],
   ];
   it.each(cases)('maps %s', async (_, path, kind, expected) => {
     const file = await open(read(path()), kind);
@@ -137,7 +231,7 @@ describe('openMedia: the probe', () => {
     const file = await open(read(FRONT_CENTER_WAV), 'audio');
     const own = basename(dirname(file.path));
     expect(own).toMatch(new RegExp(`^assay-media-${process.pid}-`));
-    const dead = spawnSync('true').pid!; // exited and reaped: no process has this pid now
+    const dead = spawnSync('true').pid; // exited and reaped: no process has this pid now
     const alive = process.ppid;
     for (const name of [`assay-media-${dead}-AbCdEf`, `assay-media-${alive}-AbCdEf`, 'assay-media-legacy', 'unrelated-dir']) {
       mkdirSync(join(parent.path, name));
@@ -154,7 +248,12 @@ describe('openMedia: the probe', () => {
 
 describe('openMedia: refusals, each with its reason code and no temp file left', () => {
   /** Opens, expects a refusal with `code`, checks the temp dirs are gone; returns the error and what was spawned. */
-  async function refused(bytes: Uint8Array, kind: MediaKind, code: ErrorCode, limits: MediaLimits = LIMITS): Promise<{ error: AssayError; spawned: string[][] }> {
+  async function refused(
+    bytes: Uint8Array,
+    kind: MediaKind,
+    code: ErrorCode,
+    limits: MediaLimits = LIMITS,
+  ): Promise<{ error: AssayError; spawned: string[][] }> {
     const spawned: string[][] = [];
     const error = await rejectionOf(open(bytes, kind, limits, { onSpawn: (tool, args) => spawned.push([tool, ...args]) }));
     expect(error).toBeInstanceOf(AssayError);
@@ -280,7 +379,9 @@ describe('openMedia: timeout, cancellation and a missing tool', () => {
     try {
       const tool = hangingTool(own.path, 'ffprobe');
       const started = performance.now();
-      const err = await rejectionOf(open(read(clips.fruitsMp4), 'video', { ...LIMITS, timeoutMs: 1000 }, { tools: { ffprobe: tool.path } }));
+      const err = await rejectionOf(
+        open(read(clips.fruitsMp4), 'video', { ...LIMITS, timeoutMs: 1000 }, { tools: { ffprobe: tool.path } }),
+      );
       expect(err).toMatchObject({ code: ErrorCode.DecodeTimeout, message: 'ffprobe ran over the 1000 ms limit and was killed' });
       expect(performance.now() - started).toBeLessThan(5000);
       const [script, sleeper] = tool.pids();
@@ -314,7 +415,9 @@ describe('openMedia: timeout, cancellation and a missing tool', () => {
   });
 
   it('a missing ffprobe binary is an infrastructure error, not a verdict on the asset', async () => {
-    const err = await rejectionOf(open(read(FRONT_CENTER_WAV), 'audio', LIMITS, { tools: { ffprobe: join(parent.path, 'no-such-ffprobe') } }));
+    const err = await rejectionOf(
+      open(read(FRONT_CENTER_WAV), 'audio', LIMITS, { tools: { ffprobe: join(parent.path, 'no-such-ffprobe') } }),
+    );
     expect(err).not.toBeInstanceOf(AssayError);
     expect(err.message).toMatch(/could not run .*no-such-ffprobe: spawn .* ENOENT/);
     expect(mediaTempDirs(parent.path)).toEqual([]);

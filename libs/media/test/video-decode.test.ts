@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssayError, ErrorCode } from '@assay/contracts';
-import { decodeVideo, openMedia, type FrameSampling, type GrayFrame, type MediaFile, type MediaLimits, type SampledFrame, type ToolOptions } from '@assay/media';
+import {
+  decodeVideo,
+  openMedia,
+  type FrameSampling,
+  type GrayFrame,
+  type MediaFile,
+  type MediaLimits,
+  type SampledFrame,
+  type ToolOptions,
+} from '@assay/media';
 import {
   blockedCopy,
   childProcesses,
@@ -40,7 +49,8 @@ afterAll(() => {
   parent?.remove();
 });
 
-const openVideo = (path: string, limits: MediaLimits = LIMITS, tools: ToolOptions = {}) => openMedia(read(path), 'video', limits, { tmpDir: parent.path, ...tools });
+const openVideo = (path: string, limits: MediaLimits = LIMITS, tools: ToolOptions = {}) =>
+  openMedia(read(path), 'video', limits, { tmpDir: parent.path, ...tools });
 
 async function opened<T>(path: string, fn: (f: MediaFile) => Promise<T>, limits: MediaLimits = LIMITS, spawned?: string[][]): Promise<T> {
   const file = await openVideo(path, limits, { onSpawn: (tool, args) => spawned?.push([tool, ...args]) });
@@ -51,7 +61,10 @@ async function opened<T>(path: string, fn: (f: MediaFile) => Promise<T>, limits:
   }
 }
 
-async function decodeAll(path: string, sampling?: FrameSampling): Promise<{ frames: GrayFrame[]; result: Awaited<ReturnType<typeof decodeVideo>> }> {
+async function decodeAll(
+  path: string,
+  sampling?: FrameSampling,
+): Promise<{ frames: GrayFrame[]; result: Awaited<ReturnType<typeof decodeVideo>> }> {
   const frames: GrayFrame[] = [];
   const result = await opened(path, (f) => decodeVideo(f, { sampling, onFrame: (fr) => frames.push(fr) }));
   return { frames, result };
@@ -64,11 +77,14 @@ function cliFrames(path: string, vf: string, pixFmt: string, frameBytes: number)
   return Array.from({ length: raw.length / frameBytes }, (_, i) => raw.subarray(i * frameBytes, (i + 1) * frameBytes));
 }
 
-const countFrames = (path: string) => Number(ffprobeJson('-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', path).streams[0].nb_read_frames);
+const countFrames = (path: string) =>
+  Number(ffprobeJson('-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', path).streams[0].nb_read_frames);
 
 /** Presentation times of the decoded frames per ffprobe, relative to the first. */
 function ffprobeTimes(path: string): number[] {
-  const frames = ffprobeJson('-select_streams', 'v:0', '-show_entries', 'frame=best_effort_timestamp_time', path).frames as { best_effort_timestamp_time: string }[];
+  const frames = ffprobeJson('-select_streams', 'v:0', '-show_entries', 'frame=best_effort_timestamp_time', path).frames as {
+    best_effort_timestamp_time: string;
+  }[];
   const times = frames.map((f) => Number(f.best_effort_timestamp_time));
   return times.map((t) => t - times[0]);
 }
@@ -120,7 +136,8 @@ describe('decodeVideo: analysis frames', () => {
       expect(Buffer.from(f.luma).equals(planes[i])).toBe(true);
       expect(Buffer.from(f.luma).equals(grayTv[i])).toBe(true);
       // full-range gray is the same Y stretched from 16–235 to 0–255, within one level of rounding
-      for (let p = 0; p < n; p++) worst = Math.max(worst, Math.abs(Math.min(255, Math.max(0, Math.round(((f.luma[p] - 16) * 255) / 219))) - grayFull[i][p]));
+      for (let p = 0; p < n; p++)
+        worst = Math.max(worst, Math.abs(Math.min(255, Math.max(0, Math.round(((f.luma[p] - 16) * 255) / 219))) - grayFull[i][p]));
     });
     expect(worst).toBe(1);
   });
@@ -161,14 +178,36 @@ describe('decodeVideo: analysis frames', () => {
     for (const s of result.samples) expect(Buffer.from(s.image.rgb).equals(rgb[s.index])).toBe(true);
     // counter-clockwise: output (x, y) is source (W-1-y, x)
     const source = cliFrames(clips.smallMp4, 'extractplanes=y', 'gray', 320 * 300)[0];
-    for (const [x, y] of [[0, 0], [17, 5], [299, 319], [150, 200]]) expect(frames[0].luma[y * 300 + x]).toBe(source[x * 320 + (319 - y)]);
+    for (const [x, y] of [
+      [0, 0],
+      [17, 5],
+      [299, 319],
+      [150, 200],
+    ])
+      expect(frames[0].luma[y * 300 + x]).toBe(source[x * 320 + (319 - y)]);
   });
 });
 
 describe('decodeVideo: sampling', () => {
   /** The CLI's RGB24 of frame `n` with the same swscale flags; the CLI's default flags differ by up to 17 levels. */
   const cliRgb = (path: string, n: number, w: number, h: number) =>
-    ffmpegOut('-i', path, '-vf', `select=eq(n\\,${n})`, '-sws_flags', 'bicubic+accurate_rnd+full_chroma_int', '-s', `${w}x${h}`, '-pix_fmt', 'rgb24', '-frames:v', '1', '-f', 'rawvideo', '-');
+    ffmpegOut(
+      '-i',
+      path,
+      '-vf',
+      `select=eq(n\\,${n})`,
+      '-sws_flags',
+      'bicubic+accurate_rnd+full_chroma_int',
+      '-s',
+      `${w}x${h}`,
+      '-pix_fmt',
+      'rgb24',
+      '-frames:v',
+      '1',
+      '-f',
+      'rawvideo',
+      '-',
+    );
 
   it('uniform:8 takes the first frame of each eighth of the 4 s clip; RGB equals the CLI frame', async () => {
     const { result } = await decodeAll(clips.fruitsMp4, { mode: 'uniform', count: 8 });
@@ -181,7 +220,16 @@ describe('decodeVideo: sampling', () => {
     for (const s of result.samples) {
       expect(s.image).toMatchObject({ width: 480, height: 450 });
       expect(s.image.rgb.length).toBe(480 * 450 * 3);
-      expect(s.image.info).toMatchObject({ format: 'mov,mp4,m4a,3gp,3g2,mj2', width: 480, height: 450, sourceColourSpace: 'yuv420p', scoredPage: s.index, pages: 100, hasAlpha: false, autoOriented: false });
+      expect(s.image.info).toMatchObject({
+        format: 'mov,mp4,m4a,3gp,3g2,mj2',
+        width: 480,
+        height: 450,
+        sourceColourSpace: 'yuv420p',
+        scoredPage: s.index,
+        pages: 100,
+        hasAlpha: false,
+        autoOriented: false,
+      });
       expect(Buffer.from(s.image.rgb).equals(cliRgb(clips.fruitsMp4, s.index, 480, 450))).toBe(true);
     }
   });
@@ -312,7 +360,10 @@ describe('decodeVideo: timeout and cancellation', () => {
     const pending = rejectionOf(decodeVideo(file, { timeoutMs: 1000 }));
     const pid = await childRunning(file.path);
     const err = await pending;
-    expect(err).toMatchObject({ code: ErrorCode.DecodeTimeout, message: 'ffmpeg decoding the video ran over the 1000 ms limit and was killed' });
+    expect(err).toMatchObject({
+      code: ErrorCode.DecodeTimeout,
+      message: 'ffmpeg decoding the video ran over the 1000 ms limit and was killed',
+    });
     expect(performance.now() - started).toBeLessThan(5000);
     expectReaped(pid);
     expect(childProcesses()).toEqual([]);
@@ -325,7 +376,10 @@ describe('decodeVideo: timeout and cancellation', () => {
     const file = await openVideo(clips.smallMp4, { ...LIMITS, timeoutMs: 1000 }, { tools: { ffmpeg: tool.path } });
     const err = await rejectionOf(decodeVideo(file));
     await file.close();
-    expect(err).toMatchObject({ code: ErrorCode.DecodeTimeout, message: 'ffmpeg decoding the video ran over the 1000 ms limit and was killed' });
+    expect(err).toMatchObject({
+      code: ErrorCode.DecodeTimeout,
+      message: 'ffmpeg decoding the video ran over the 1000 ms limit and was killed',
+    });
     const [script, sleeper] = tool.pids();
     expectReaped(script);
     expect([undefined, 'Z']).toContain(processState(sleeper));

@@ -14,7 +14,8 @@ export interface LinearHead {
 }
 
 export function readLinearHead(bytes: Uint8Array): LinearHead {
-  if (bytes.byteLength % 4 !== 0 || bytes.byteLength < 8) throw new Error(`a linear head is D + 1 float32 values; got ${bytes.byteLength} bytes`);
+  if (bytes.byteLength % 4 !== 0 || bytes.byteLength < 8)
+    throw new Error(`a linear head is D + 1 float32 values; got ${bytes.byteLength} bytes`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const d = bytes.byteLength / 4 - 1;
   const weight = new Float32Array(d);
@@ -70,7 +71,16 @@ export function convertAesthetic(options: ConvertAestheticOptions): ConvertAesth
       task: 'embedding-head',
       license: 'MIT (LAION-AI/aesthetic-predictor, Copyright (c) 2022 LAION AI)',
       source,
-      inputs: [{ name: 'embedding', dtype: 'float32', shape: ['batch', head.weight.length], layout: 'NC', source: 'embedding', from: { model: options.clipModel, normalize: 'l2' } }],
+      inputs: [
+        {
+          name: 'embedding',
+          dtype: 'float32',
+          shape: ['batch', head.weight.length],
+          layout: 'NC',
+          source: 'embedding',
+          from: { model: options.clipModel, normalize: 'l2' },
+        },
+      ],
       outputs: [{ name: 'score', dtype: 'float32', shape: ['batch', 1], meaning: 'score' }],
     },
     ['LAION aesthetic score (roughly 1..10): w · e + b on the L2-normalized CLIP image embedding e.'],

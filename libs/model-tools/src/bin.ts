@@ -22,7 +22,14 @@ function run(argv: string[]): unknown {
   const [command, ...rest] = argv;
   const { values } = parseArgs({
     args: rest,
-    options: { out: { type: 'string' }, id: { type: 'string' }, bin: { type: 'string' }, 'clip-model': { type: 'string' }, seed: { type: 'string' }, vocab: { type: 'string' } },
+    options: {
+      out: { type: 'string' },
+      id: { type: 'string' },
+      bin: { type: 'string' },
+      'clip-model': { type: 'string' },
+      seed: { type: 'string' },
+      vocab: { type: 'string' },
+    },
     strict: true,
   });
   const need = (name: keyof typeof values): string => {

@@ -67,7 +67,12 @@ export const sha256 = (data: Uint8Array): string => createHash('sha256').update(
  * Writes `<id>.onnx` and `<id>.model.yaml` into `outDir`, filling in `file` and `sha256`. `comment` lines go
  * at the top of the YAML, for what the schema cannot say.
  */
-export function writeModel(outDir: string, onnx: Uint8Array, manifest: Omit<Manifest, 'file' | 'sha256'>, comment: string[] = []): WrittenModel {
+export function writeModel(
+  outDir: string,
+  onnx: Uint8Array,
+  manifest: Omit<Manifest, 'file' | 'sha256'>,
+  comment: string[] = [],
+): WrittenModel {
   mkdirSync(outDir, { recursive: true });
   const file = `${manifest.id}.onnx`;
   const hash = sha256(onnx);

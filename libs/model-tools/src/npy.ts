@@ -20,12 +20,17 @@ export function parseNpy(bytes: Uint8Array): NpyArray {
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
   if (!descr || !fortran || shapeText === undefined) throw new Error(`unreadable .npy header: ${header}`);
   if (fortran === 'True') throw new Error('Fortran-order .npy arrays are not supported');
-  const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
   const offset = headerStart + headerLen;
   const width = descr === '<f4' ? 4 : descr === '<f8' ? 8 : 0;
   if (!width) throw new Error(`.npy dtype ${descr} is not supported (want <f4 or <f8)`);
-  if (bytes.byteLength - offset !== count * width) throw new Error(`.npy data is ${bytes.byteLength - offset} bytes, shape ${JSON.stringify(shape)} needs ${count * width}`);
+  if (bytes.byteLength - offset !== count * width)
+    throw new Error(`.npy data is ${bytes.byteLength - offset} bytes, shape ${JSON.stringify(shape)} needs ${count * width}`);
   const data = width === 4 ? new Float32Array(count) : new Float64Array(count);
   for (let i = 0; i < count; i++) data[i] = width === 4 ? view.getFloat32(offset + i * 4, true) : view.getFloat64(offset + i * 8, true);
   return { shape, data };

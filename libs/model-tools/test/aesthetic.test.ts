@@ -33,7 +33,15 @@ describe('LAION aesthetic heads as ONNX embedding-heads', () => {
       id: 'laion-aesthetic-vit-b32',
       task: 'embedding-head',
       sha256: head.sha256,
-      inputs: [{ name: 'embedding', dtype: 'float32', shape: ['batch', 512], source: 'embedding', from: { model: 'clip-vit-b32-image', normalize: 'l2' } }],
+      inputs: [
+        {
+          name: 'embedding',
+          dtype: 'float32',
+          shape: ['batch', 512],
+          source: 'embedding',
+          from: { model: 'clip-vit-b32-image', normalize: 'l2' },
+        },
+      ],
       outputs: [{ name: 'score', dtype: 'float32', shape: ['batch', 1], meaning: 'score' }],
     });
     const model = await host.load({ id: head.id, version: manifest.version, path: head.onnx });
@@ -50,7 +58,9 @@ describe('LAION aesthetic heads as ONNX embedding-heads', () => {
     const res = await host.run(head.id, { embedding: { type: 'float32', data: embeddings, dims: [10, 512] } });
     expect(res.outputs.score.dims).toEqual([10, 1]);
     const scores = Array.from(res.outputs.score.data as Float32Array);
-    console.log(`aesthetic vit_b_32 scores: ${scores.map((s) => s.toFixed(5)).join(', ')}; max |Δ| vs SOURCE.md ${maxAbsDiff(scores, EXPECTED).toExponential(2)}`);
+    console.log(
+      `aesthetic vit_b_32 scores: ${scores.map((s) => s.toFixed(5)).join(', ')}; max |Δ| vs SOURCE.md ${maxAbsDiff(scores, EXPECTED).toExponential(2)}`,
+    );
     scores.forEach((s, r) => expect(Math.abs(s - EXPECTED[r]), `rating${r}: ${s}`).toBeLessThan(1e-4));
     for (let r = 1; r < 10; r++) expect(scores[r]).toBeGreaterThan(scores[r - 1]);
   });
@@ -63,7 +73,11 @@ describe('LAION aesthetic heads as ONNX embedding-heads', () => {
     const { weight, bias } = readLinearHead(readFileSync(join(LAION, 'sa_0_4_vit_l_14_linear.f32le.bin')));
     // unit vectors: the first basis vector, the normalized weight itself (the head's maximum), and a uniform one
     const norm = Math.hypot(...weight);
-    const inputs = [Array.from({ length: 768 }, (_, i) => (i === 0 ? 1 : 0)), Array.from(weight, (v) => v / norm), Array.from({ length: 768 }, () => 1 / Math.sqrt(768))];
+    const inputs = [
+      Array.from({ length: 768 }, (_, i) => (i === 0 ? 1 : 0)),
+      Array.from(weight, (v) => v / norm),
+      Array.from({ length: 768 }, () => 1 / Math.sqrt(768)),
+    ];
     const res = await host.run(head.id, { embedding: { type: 'float32', data: Float32Array.from(inputs.flat()), dims: [3, 768] } });
     const want = inputs.map((e) => e.reduce((s, v, i) => s + v * weight[i], bias));
     expect(want[1]).toBeCloseTo(norm + bias, 4);

@@ -65,16 +65,25 @@ describe('tiny test models', () => {
     for (const m of generated.models) {
       const manifest = parse(readFileSync(m.manifest, 'utf8'));
       const loaded = byId[m.id];
-      expect(loaded.inputs).toEqual(manifest.inputs.map((i: { name: string; dtype: string; shape: unknown[] }) => ({ name: i.name, type: i.dtype, shape: i.shape })));
-      expect(loaded.outputs).toEqual(manifest.outputs.map((o: { name: string; dtype: string; shape: unknown[] }) => ({ name: o.name, type: o.dtype, shape: o.shape })));
+      expect(loaded.inputs).toEqual(
+        manifest.inputs.map((i: { name: string; dtype: string; shape: unknown[] }) => ({ name: i.name, type: i.dtype, shape: i.shape })),
+      );
+      expect(loaded.outputs).toEqual(
+        manifest.outputs.map((o: { name: string; dtype: string; shape: unknown[] }) => ({ name: o.name, type: o.dtype, shape: o.shape })),
+      );
     }
   });
 
   it(`image encoder: image_embeds equal the reference within ${TOLERANCE}`, async () => {
-    for (const [batch, seed] of [[1, 1], [3, 2]]) {
+    for (const [batch, seed] of [
+      [1, 1],
+      [3, 2],
+    ]) {
       const px = pixels(batch, seed);
       const want = tinyImageEmbeds(w, px, batch);
-      const res = await host.run(TINY_IDS.image, { pixel_values: { type: 'float32', data: px.slice(), dims: [batch, 3, TINY.size, TINY.size] } });
+      const res = await host.run(TINY_IDS.image, {
+        pixel_values: { type: 'float32', data: px.slice(), dims: [batch, 3, TINY.size, TINY.size] },
+      });
       expect(res.outputs.image_embeds.dims).toEqual([batch, TINY.dim]);
       expect(maxAbsDiff(res.outputs.image_embeds.data as Float32Array, want)).toBeLessThan(TOLERANCE);
       // the embeddings differ per image and are not all zero: the comparison means something
@@ -89,7 +98,9 @@ describe('tiny test models', () => {
     expect(maxAbsDiff(res.outputs.text_embeds.data as Float32Array, want)).toBeLessThan(TOLERANCE);
     // padding after the end token does not count: other filler there gives the same embedding
     const filled = IDS[0].map((id, t) => (t > 6 ? 123 : id));
-    const res2 = await host.run(TINY_IDS.text, { input_ids: { type: 'int64', data: BigInt64Array.from(filled.map(BigInt)), dims: [1, TINY.context] } });
+    const res2 = await host.run(TINY_IDS.text, {
+      input_ids: { type: 'int64', data: BigInt64Array.from(filled.map(BigInt)), dims: [1, TINY.context] },
+    });
     expect(maxAbsDiff(res2.outputs.text_embeds.data as Float32Array, want.subarray(0, TINY.dim))).toBeLessThan(TOLERANCE);
   });
 
@@ -108,15 +119,23 @@ describe('tiny test models', () => {
   it(`image-text reward: score equals the reference within ${TOLERANCE}`, async () => {
     const px = pixels(IDS.length, 9);
     const want = tinyRewardScores(w, px, IDS.flat(), IDS.length);
-    const res = await host.run(TINY_IDS.reward, { pixel_values: { type: 'float32', data: px.slice(), dims: [IDS.length, 3, TINY.size, TINY.size] }, input_ids: idsTensor() });
+    const res = await host.run(TINY_IDS.reward, {
+      pixel_values: { type: 'float32', data: px.slice(), dims: [IDS.length, 3, TINY.size, TINY.size] },
+      input_ids: idsTensor(),
+    });
     expect(res.outputs.score.dims).toEqual([IDS.length, 1]);
     expect(maxAbsDiff(res.outputs.score.data as Float32Array, want)).toBeLessThan(TOLERANCE);
     // the reward model really is the two encoders: same weights as the standalone models
-    const img = await host.run(TINY_IDS.image, { pixel_values: { type: 'float32', data: px.slice(), dims: [IDS.length, 3, TINY.size, TINY.size] } });
+    const img = await host.run(TINY_IDS.image, {
+      pixel_values: { type: 'float32', data: px.slice(), dims: [IDS.length, 3, TINY.size, TINY.size] },
+    });
     const txt = await host.run(TINY_IDS.text, { input_ids: idsTensor() });
     const dots = IDS.map((_, b) => {
       let s = w.rewardBias[0];
-      for (let j = 0; j < TINY.dim; j++) s += (img.outputs.image_embeds.data as Float32Array)[b * TINY.dim + j] * (txt.outputs.text_embeds.data as Float32Array)[b * TINY.dim + j];
+      for (let j = 0; j < TINY.dim; j++)
+        s +=
+          (img.outputs.image_embeds.data as Float32Array)[b * TINY.dim + j] *
+          (txt.outputs.text_embeds.data as Float32Array)[b * TINY.dim + j];
       return s;
     });
     expect(maxAbsDiff(res.outputs.score.data as Float32Array, dots)).toBeLessThan(TOLERANCE);

@@ -112,7 +112,7 @@ export async function runVoiceActivity(m: ModelManifest, runner: Runner, pcm: Fl
     for (const i of stateInputs) {
       const next = res.outputs[i.carry!];
       if (!next) throw new Error(`model ${m.id}: no output ${i.carry} to carry into ${i.name}`);
-      states.set(i.name, { type: 'float32', data: next.data as Float32Array, dims: stateSize(i) });
+      states.set(i.name, { type: 'float32', data: next.data, dims: stateSize(i) });
     }
   }
   return { probabilities, chunkSamples: chunk, contextSamples: contextLength, sampleRate, calls, inferenceMs };
@@ -132,7 +132,10 @@ export function polyval(coefficients: number[], x: number): number {
  * window shorter than `trunc(windowSeconds · rate)` samples (past the end, or one sample short from float
  * rounding) is skipped.
  */
-export function speechQualityWindows(length: number, a: Pick<AudioPreprocess, 'sampleRate' | 'windowSeconds' | 'hopSeconds'>): {
+export function speechQualityWindows(
+  length: number,
+  a: Pick<AudioPreprocess, 'sampleRate' | 'windowSeconds' | 'hopSeconds'>,
+): {
   repeatedLength: number;
   windowSamples: number;
   starts: number[];
@@ -187,5 +190,14 @@ export async function runSpeechQuality(m: ModelManifest, runner: Runner, pcm: Fl
     });
     windows.push({ start, raw, score });
   }
-  return { labels, windows, repeated: repeatedLength !== pcm.length, windowSamples, hopSamples: Math.trunc(a.hopSeconds! * a.sampleRate), sampleRate, calls: starts.length, inferenceMs };
+  return {
+    labels,
+    windows,
+    repeated: repeatedLength !== pcm.length,
+    windowSamples,
+    hopSamples: Math.trunc(a.hopSeconds! * a.sampleRate),
+    sampleRate,
+    calls: starts.length,
+    inferenceMs,
+  };
 }

@@ -37,7 +37,10 @@ export const ImagePreprocess = z
     crop: z.enum(['none', 'center']).default('none'),
     colorOrder: z.enum(['RGB', 'BGR']).default('RGB'),
     /** multiplied first (e.g. 1/255), then (x − mean) / std per channel in `colorOrder` */
-    scale: z.number().positive().default(1 / 255),
+    scale: z
+      .number()
+      .positive()
+      .default(1 / 255),
     mean: z.tuple([z.number(), z.number(), z.number()]).default([0, 0, 0]),
     std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]).default([1, 1, 1]),
   })
@@ -95,7 +98,10 @@ export const ModelInput = z
     /** how Assay builds an image input; absent when the metric that uses the model prepares it (e.g. OCR) */
     image: ImagePreprocess.optional(),
     /** for `embedding` inputs: the model whose embedding output feeds this one, and its normalization */
-    from: z.object({ model: z.string(), normalize: z.enum(['none', 'l2']).default('l2') }).strict().optional(),
+    from: z
+      .object({ model: z.string(), normalize: z.enum(['none', 'l2']).default('l2') })
+      .strict()
+      .optional(),
     /** how Assay frames an `audio` input */
     audio: AudioPreprocess.optional(),
     /** for `state` inputs: the output whose value is fed back on the next call */
@@ -124,7 +130,10 @@ export const ModelOutput = z
   })
   .strict()
   .refine((o) => !['logits', 'probabilities'].includes(o.meaning) || o.labels?.length, 'logits and probabilities need `labels`')
-  .refine((o) => !o.polynomial || Object.keys(o.polynomial).every((k) => o.labels?.includes(k)), '`polynomial` keys must be among the `labels`');
+  .refine(
+    (o) => !o.polynomial || Object.keys(o.polynomial).every((k) => o.labels?.includes(k)),
+    '`polynomial` keys must be among the `labels`',
+  );
 export type ModelOutput = z.infer<typeof ModelOutput>;
 
 export const TokenizerSpec = z
@@ -174,16 +183,33 @@ export const ModelManifest = z
       if (i.source === 'state' && !m.outputs.some((o) => o.name === i.carry && o.meaning === 'state')) {
         ctx.addIssue({ code: 'custom', path: ['inputs', k, 'carry'], message: `no output "${i.carry}" with meaning state` });
       }
-      if (i.source === 'sample-rate' && audio < 0) ctx.addIssue({ code: 'custom', path: ['inputs', k, 'source'], message: 'a sample-rate input needs an audio input' });
+      if (i.source === 'sample-rate' && audio < 0)
+        ctx.addIssue({ code: 'custom', path: ['inputs', k, 'source'], message: 'a sample-rate input needs an audio input' });
     }
     const need = (ok: boolean, path: (string | number)[], message: string) => ok || ctx.addIssue({ code: 'custom', path, message });
     if (m.task === 'voice-activity') {
-      need(audio >= 0 && m.inputs[audio].audio?.framing === 'stream', ['inputs'], 'a voice-activity model needs an audio input with framing stream');
-      need(m.outputs.some((o) => o.meaning === 'probabilities'), ['outputs'], 'a voice-activity model needs a probabilities output (the speech probability)');
+      need(
+        audio >= 0 && m.inputs[audio].audio?.framing === 'stream',
+        ['inputs'],
+        'a voice-activity model needs an audio input with framing stream',
+      );
+      need(
+        m.outputs.some((o) => o.meaning === 'probabilities'),
+        ['outputs'],
+        'a voice-activity model needs a probabilities output (the speech probability)',
+      );
     }
     if (m.task === 'speech-quality') {
-      need(audio >= 0 && m.inputs[audio].audio?.framing === 'windows', ['inputs'], 'a speech-quality model needs an audio input with framing windows');
-      need(m.outputs.some((o) => o.meaning === 'score' && o.labels?.length), ['outputs'], 'a speech-quality model needs a score output with labels');
+      need(
+        audio >= 0 && m.inputs[audio].audio?.framing === 'windows',
+        ['inputs'],
+        'a speech-quality model needs an audio input with framing windows',
+      );
+      need(
+        m.outputs.some((o) => o.meaning === 'score' && o.labels?.length),
+        ['outputs'],
+        'a speech-quality model needs a score output with labels',
+      );
     }
   });
 export type ModelManifest = z.infer<typeof ModelManifest>;

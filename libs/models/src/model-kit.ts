@@ -113,7 +113,11 @@ export class ModelKit {
   }
 
   /** Feeds for every input of `m`, built from the image, the text, and embeddings of other models. */
-  private async feeds(m: ModelManifest, image?: RgbImage, text?: string): Promise<{ feeds: Record<string, TensorData>; tokens?: TokenizedText }> {
+  private async feeds(
+    m: ModelManifest,
+    image?: RgbImage,
+    text?: string,
+  ): Promise<{ feeds: Record<string, TensorData>; tokens?: TokenizedText }> {
     const feeds: Record<string, TensorData> = {};
     let tokens: TokenizedText | undefined;
     const tokenTensor = (input: ModelInput, values: ArrayLike<number>): TensorData => {
@@ -156,7 +160,7 @@ export class ModelKit {
         return { vector: firstRow(res.outputs[this.output(m, ['embedding']).name]), model: await this.provenance(modelId) };
       })();
       perImage.set(modelId, e);
-      e.catch(() => perImage!.delete(modelId));
+      e.catch(() => perImage.delete(modelId));
     }
     return e;
   }
@@ -174,7 +178,12 @@ export class ModelKit {
     this.expect(m, ['text-embedding']);
     const { feeds, tokens } = await this.feeds(m, undefined, text);
     const res = await this.runner.run(modelId, feeds);
-    return { vector: firstRow(res.outputs[this.output(m, ['embedding']).name]), model: await this.provenance(modelId), tokens: tokens!.length, truncated: tokens!.truncated };
+    return {
+      vector: firstRow(res.outputs[this.output(m, ['embedding']).name]),
+      model: await this.provenance(modelId),
+      tokens: tokens!.length,
+      truncated: tokens!.truncated,
+    };
   }
 
   /** Class probabilities by label (softmax applied when the output is logits). */
@@ -206,7 +215,13 @@ export class ModelKit {
     const { feeds, tokens } = await this.feeds(m, image, text);
     const res = await this.runner.run(modelId, feeds);
     const raw = firstRow(res.outputs[this.output(m, ['score']).name])[0];
-    return { raw, score: this.normalize(m, raw), model: await this.provenance(modelId), tokens: tokens?.length ?? 0, truncated: tokens?.truncated ?? false };
+    return {
+      raw,
+      score: this.normalize(m, raw),
+      model: await this.provenance(modelId),
+      tokens: tokens?.length ?? 0,
+      truncated: tokens?.truncated ?? false,
+    };
   }
 
   /** A head over another model's image embedding (e.g. an aesthetic predictor), raw and normalized. */
@@ -217,7 +232,12 @@ export class ModelKit {
     const { feeds } = await this.feeds(m, image);
     const res = await this.runner.run(modelId, feeds);
     const raw = firstRow(res.outputs[this.output(m, ['score']).name])[0];
-    return { raw, score: this.normalize(m, raw), model: await this.provenance(modelId), embedding: (await this.embedImage(from, image)).model };
+    return {
+      raw,
+      score: this.normalize(m, raw),
+      model: await this.provenance(modelId),
+      embedding: (await this.embedImage(from, image)).model,
+    };
   }
 
   /**

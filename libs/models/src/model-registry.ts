@@ -2,7 +2,14 @@ import type { ObjectRef } from '@assay/contracts';
 import type { InferenceHost, LoadedModel } from '@assay/inference';
 import type { ObjectStore } from '@assay/storage';
 import type { ModelManifest } from './manifest.js';
-import { BUILTIN_MANIFEST_DIR, manifestAssetPath, modelFilePath, readManifestDir, type ManifestEntry, type ManifestProblem } from './manifest-files.js';
+import {
+  BUILTIN_MANIFEST_DIR,
+  manifestAssetPath,
+  modelFilePath,
+  readManifestDir,
+  type ManifestEntry,
+  type ManifestProblem,
+} from './manifest-files.js';
 import { mirrorS3Prefix } from './s3-mirror.js';
 import { checkSignature, sha256File } from './verify.js';
 
@@ -106,7 +113,10 @@ export class ModelRegistry {
 
   private async load(id: string): Promise<ModelInfo> {
     const entry = this.entries.get(id);
-    if (!entry) throw new ModelLoadError(`model ${id}: no manifest (looked in the built-in manifests${this.modelDir ? ` and ${this.modelDir}` : ''})`);
+    if (!entry)
+      throw new ModelLoadError(
+        `model ${id}: no manifest (looked in the built-in manifests${this.modelDir ? ` and ${this.modelDir}` : ''})`,
+      );
     const { manifest, source } = entry;
     let path: string;
     try {
@@ -115,7 +125,8 @@ export class ModelRegistry {
       throw new ModelLoadError((err as Error).message);
     }
     const sha256 = await sha256File(path);
-    if (sha256 !== manifest.sha256) throw new ModelLoadError(`${source}: sha256: the manifest says ${manifest.sha256}, ${path} has ${sha256}`);
+    if (sha256 !== manifest.sha256)
+      throw new ModelLoadError(`${source}: sha256: the manifest says ${manifest.sha256}, ${path} has ${sha256}`);
     let loaded: LoadedModel;
     try {
       loaded = await this.host.load({ id, version: manifest.version, path });

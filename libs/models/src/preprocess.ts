@@ -39,7 +39,14 @@ export async function resizeFor(image: RgbImage, p: ImagePreprocess): Promise<Ui
  * Bilinear resize of interleaved HWC float data with align-corners sampling (source = dest · (in − 1) /
  * (out − 1)) and no half-pixel centres, in the order of operations of tfjs-backend-cpu's ResizeBilinear.
  */
-export function resizeBilinearAlignCorners(src: Float32Array, height: number, width: number, channels: number, newHeight: number, newWidth: number): Float32Array {
+export function resizeBilinearAlignCorners(
+  src: Float32Array,
+  height: number,
+  width: number,
+  channels: number,
+  newHeight: number,
+  newWidth: number,
+): Float32Array {
   if (src.length !== height * width * channels) throw new Error(`resize: ${src.length} values for ${height}×${width}×${channels}`);
   const out = new Float32Array(newHeight * newWidth * channels);
   const rowRatio = (newHeight > 1 ? height - 1 : height) / (newHeight > 1 ? newHeight - 1 : newHeight);

@@ -26,7 +26,8 @@ export function resolveModel(id: string, modelDir?: string): ModelSpec {
   for (const dir of dirs) {
     for (const file of manifestFiles(dir)) {
       const entry = parseManifest(readFileSync(file, 'utf8'), file, dirname(file));
-      if ('manifest' in entry && entry.manifest.id === id) return { id, version: entry.manifest.version, path: modelFilePath(entry, modelDir) };
+      if ('manifest' in entry && entry.manifest.id === id)
+        return { id, version: entry.manifest.version, path: modelFilePath(entry, modelDir) };
     }
   }
   throw new Error(`unknown model ${id}: no manifest in ${dirs.join(', ')}`);

@@ -9,13 +9,19 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-function checkValues(kind: 'inputs' | 'outputs', declared: ModelManifest['inputs'] | ModelManifest['outputs'], graph: ValueInfo[]): string[] {
+function checkValues(
+  kind: 'inputs' | 'outputs',
+  declared: ModelManifest['inputs'] | ModelManifest['outputs'],
+  graph: ValueInfo[],
+): string[] {
   const problems: string[] = [];
   declared.forEach((d, i) => {
     const g = graph.find((v) => v.name === d.name);
     const at = `${kind}[${i}]`;
     if (!g) {
-      problems.push(`${at}.name: the graph has no ${kind === 'inputs' ? 'input' : 'output'} "${d.name}" (it has ${graph.map((v) => `"${v.name}"`).join(', ')})`);
+      problems.push(
+        `${at}.name: the graph has no ${kind === 'inputs' ? 'input' : 'output'} "${d.name}" (it has ${graph.map((v) => `"${v.name}"`).join(', ')})`,
+      );
       return;
     }
     if (g.type && g.type !== d.dtype) problems.push(`${at}.dtype: manifest says ${d.dtype}, the graph has ${g.type}`);
@@ -24,13 +30,16 @@ function checkValues(kind: 'inputs' | 'outputs', declared: ModelManifest['inputs
       else {
         d.shape.forEach((dim, k) => {
           const gd = g.shape![k];
-          if (typeof dim === 'number' && typeof gd === 'number' && dim !== gd) problems.push(`${at}.shape[${k}]: manifest says ${dim}, the graph ${gd}`);
+          if (typeof dim === 'number' && typeof gd === 'number' && dim !== gd)
+            problems.push(`${at}.shape[${k}]: manifest says ${dim}, the graph ${gd}`);
         });
       }
     }
   });
   if (kind === 'inputs') {
-    for (const g of graph) if (!declared.some((d) => d.name === g.name)) problems.push(`inputs: the graph's input "${g.name}" is not described, so nothing would feed it`);
+    for (const g of graph)
+      if (!declared.some((d) => d.name === g.name))
+        problems.push(`inputs: the graph's input "${g.name}" is not described, so nothing would feed it`);
   }
   return problems;
 }

@@ -75,16 +75,24 @@ describe('audio model manifests', () => {
 
   it('refuse a file whose sha256 is not the manifest’s, naming the field', async () => {
     const other = await ModelRegistry.open({ host, modelDir: extraDir });
-    await expect(other.ensure('silero-vad-wrong-sha')).rejects.toThrow(/wrong\.model\.yaml: sha256: the manifest says 1a153a22.*, .*silero_vad_16k_op15\.onnx has 7ed98ddb/);
+    await expect(other.ensure('silero-vad-wrong-sha')).rejects.toThrow(
+      /wrong\.model\.yaml: sha256: the manifest says 1a153a22.*, .*silero_vad_16k_op15\.onnx has 7ed98ddb/,
+    );
   });
 
   it('refuse audio manifests that do not describe what the task needs', () => {
     const parse = (text: string) => parseManifest(text, 'x.model.yaml', '.');
     const base = sileroManifest('x', 'x.onnx', SHA256['silero-vad']);
     expect(parse(base)).toHaveProperty('manifest');
-    expect(parse(base.replace('framing: stream, chunk: 512', 'framing: windows'))).toMatchObject({ message: expect.stringMatching(/a voice-activity model needs an audio input with framing stream/) });
-    expect(parse(base.replace('carry: stateN', 'carry: hn'))).toMatchObject({ message: expect.stringMatching(/inputs\.1\.carry: no output "hn" with meaning state/) });
-    expect(parse(base.replace('framing: stream, chunk: 512, context: 64', 'framing: stream'))).toMatchObject({ message: expect.stringMatching(/chunk: a stream framing needs `chunk`/) });
+    expect(parse(base.replace('framing: stream, chunk: 512', 'framing: windows'))).toMatchObject({
+      message: expect.stringMatching(/a voice-activity model needs an audio input with framing stream/),
+    });
+    expect(parse(base.replace('carry: stateN', 'carry: hn'))).toMatchObject({
+      message: expect.stringMatching(/inputs\.1\.carry: no output "hn" with meaning state/),
+    });
+    expect(parse(base.replace('framing: stream, chunk: 512, context: 64', 'framing: stream'))).toMatchObject({
+      message: expect.stringMatching(/chunk: a stream framing needs `chunk`/),
+    });
     const dnsmos = base
       .replace('task: voice-activity', 'task: speech-quality')
       .replace('framing: stream, chunk: 512, context: 64', 'framing: windows, windowSeconds: 9.01, hopSeconds: 1')
@@ -115,7 +123,11 @@ describe('Silero VAD v6.2 (streamed: 512-sample chunks, 64 samples of context, s
 
   it('the 16 kHz-only op15 export gives the same decisions (SOURCE.md: identical for both files)', async () => {
     const other = await ModelRegistry.open({ host, modelDir: extraDir });
-    const r = await new ModelKit(other, host, () => Promise.reject(new Error('unused'))).voiceActivity('silero-vad-16k-op15', testWav, 16000);
+    const r = await new ModelKit(other, host, () => Promise.reject(new Error('unused'))).voiceActivity(
+      'silero-vad-16k-op15',
+      testWav,
+      16000,
+    );
     const v62 = await kit.voiceActivity('silero-vad', testWav, 16000);
     expect(r.probabilities.filter((p) => p > 0.5).length).toBe(1452);
     let max = 0;

@@ -51,9 +51,13 @@ afterAll(async () => {
 
 describe('ModelRegistry', () => {
   it('finds built-in and MODEL_DIR manifests, and refuses an unknown task when reading', () => {
-    expect(registry.known()).toEqual(expect.arrayContaining(['ppocr-v4-det', 'ppocr-v4-rec', 'ppocr-mobile-v2-cls', 'det-copy', 'bad-hash']));
+    expect(registry.known()).toEqual(
+      expect.arrayContaining(['ppocr-v4-det', 'ppocr-v4-rec', 'ppocr-mobile-v2-cls', 'det-copy', 'bad-hash']),
+    );
     expect(registry.known()).not.toContain('unknown-task');
-    expect(registry.problems).toEqual([{ source: expect.stringMatching(/nested\/unknown-task\.model\.yaml$/), message: expect.stringMatching(/^task: /) }]);
+    expect(registry.problems).toEqual([
+      { source: expect.stringMatching(/nested\/unknown-task\.model\.yaml$/), message: expect.stringMatching(/^task: /) },
+    ]);
   });
 
   it('loads a model after checking its sha256 and graph, once', async () => {
@@ -63,14 +67,24 @@ describe('ModelRegistry', () => {
   });
 
   it('refuses each broken manifest with the field named, and keeps serving the others', async () => {
-    await expect(registry.ensure('bad-hash')).rejects.toThrow(/bad-hash\.model\.yaml: sha256: the manifest says 0{64}, .* has [0-9a-f]{64}/);
+    await expect(registry.ensure('bad-hash')).rejects.toThrow(
+      /bad-hash\.model\.yaml: sha256: the manifest says 0{64}, .* has [0-9a-f]{64}/,
+    );
     await expect(registry.ensure('missing-file')).rejects.toThrow(/missing\.model\.yaml: file: nowhere\.onnx not found/);
-    await expect(registry.ensure('wrong-input')).rejects.toThrow(/inputs\[0\]\.name: the graph has no input "pixel_values" \(it has "x"\).*the graph's input "x" is not described/);
+    await expect(registry.ensure('wrong-input')).rejects.toThrow(
+      /inputs\[0\]\.name: the graph has no input "pixel_values" \(it has "x"\).*the graph's input "x" is not described/,
+    );
     await expect(registry.ensure('wrong-dtype')).rejects.toThrow(/inputs\[0\]\.dtype: manifest says int64, the graph has float32/);
     await expect(registry.ensure('never-described')).rejects.toThrow(/model never-described: no manifest/);
     const ok = await host.run('det-copy', { x: { type: 'float32', data: new Float32Array(3 * 32 * 32), dims: [1, 3, 32, 32] } });
     expect(Object.keys(ok.outputs)).toEqual(['sigmoid_0.tmp_0']);
-    expect((await registry.refused()).map((r) => r.id).sort()).toEqual(['bad-hash', 'missing-file', 'never-described', 'wrong-dtype', 'wrong-input']);
+    expect((await registry.refused()).map((r) => r.id).sort()).toEqual([
+      'bad-hash',
+      'missing-file',
+      'never-described',
+      'wrong-dtype',
+      'wrong-input',
+    ]);
     expect(registry.loaded().map((m) => m.id)).toEqual(['det-copy']);
     expect(host.models().map((m) => m.id)).toEqual(['det-copy']); // refused graphs were released
   });

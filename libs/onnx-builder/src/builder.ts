@@ -108,8 +108,17 @@ export class GraphBuilder {
     for (const i of inputs) if (i !== '' && !this.values.has(i)) throw new Error(`${opType}: input ${i} is not defined yet`);
     const count = options.outputs ?? 1;
     const base = this.unique(opType);
-    const outputs = Array.from({ length: count }, (_, k) => this.define(k === 0 && options.output ? options.output : count === 1 ? base : `${base}_out${k}`));
-    this.nodes.push({ opType, inputs: [...inputs], outputs, name: base, attributes, ...(options.domain ? { domain: options.domain } : {}) });
+    const outputs = Array.from({ length: count }, (_, k) =>
+      this.define(k === 0 && options.output ? options.output : count === 1 ? base : `${base}_out${k}`),
+    );
+    this.nodes.push({
+      opType,
+      inputs: [...inputs],
+      outputs,
+      name: base,
+      attributes,
+      ...(options.domain ? { domain: options.domain } : {}),
+    });
     return outputs;
   }
 
@@ -122,7 +131,13 @@ export class GraphBuilder {
 
   graph(): Graph {
     if (!this.outputs.length) throw new Error(`graph ${this.name} has no outputs`);
-    return { name: this.name, nodes: [...this.nodes], initializers: [...this.initializers], inputs: [...this.inputs], outputs: [...this.outputs] };
+    return {
+      name: this.name,
+      nodes: [...this.nodes],
+      initializers: [...this.initializers],
+      inputs: [...this.inputs],
+      outputs: [...this.outputs],
+    };
   }
 
   /** The serialized ModelProto, ready to write to a `.onnx` file. */

@@ -8,9 +8,7 @@ import { ProtoWriter } from './protobuf.js';
 export const DataType = { float32: 1, uint8: 2, int32: 6, int64: 7, bool: 9 } as const;
 export type ElemType = keyof typeof DataType;
 
-export type Tensor =
-  | { dtype: 'float32'; dims: number[]; data: Float32Array }
-  | { dtype: 'int64'; dims: number[]; data: BigInt64Array };
+export type Tensor = { dtype: 'float32'; dims: number[]; data: Float32Array } | { dtype: 'int64'; dims: number[]; data: BigInt64Array };
 
 /** A dimension: a fixed size, or a symbolic name (`dim_param`) such as `batch`. */
 export type Dim = number | string;
@@ -63,7 +61,8 @@ const AttributeType = { float: 1, int: 2, string: 3, tensor: 4, floats: 6, ints:
 
 function writeTensor(w: ProtoWriter, t: Tensor, name?: string): void {
   const count = t.dims.reduce((a, b) => a * b, 1);
-  if (count !== t.data.length) throw new Error(`tensor ${name ?? ''}: dims ${JSON.stringify(t.dims)} hold ${count} values, data has ${t.data.length}`);
+  if (count !== t.data.length)
+    throw new Error(`tensor ${name ?? ''}: dims ${JSON.stringify(t.dims)} hold ${count} values, data has ${t.data.length}`);
   w.packedVarints(1, t.dims);
   w.int(2, DataType[t.dtype]);
   if (name !== undefined) w.string(8, name);

@@ -47,9 +47,26 @@ describe('models written by @assay/onnx-builder, read by the onnx Python package
     expect(m.ir_version).toBe(8);
     expect(m.opset).toEqual([['', 17]]);
     expect(m.producer).toBe('@assay/onnx-builder');
-    expect(m.inputs).toEqual([['x', 1, ['batch', 3]], ['ids', 7, ['batch', 2]]]);
-    expect(m.outputs).toEqual([['y', 1, ['batch', 5]], ['z', 1, ['batch', 4]]]);
-    expect(m.nodes.map((n: { op: string }) => n.op)).toEqual(['Gemm', 'LeakyRelu', 'Constant', 'Constant', 'Add', 'Add', 'Constant', 'Pad', 'Gather', 'Reshape']);
+    expect(m.inputs).toEqual([
+      ['x', 1, ['batch', 3]],
+      ['ids', 7, ['batch', 2]],
+    ]);
+    expect(m.outputs).toEqual([
+      ['y', 1, ['batch', 5]],
+      ['z', 1, ['batch', 4]],
+    ]);
+    expect(m.nodes.map((n: { op: string }) => n.op)).toEqual([
+      'Gemm',
+      'LeakyRelu',
+      'Constant',
+      'Constant',
+      'Add',
+      'Add',
+      'Constant',
+      'Pad',
+      'Gather',
+      'Reshape',
+    ]);
     const attrs = m.nodes.map((n: { attrs: unknown }) => n.attrs);
     expect(attrs[0]).toEqual({ alpha: ALPHA, transB: 1 });
     expect(attrs[1].alpha).toBeCloseTo(LEAKY, 7);

@@ -31,7 +31,14 @@ describe('models written by @assay/onnx-builder, in onnxruntime-node', () => {
   });
 
   it('compute what the graph says, for several batch sizes', async () => {
-    for (const x of [[[1, 2, 3]], [[-1, 0.5, 2], [0, 0, 0], [-4, -3, 7.5]]]) {
+    for (const x of [
+      [[1, 2, 3]],
+      [
+        [-1, 0.5, 2],
+        [0, 0, 0],
+        [-4, -3, 7.5],
+      ],
+    ]) {
       const ids = x.map((_, i) => [i % 4, 3 - (i % 4)]);
       const res = await host.run('fixture', {
         x: { type: 'float32', data: Float32Array.from(x.flat()), dims: [x.length, 3] },

@@ -85,30 +85,39 @@ export class QueueWorker<N extends JobName> {
       throw new Error(`queue ${options.queue}: handlers missing for [${missing.join(', ')}], unexpected for [${extra.join(', ')}]`);
     }
     this.log = options.logger.child({ queue: options.queue });
-    this.jobDuration = getOrCreate(options.registry, 'assay_job_duration_seconds', () =>
-      new Histogram({
-        name: 'assay_job_duration_seconds',
-        help: 'Wall time of one job attempt by queue, job name and outcome.',
-        labelNames: ['queue', 'job', 'outcome'],
-        buckets: DURATION_BUCKETS_SECONDS,
-        registers: [options.registry],
-      }),
+    this.jobDuration = getOrCreate(
+      options.registry,
+      'assay_job_duration_seconds',
+      () =>
+        new Histogram({
+          name: 'assay_job_duration_seconds',
+          help: 'Wall time of one job attempt by queue, job name and outcome.',
+          labelNames: ['queue', 'job', 'outcome'],
+          buckets: DURATION_BUCKETS_SECONDS,
+          registers: [options.registry],
+        }),
     );
-    this.jobsTotal = getOrCreate(options.registry, 'assay_jobs_total', () =>
-      new Counter({
-        name: 'assay_jobs_total',
-        help: 'Job attempts by queue, job name and outcome (completed, retried, failed, deferred: a dependency was down).',
-        labelNames: ['queue', 'job', 'outcome'],
-        registers: [options.registry],
-      }),
+    this.jobsTotal = getOrCreate(
+      options.registry,
+      'assay_jobs_total',
+      () =>
+        new Counter({
+          name: 'assay_jobs_total',
+          help: 'Job attempts by queue, job name and outcome (completed, retried, failed, deferred: a dependency was down).',
+          labelNames: ['queue', 'job', 'outcome'],
+          registers: [options.registry],
+        }),
     );
-    this.pausedGauge = getOrCreate(options.registry, 'assay_worker_paused', () =>
-      new Gauge({
-        name: 'assay_worker_paused',
-        help: '1 while this process takes no jobs from the queue because a dependency (S3) is down.',
-        labelNames: ['queue'],
-        registers: [options.registry],
-      }),
+    this.pausedGauge = getOrCreate(
+      options.registry,
+      'assay_worker_paused',
+      () =>
+        new Gauge({
+          name: 'assay_worker_paused',
+          help: '1 while this process takes no jobs from the queue because a dependency (S3) is down.',
+          labelNames: ['queue'],
+          registers: [options.registry],
+        }),
     );
     this.pausedGauge.set({ queue: options.queue }, 0);
     this.worker = new Worker(options.queue, (job, token, signal) => this.process(job, token, signal), {
@@ -186,7 +195,10 @@ export class QueueWorker<N extends JobName> {
   /** Stops taking jobs until every dependency answers again (probed with backoff from 1 s to 30 s). */
   private pauseWhileDown(cause: DependencyOutage): void {
     if (this.outage || this.closing.signal.aborted) return;
-    this.log.warn({ dependency: cause.dependency, err: cause.message }, 'dependency down: worker paused, its jobs deferred without using an attempt');
+    this.log.warn(
+      { dependency: cause.dependency, err: cause.message },
+      'dependency down: worker paused, its jobs deferred without using an attempt',
+    );
     this.pausedGauge.set({ queue: this.options.queue }, 1);
     const started = Date.now();
     this.outage = (async () => {
@@ -235,7 +247,7 @@ export class QueueWorker<N extends JobName> {
 function idsOf(data: unknown): Record<string, string> {
   const d = (data ?? {}) as Record<string, unknown>;
   const out: Record<string, string> = {};
-  for (const k of ['runId', 'assetId', 'requestId'] as const) if (typeof d[k] === 'string') out[k] = d[k] as string;
+  for (const k of ['runId', 'assetId', 'requestId'] as const) if (typeof d[k] === 'string') out[k] = d[k];
   return out;
 }
 

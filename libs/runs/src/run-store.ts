@@ -42,7 +42,8 @@ export type UploadState =
   | { kind: 'unknown' };
 
 /** What `bindContent` found: the asset was free and is now bound, was bound to these bytes, or to others. */
-export type ContentBinding = { kind: 'bound' } | { kind: 'same'; uploaded: boolean } | { kind: 'conflict'; sha256: string } | { kind: 'not_awaiting' };
+export type ContentBinding =
+  { kind: 'bound' } | { kind: 'same'; uploaded: boolean } | { kind: 'conflict'; sha256: string } | { kind: 'not_awaiting' };
 
 const BIND_CONTENT = `
 local bound = redis.call('HGET', KEYS[1], ARGV[1])
@@ -122,7 +123,10 @@ export class RunStore {
    */
   async bindContent(runId: string, assetId: string, sha256: string): Promise<ContentBinding> {
     const k = this.keys(runId);
-    const [kind, value] = (await this.redis.eval(BIND_CONTENT, 2, k.content, k.awaiting, assetId, sha256)) as [string, string | number | undefined];
+    const [kind, value] = (await this.redis.eval(BIND_CONTENT, 2, k.content, k.awaiting, assetId, sha256)) as [
+      string,
+      string | number | undefined,
+    ];
     if (kind === 'same') return { kind, uploaded: value === 0 };
     if (kind === 'conflict') return { kind, sha256: String(value) };
     return { kind: kind as 'bound' | 'not_awaiting' };
@@ -154,7 +158,9 @@ export class RunStore {
 
   /** closing → closed at `closedAt` (the time the final summary records); returns the status after the call. */
   async markClosed(runId: string, closedAt = new Date().toISOString()): Promise<RunStatus | undefined> {
-    return ((await this.redis.eval(SET_STATUS_IF, 1, this.keys(runId).run, 'closing', 'closed', closedAt)) as RunStatus | null) ?? undefined;
+    return (
+      ((await this.redis.eval(SET_STATUS_IF, 1, this.keys(runId).run, 'closing', 'closed', closedAt)) as RunStatus | null) ?? undefined
+    );
   }
 
   async counts(runId: string): Promise<RunCounts> {

@@ -10,7 +10,8 @@ export function applyThresholds(thresholds: ResolvedThreshold[], scores: Record<
   for (const t of thresholds) {
     const value = scores[t.score];
     if (value === undefined) skipped.push(t.score);
-    else if ((t.min !== undefined && value < t.min) || (t.max !== undefined && value > t.max)) failures.push({ score: t.score, value, min: t.min, max: t.max });
+    else if ((t.min !== undefined && value < t.min) || (t.max !== undefined && value > t.max))
+      failures.push({ score: t.score, value, min: t.min, max: t.max });
     else passed.push(t.score);
   }
   return { pass: failures.length === 0, passed, failures, skipped };

@@ -9,8 +9,18 @@ import type { ResolvedMetric } from './registry.js';
  * scores become `<metric>.<score>.<stat>` (see frameStatsFor); a per-frame metric is `ok` when it produced a
  * value on at least one frame, and its fingerprints are the middle sampled frame's.
  */
-export async function evaluateVideo(metrics: ResolvedMetric[], input: VideoInput, ctx: MetricContext, onTiming?: MetricTimer): Promise<Evaluation> {
-  const whole = await evaluate(metrics.filter((m) => !m.perFrame), input, ctx, onTiming);
+export async function evaluateVideo(
+  metrics: ResolvedMetric[],
+  input: VideoInput,
+  ctx: MetricContext,
+  onTiming?: MetricTimer,
+): Promise<Evaluation> {
+  const whole = await evaluate(
+    metrics.filter((m) => !m.perFrame),
+    input,
+    ctx,
+    onTiming,
+  );
   const perFrame = metrics.filter((m) => m.perFrame);
   if (!perFrame.length) return whole;
 

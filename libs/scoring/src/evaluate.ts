@@ -20,7 +20,12 @@ export type MetricTimer = (metric: string, seconds: number) => void;
  * that does not apply, or that throws, is recorded on its own outcome and the others still run; only
  * inference failures (a dead runtime: transient) fail the job. Non-finite values never reach a result.
  */
-export async function evaluate(metrics: ResolvedMetric[], input: MetricInput, ctx: MetricContext, onTiming?: MetricTimer): Promise<Evaluation> {
+export async function evaluate(
+  metrics: ResolvedMetric[],
+  input: MetricInput,
+  ctx: MetricContext,
+  onTiming?: MetricTimer,
+): Promise<Evaluation> {
   const scores: Record<string, number> = {};
   const fingerprints: Record<string, string> = {};
   const outcomes: MetricOutcome[] = [];
@@ -38,9 +43,19 @@ export async function evaluate(metrics: ResolvedMetric[], input: MetricInput, ct
       const durationMs = performance.now() - start;
       inferenceMs += result.inferenceMs ?? 0;
       if (bad.length) {
-        outcomes.push({ ...base, status: 'error', durationMs, reason: { code: ErrorCode.MetricError, message: `non-finite values for ${bad.map(([k]) => k).join(', ')}` } });
+        outcomes.push({
+          ...base,
+          status: 'error',
+          durationMs,
+          reason: { code: ErrorCode.MetricError, message: `non-finite values for ${bad.map(([k]) => k).join(', ')}` },
+        });
       } else if (badPrints.length) {
-        outcomes.push({ ...base, status: 'error', durationMs, reason: { code: ErrorCode.MetricError, message: `undeclared or empty fingerprints ${badPrints.map(([k]) => k).join(', ')}` } });
+        outcomes.push({
+          ...base,
+          status: 'error',
+          durationMs,
+          reason: { code: ErrorCode.MetricError, message: `undeclared or empty fingerprints ${badPrints.map(([k]) => k).join(', ')}` },
+        });
       } else {
         for (const [k, v] of Object.entries(result.scores)) scores[`${metric.name}.${k}`] = v;
         for (const [k, v] of prints) fingerprints[`${metric.name}.${k}`] = v;
@@ -57,5 +72,11 @@ export async function evaluate(metrics: ResolvedMetric[], input: MetricInput, ct
     }
     onTiming?.(metric.name, (performance.now() - start) / 1000);
   }
-  return { scores, fingerprints: Object.keys(fingerprints).length ? fingerprints : undefined, outcomes, metricsMs: performance.now() - begin, inferenceMs };
+  return {
+    scores,
+    fingerprints: Object.keys(fingerprints).length ? fingerprints : undefined,
+    outcomes,
+    metricsMs: performance.now() - begin,
+    inferenceMs,
+  };
 }

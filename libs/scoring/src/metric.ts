@@ -39,7 +39,11 @@ export interface ModelCalls {
   embedImage(modelId: string, image: DecodedImage): Promise<{ vector: Float32Array; model: ModelRef }>;
   embedText(modelId: string, text: string): Promise<{ vector: Float32Array; model: ModelRef; tokens: number; truncated: boolean }>;
   classify(modelId: string, image: DecodedImage): Promise<{ probabilities: Record<string, number>; model: ModelRef }>;
-  scoreImageText(modelId: string, image: DecodedImage, text: string): Promise<{ raw: number; score: number; model: ModelRef; tokens: number; truncated: boolean }>;
+  scoreImageText(
+    modelId: string,
+    image: DecodedImage,
+    text: string,
+  ): Promise<{ raw: number; score: number; model: ModelRef; tokens: number; truncated: boolean }>;
   scoreHead(modelId: string, image: DecodedImage): Promise<{ raw: number; score: number; model: ModelRef; embedding: ModelRef }>;
   /**
    * A `voice-activity` model (Silero VAD) streamed over mono audio at its rate (16 kHz): one speech probability
@@ -161,7 +165,9 @@ export class MetricNotApplicable extends Error {
   }
 }
 
-export function defineMetric<P extends ParamsSchema, M extends Modality = 'image'>(definition: MetricDefinition<P, M>): MetricDefinition<P, M> {
+export function defineMetric<P extends ParamsSchema, M extends Modality = 'image'>(
+  definition: MetricDefinition<P, M>,
+): MetricDefinition<P, M> {
   return definition;
 }
 
@@ -171,7 +177,8 @@ export function requireReference(input: ImageInput): DecodedImage {
   if (!ref) throw new MetricNotApplicable('needs a reference asset (referenceUri)');
   if (ref.width !== input.image.width || ref.height !== input.image.height) {
     throw new MetricNotApplicable(
-      `reference is ${ref.width}×${ref.height}, the asset ${input.image.width}×${input.image.height}: full-reference metrics compare same-size images and never resize`,
+      `reference is ${ref.width}×${ref.height}, the asset ${input.image.width}×${input.image.height}: full-reference ` +
+        `metrics compare same-size images and never resize`,
       ErrorCode.ReferenceSizeMismatch,
     );
   }

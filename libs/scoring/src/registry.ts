@@ -126,7 +126,9 @@ export class MetricRegistry {
       }
       const perFrame = modality === 'video' && def.modality === 'image';
       if (def.modality !== modality && !perFrame) {
-        problems.push(`${def.name} is a${def.modality === 'image' || def.modality === 'audio' ? 'n' : ''} ${def.modality} metric; this suite scores ${modality}`);
+        problems.push(
+          `${def.name} is a${def.modality === 'image' || def.modality === 'audio' ? 'n' : ''} ${def.modality} metric; this suite scores ${modality}`,
+        );
         continue;
       }
       let params: Record<string, unknown> = {};
@@ -138,7 +140,11 @@ export class MetricRegistry {
         problems.push(`${def.name} takes no params`);
       }
       for (const [key, t] of Object.entries(entry.thresholds)) {
-        const problem = perFrame ? frameThresholdProblem(def, key) : def.scores.some((s) => s.key === key) ? undefined : `${def.name} has no score ${key}`;
+        const problem = perFrame
+          ? frameThresholdProblem(def, key)
+          : def.scores.some((s) => s.key === key)
+            ? undefined
+            : `${def.name} has no score ${key}`;
         if (problem) problems.push(`${def.name}.thresholds: ${problem}`);
         else thresholds.push({ score: `${def.name}.${key}`, ...t });
       }
@@ -171,6 +177,7 @@ function frameThresholdProblem(def: MetricDefinition, key: string): string | und
   const spec = def.scores.find((s) => s.key === score);
   if (!spec) return `${def.name} has no score ${score}`;
   const stats = frameStatsFor(spec.direction);
-  if (rest.length || !stat || !(stats as string[]).includes(stat)) return `per-frame score ${key}: give ${stats.map((s) => `${score}.${s}`).join(', ')}`;
+  if (rest.length || !stat || !(stats as string[]).includes(stat))
+    return `per-frame score ${key}: give ${stats.map((s) => `${score}.${s}`).join(', ')}`;
   return undefined;
 }

@@ -19,14 +19,18 @@ export const MODEL_DIR = '../shared/models';
 /** Silero VAD's test recording: 60 s of speech, 16 kHz mono PCM16 (../shared/models/silero-vad/SOURCE.md) */
 export const SILERO_TEST_WAV = `${MODEL_DIR}/silero-vad/test.wav`;
 
-export const SENTENCE = 'The quick brown fox jumps over the lazy dog. Assay scores generated media, images, video and sound, for every model it is given.';
+export const SENTENCE =
+  'The quick brown fox jumps over the lazy dog. Assay scores generated media, images, video and sound, for every model it is given.';
 
 export function ffmpeg(...args: string[]): void {
   execFileSync('ffmpeg', ['-nostdin', '-hide_banner', '-v', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 function ffmpegOut(...args: string[]): Buffer {
-  return execFileSync('ffmpeg', ['-nostdin', '-hide_banner', '-v', 'error', ...args], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('ffmpeg', ['-nostdin', '-hide_banner', '-v', 'error', ...args], {
+    maxBuffer: 1 << 30,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** float32 little-endian bytes as a Float32Array (copied: Buffer pools are not 4-byte aligned) */
@@ -37,7 +41,17 @@ function floats(b: Buffer): Float32Array {
 /** What ffprobe says about the first audio stream, in Assay's MediaProbe shape. */
 export function probeAudio(path: string): MediaProbe {
   const out = JSON.parse(
-    execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=index,codec_name,sample_rate,channels,channel_layout:format=format_name,duration,size', '-of', 'json', path]).toString(),
+    execFileSync('ffprobe', [
+      '-v',
+      'error',
+      '-select_streams',
+      'a:0',
+      '-show_entries',
+      'stream=index,codec_name,sample_rate,channels,channel_layout:format=format_name,duration,size',
+      '-of',
+      'json',
+      path,
+    ]).toString(),
   );
   const s = out.streams[0];
   return {
@@ -45,21 +59,41 @@ export function probeAudio(path: string): MediaProbe {
     durationSeconds: Number(out.format.duration),
     bytes: Number(out.format.size),
     streams: ['audio'],
-    audio: { index: s.index, codec: s.codec_name, sampleRate: Number(s.sample_rate), channels: s.channels, ...(s.channel_layout ? { channelLayout: s.channel_layout } : {}) },
+    audio: {
+      index: s.index,
+      codec: s.codec_name,
+      sampleRate: Number(s.sample_rate),
+      channels: s.channels,
+      ...(s.channel_layout ? { channelLayout: s.channel_layout } : {}),
+    },
   };
 }
 
 /** Planar float PCM at the native rate and ffmpeg's 16 kHz mono copy, as decodeAudio produces them. */
 export function decodePcm(path: string, probe = probeAudio(path)): AudioPcm {
   const { sampleRate, channels: count } = probe.audio!;
-  const interleaved = floats(ffmpegOut('-i', path, '-ac', String(count), '-ar', String(sampleRate), '-c:a', 'pcm_f32le', '-f', 'f32le', 'pipe:1'));
+  const interleaved = floats(
+    ffmpegOut('-i', path, '-ac', String(count), '-ar', String(sampleRate), '-c:a', 'pcm_f32le', '-f', 'f32le', 'pipe:1'),
+  );
   const n = interleaved.length / count;
   const channels = Array.from({ length: count }, (_, c) => {
     const x = new Float32Array(n);
     for (let i = 0; i < n; i++) x[i] = interleaved[i * count + c];
     return x;
   });
-  const mono16k = floats(ffmpegOut('-i', path, '-af', 'aresample=16000:rematrix_maxval=1,aformat=sample_fmts=flt:channel_layouts=mono', '-c:a', 'pcm_f32le', '-f', 'f32le', 'pipe:1'));
+  const mono16k = floats(
+    ffmpegOut(
+      '-i',
+      path,
+      '-af',
+      'aresample=16000:rematrix_maxval=1,aformat=sample_fmts=flt:channel_layouts=mono',
+      '-c:a',
+      'pcm_f32le',
+      '-f',
+      'f32le',
+      'pipe:1',
+    ),
+  );
   return { sampleRate, channels, mono16k, durationSeconds: n / sampleRate };
 }
 
@@ -97,7 +131,17 @@ export function makeAudioFixtures(): AudioFixtures {
   const p = (name: string) => join(dir, name);
   execFileSync('espeak-ng', ['-w', p('speech.wav'), SENTENCE]);
   const withNoise = (amplitude: number, out: string) =>
-    ffmpeg('-i', p('speech.wav'), '-f', 'lavfi', '-i', `anoisesrc=color=white:amplitude=${amplitude}:r=22050:seed=7`, '-filter_complex', '[0][1]amix=inputs=2:duration=first:normalize=0', p(out));
+    ffmpeg(
+      '-i',
+      p('speech.wav'),
+      '-f',
+      'lavfi',
+      '-i',
+      `anoisesrc=color=white:amplitude=${amplitude}:r=22050:seed=7`,
+      '-filter_complex',
+      '[0][1]amix=inputs=2:duration=first:normalize=0',
+      p(out),
+    );
   withNoise(0.05, 'noisy.wav');
   withNoise(0.1, 'noisier.wav');
   ffmpeg('-i', p('speech.wav'), '-af', 'adelay=1000:all=1,apad=pad_dur=2', p('padded.wav'));

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channelNames, evaluate, loudnessWeights, MetricRegistry, resampleSwr, type AudioInput, type Evaluation, type ModelRunner } from '@assay/scoring';
+import {
+  channelNames,
+  evaluate,
+  loudnessWeights,
+  MetricRegistry,
+  resampleSwr,
+  type AudioInput,
+  type Evaluation,
+  type ModelRunner,
+} from '@assay/scoring';
 import { ALSA, audioInput, ffmpeg, FREEDESKTOP, makeAudioFixtures, type AudioFixtures } from './audio-fixtures.js';
 
 const CPU_METRICS = ['loudness', 'clipping', 'dc_offset', 'silence', 'bandwidth', 'snr'];
@@ -16,7 +25,11 @@ function input(path: string): AudioInput {
 }
 
 async function run(path: string, names = CPU_METRICS, params: Record<string, Record<string, unknown>> = {}): Promise<Evaluation> {
-  const suite = registry.resolveSuite({ name: 't', source: 'test', metrics: names.map((metric) => ({ metric, params: params[metric] ?? {}, thresholds: {} })) });
+  const suite = registry.resolveSuite({
+    name: 't',
+    source: 'test',
+    metrics: names.map((metric) => ({ metric, params: params[metric] ?? {}, thresholds: {} })),
+  });
   return evaluate(suite.metrics, input(path), ctx);
 }
 
@@ -60,7 +73,13 @@ describe('loudness (EBU R 128)', () => {
   });
 
   it('weights channels by the layout: LFE 0, surround 1.41 (BS.1770), ffmpeg’s default layout when none is declared', () => {
-    const probe = (channelLayout?: string) => ({ container: 'wav', durationSeconds: 1, bytes: 1, streams: ['audio'], audio: { index: 0, codec: 'pcm_s16le', sampleRate: 48000, channels: 6, channelLayout } });
+    const probe = (channelLayout?: string) => ({
+      container: 'wav',
+      durationSeconds: 1,
+      bytes: 1,
+      streams: ['audio'],
+      audio: { index: 0, codec: 'pcm_s16le', sampleRate: 48000, channels: 6, channelLayout },
+    });
     expect(loudnessWeights(channelNames(probe('5.1'), 6).names)).toEqual([1, 1, 1, 0, 1.41, 1.41]);
     expect(loudnessWeights(channelNames(probe('5.1(side)'), 6).names)).toEqual([1, 1, 1, 0, 1.41, 1.41]);
     expect(channelNames(probe(), 6).layout).toBe('5.1 (assumed for 6 channels)');
@@ -170,7 +189,9 @@ describe('digital silence (2 s, stereo)', () => {
       'silence.leading_seconds': 2,
       'bandwidth.effective_hz': 0,
     });
-    const notApplicable = Object.fromEntries(e.outcomes.filter((o) => o.status === 'not_applicable').map((o) => [o.metric, o.reason?.message]));
+    const notApplicable = Object.fromEntries(
+      e.outcomes.filter((o) => o.status === 'not_applicable').map((o) => [o.metric, o.reason?.message]),
+    );
     expect(Object.keys(notApplicable).sort()).toEqual(['dnsmos', 'snr', 'voice_activity']);
     expect(notApplicable.snr).toMatch(/digital silence/);
     // no model kit in this context: the model metrics say so
@@ -182,7 +203,14 @@ describe('digital silence (2 s, stereo)', () => {
 describe('model metrics declare their models', () => {
   it('a suite with voice_activity and dnsmos lists the models the worker must load', () => {
     const suite = (dnsmosModel?: string) =>
-      registry.resolveSuite({ name: 't', source: 'test', metrics: [{ metric: 'voice_activity', params: {}, thresholds: {} }, { metric: 'dnsmos', params: dnsmosModel ? { model: dnsmosModel } : {}, thresholds: {} }] });
+      registry.resolveSuite({
+        name: 't',
+        source: 'test',
+        metrics: [
+          { metric: 'voice_activity', params: {}, thresholds: {} },
+          { metric: 'dnsmos', params: dnsmosModel ? { model: dnsmosModel } : {}, thresholds: {} },
+        ],
+      });
     expect(suite().models).toEqual(['silero-vad', 'dnsmos-p835']);
     expect(suite('dnsmos-p835-personalized').models).toEqual(['silero-vad', 'dnsmos-p835-personalized']);
     expect(registry.get('voice_activity')!.cost).toBe('model');

@@ -22,12 +22,17 @@ function input(path: string): AudioInput {
 }
 
 async function run(names: string[], audio: AudioInput): Promise<Evaluation> {
-  const suite = metrics.resolveSuite({ name: 't', source: 'test', metrics: names.map((metric) => ({ metric, params: {}, thresholds: {} })) });
+  const suite = metrics.resolveSuite({
+    name: 't',
+    source: 'test',
+    metrics: names.map((metric) => ({ metric, params: {}, thresholds: {} })),
+  });
   return evaluate(suite.metrics, audio, ctx);
 }
 
 const details = (e: Evaluation, metric: string) => e.outcomes.find((o) => o.metric === metric)!.details as Record<string, any>;
-const segmentsOf = async (path: string) => details(await run(['voice_activity'], input(path)), 'voice_activity').segments as { start: number; end: number }[];
+const segmentsOf = async (path: string) =>
+  details(await run(['voice_activity'], input(path)), 'voice_activity').segments as { start: number; end: number }[];
 
 beforeAll(async () => {
   fx = makeAudioFixtures();
@@ -73,7 +78,12 @@ describe('voice_activity (Silero VAD)', () => {
 
   it('digital silence has no speech; white noise hardly any', async () => {
     const silent = await run(['voice_activity'], input(fx.silence));
-    expect(silent.scores).toEqual({ 'voice_activity.speech_ratio': 0, 'voice_activity.segments': 0, 'voice_activity.speech_seconds': 0, 'voice_activity.chunk_ratio': 0 });
+    expect(silent.scores).toEqual({
+      'voice_activity.speech_ratio': 0,
+      'voice_activity.segments': 0,
+      'voice_activity.speech_seconds': 0,
+      'voice_activity.chunk_ratio': 0,
+    });
     const noisePath = `${fx.dir}/noise.wav`;
     ffmpeg('-f', 'lavfi', '-i', 'anoisesrc=color=pink:amplitude=0.3:r=16000:seed=3', '-t', '4', noisePath);
     expect((await run(['voice_activity'], input(noisePath))).scores['voice_activity.speech_ratio']).toBeLessThan(0.1);
@@ -109,7 +119,17 @@ describe('dnsmos (DNSMOS P.835)', () => {
     const clean = `${fx.dir}/test10.wav`;
     const noisy = `${fx.dir}/test10-noisy.wav`;
     ffmpeg('-i', SILERO_TEST_WAV, '-t', '10', clean);
-    ffmpeg('-i', clean, '-f', 'lavfi', '-i', 'anoisesrc=color=pink:amplitude=0.05:r=16000:seed=11', '-filter_complex', '[0][1]amix=inputs=2:duration=first:normalize=0', noisy);
+    ffmpeg(
+      '-i',
+      clean,
+      '-f',
+      'lavfi',
+      '-i',
+      'anoisesrc=color=pink:amplitude=0.05:r=16000:seed=11',
+      '-filter_complex',
+      '[0][1]amix=inputs=2:duration=first:normalize=0',
+      noisy,
+    );
     const a = await run(['dnsmos', 'snr'], input(clean));
     const b = await run(['dnsmos', 'snr'], input(noisy));
     expect(details(a, 'dnsmos')).toMatchObject({ windows: 1, repeated: false, audio16k: 'decoder' });

@@ -5,7 +5,13 @@ import { FrameAnalyzer } from '@assay/scoring';
 function frames(count: number, seed = 7) {
   let s = seed;
   const next = () => (s = (s * 1103515245 + 12345) >>> 0) >>> 24;
-  return Array.from({ length: count }, (_, index) => ({ index, time: index / 50, width: 8, height: 8, luma: Uint8Array.from({ length: 64 }, next) }));
+  return Array.from({ length: count }, (_, index) => ({
+    index,
+    time: index / 50,
+    width: 8,
+    height: 8,
+    luma: Uint8Array.from({ length: 64 }, next),
+  }));
 }
 
 describe('FrameAnalyzer storage: fixed blocks, one contiguous copy out', () => {
@@ -33,7 +39,8 @@ describe('FrameAnalyzer storage: fixed blocks, one contiguous copy out', () => {
     for (const f of frames(10)) analyzer.update(f);
     const series = analyzer.series();
     expect(series.motionMeasured).toBe(false);
-    for (const column of [series.motion, series.motionTop, series.motionCoverage]) expect(Array.from(column)).toEqual(new Array(10).fill(0));
+    for (const column of [series.motion, series.motionTop, series.motionCoverage])
+      expect(Array.from(column)).toEqual(new Array(10).fill(0));
   });
 
   it('series() is a copy: the analyzer can go on', () => {

@@ -9,7 +9,8 @@ const noModels: ModelRunner = { run: () => Promise.reject(new Error('no model in
 const ctx = { models: noModels, file: (p: string) => p };
 const suiteOf = (registry: MetricRegistry, names: string[]) =>
   registry.resolveSuite({ name: 'test', source: 'test', metrics: names.map((metric) => ({ metric, params: {}, thresholds: {} })) }).metrics;
-const image = async (rgb: Buffer, w: number, h: number): Promise<DecodedImage> => decodeImage(await sharp(rgb, rawOf(w, h)).png().toBuffer(), limits);
+const image = async (rgb: Buffer, w: number, h: number): Promise<DecodedImage> =>
+  decodeImage(await sharp(rgb, rawOf(w, h)).png().toBuffer(), limits);
 
 /** Independent Laplacian variance: pad with reflect-101 first, then convolve; two-pass variance. */
 function naiveLaplacianVariance(y: Uint8Array, w: number, h: number): number {
@@ -21,7 +22,8 @@ function naiveLaplacianVariance(y: Uint8Array, w: number, h: number): number {
     padded.push(row);
   }
   const values: number[] = [];
-  for (let r = 1; r <= h; r++) for (let c = 1; c <= w; c++) values.push(padded[r - 1][c] + padded[r + 1][c] + padded[r][c - 1] + padded[r][c + 1] - 4 * padded[r][c]);
+  for (let r = 1; r <= h; r++)
+    for (let c = 1; c <= w; c++) values.push(padded[r - 1][c] + padded[r + 1][c] + padded[r][c - 1] + padded[r][c + 1] - 4 * padded[r][c]);
   const mean = values.reduce((s, v) => s + v, 0) / values.length;
   return values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length;
 }
@@ -35,7 +37,12 @@ describe('luma', () => {
 });
 
 describe('sharpness', () => {
-  for (const [w, h] of [[2, 2], [3, 5], [31, 17], [128, 96]]) {
+  for (const [w, h] of [
+    [2, 2],
+    [3, 5],
+    [31, 17],
+    [128, 96],
+  ]) {
     it(`equals an independent reflect-101 Laplacian variance at ${w}×${h}`, () => {
       const y = luma8(texturedRgb(w, h, w * h), w * h);
       const want = naiveLaplacianVariance(y, w, h);
@@ -73,7 +80,9 @@ describe('colorfulness', () => {
 describe('registry and evaluate', () => {
   it('discovers every metric file and checks its declaration', async () => {
     const registry = await MetricRegistry.load();
-    expect(registry.all().map((m) => m.name)).toEqual(expect.arrayContaining(['colorfulness', 'exposure', 'resolution', 'sharpness', 'text_detection']));
+    expect(registry.all().map((m) => m.name)).toEqual(
+      expect.arrayContaining(['colorfulness', 'exposure', 'resolution', 'sharpness', 'text_detection']),
+    );
     expect(() => suiteOf(registry, ['sharpness', 'nope'])).toThrow(/suite test \(test\): unknown metric nope/);
   });
 
@@ -95,7 +104,11 @@ describe('registry and evaluate', () => {
 
   it('marks a metric not applicable on a 1×1 image and never emits NaN', async () => {
     const registry = await MetricRegistry.load();
-    const ev = await evaluate(suiteOf(registry, ['sharpness', 'exposure', 'colorfulness', 'resolution']), { image: await image(Buffer.from([10, 20, 30]), 1, 1), attributes: {} }, ctx);
+    const ev = await evaluate(
+      suiteOf(registry, ['sharpness', 'exposure', 'colorfulness', 'resolution']),
+      { image: await image(Buffer.from([10, 20, 30]), 1, 1), attributes: {} },
+      ctx,
+    );
     const sharpness = ev.outcomes.find((o) => o.metric === 'sharpness')!;
     expect(sharpness.status).toBe('not_applicable');
     expect(sharpness.reason?.code).toBe('metric_not_applicable');
@@ -105,7 +118,11 @@ describe('registry and evaluate', () => {
 
   it('constant images give defined values', async () => {
     const registry = await MetricRegistry.load();
-    const ev = await evaluate(suiteOf(registry, ['sharpness', 'colorfulness']), { image: await image(Buffer.alloc(32 * 32 * 3, 128), 32, 32), attributes: {} }, ctx);
+    const ev = await evaluate(
+      suiteOf(registry, ['sharpness', 'colorfulness']),
+      { image: await image(Buffer.alloc(32 * 32 * 3, 128), 32, 32), attributes: {} },
+      ctx,
+    );
     expect(ev.scores).toEqual({ 'sharpness.laplacian_variance': 0, 'colorfulness.colorfulness': 0 });
   });
 });

@@ -34,7 +34,11 @@ const BRISQUE_FILES = [join(MODELS, 'brisque/brisque_model_live.yml'), join(MODE
 
 async function run(names: string[], image: DecodedImage) {
   const registry = await MetricRegistry.load();
-  const suite = registry.resolveSuite({ name: 'nr', source: 'test', metrics: names.map((metric) => ({ metric, params: {}, thresholds: {} })) });
+  const suite = registry.resolveSuite({
+    name: 'nr',
+    source: 'test',
+    metrics: names.map((metric) => ({ metric, params: {}, thresholds: {} })),
+  });
   return evaluate(suite.metrics, { image, attributes: {} }, ctx);
 }
 
@@ -42,7 +46,10 @@ async function run(names: string[], image: DecodedImage) {
 async function photo(width: number, height: number, file = 'fruits.jpg'): Promise<Buffer> {
   return sharp(join(OPENCV_DATA, file)).resize(width, height, { fit: 'fill' }).removeAlpha().raw().toBuffer();
 }
-const png = (raw: Buffer, w: number, h: number, channels: 1 | 3 | 4 = 3) => sharp(raw, rawOf(w, h, channels)).png().toBuffer();
+const png = (raw: Buffer, w: number, h: number, channels: 1 | 3 | 4 = 3) =>
+  sharp(raw, rawOf(w, h, channels))
+    .png()
+    .toBuffer();
 
 describe('OpenCV FileStorage YAML', () => {
   it('reads the BRISQUE model and range files', () => {
@@ -87,7 +94,12 @@ describe('OpenCV FileStorage YAML', () => {
         '   data: [ .5, -.Inf ]',
       ].join('\n'),
     );
-    expect(doc.svm).toEqual({ term_criteria: { epsilon: 0.001, iterations: 1000 }, C: 1024, name: 'a b', list: [[1, -2.5, 3], { rho: -1.5, alpha: [1, 2] }] });
+    expect(doc.svm).toEqual({
+      term_criteria: { epsilon: 0.001, iterations: 1000 },
+      C: 1024,
+      name: 'a b',
+      list: [[1, -2.5, 3], { rho: -1.5, alpha: [1, 2] }],
+    });
     const m = readOpenCvMatrix(doc.m, 'm');
     expect([m.rows, m.cols, m.dt, ...m.data]).toEqual([1, 2, 'f', 0.5, -Infinity]);
   });
@@ -95,7 +107,9 @@ describe('OpenCV FileStorage YAML', () => {
   it('rejects malformed input with the line number', () => {
     expect(() => parseOpenCvYaml('a: [ 1, 2\nb: 3')).toThrow(/line 1/);
     expect(() => parseOpenCvYaml('just text')).toThrow(/expected "key: value"/);
-    expect(() => readOpenCvMatrix(parseOpenCvYaml('m: !!opencv-matrix\n  rows: 2\n  cols: 2\n  dt: f\n  data: [ 1 ]').m, 'm')).toThrow(/rows × cols/);
+    expect(() => readOpenCvMatrix(parseOpenCvYaml('m: !!opencv-matrix\n  rows: 2\n  cols: 2\n  dt: f\n  data: [ 1 ]').m, 'm')).toThrow(
+      /rows × cols/,
+    );
   });
 });
 
@@ -119,7 +133,12 @@ function matFile(vars: { name: string; dims: number[]; data: number[]; single?: 
     // names of up to 4 bytes use the packed "small element" tag
     const nameEl = name.length <= 4 ? Buffer.concat([u32((name.length << 16) | 1), name, Buffer.alloc(4 - name.length)]) : tag(1, name);
     const real = v.single ? Buffer.from(new Float32Array(v.data).buffer) : Buffer.from(new Float64Array(v.data).buffer);
-    const body = Buffer.concat([tag(6, u32(v.single ? 7 : 6, 0)), tag(5, Buffer.from(new Int32Array(v.dims).buffer)), nameEl, tag(v.single ? 7 : 9, real)]);
+    const body = Buffer.concat([
+      tag(6, u32(v.single ? 7 : 6, 0)),
+      tag(5, Buffer.from(new Int32Array(v.dims).buffer)),
+      nameEl,
+      tag(v.single ? 7 : 9, real),
+    ]);
     const matrix = tag(14, body);
     if (!v.compress) return matrix;
     const z = deflateSync(matrix);
@@ -284,7 +303,10 @@ describe('brisque and niqe metrics', () => {
   });
 
   it('1×1 and 2×2 images are not applicable', async () => {
-    await notApplicable(await decodeImage(await png(Buffer.from([10, 20, 30]), 1, 1), limits), { brisque: /at least 2×2 pixels.*1×1/, niqe: /96×96 block.*1×1/ });
+    await notApplicable(await decodeImage(await png(Buffer.from([10, 20, 30]), 1, 1), limits), {
+      brisque: /at least 2×2 pixels.*1×1/,
+      niqe: /96×96 block.*1×1/,
+    });
     await notApplicable(await decodeImage(await png(Buffer.from([0, 50, 100, 150, 200, 250, 30, 60, 90, 120, 150, 180]), 2, 2), limits), {
       brisque: /half size \(1×1\)/,
       niqe: /96×96 block.*2×2/,
@@ -329,7 +351,10 @@ describe('brisque and niqe metrics', () => {
     }
     const inputs = {
       rgb: await png(raw, w, h),
-      grey: await sharp(grey, rawOf(w, h, 1)).toColourspace('b-w').png().toBuffer(),
+      grey: await sharp(grey, rawOf(w, h, 1))
+        .toColourspace('b-w')
+        .png()
+        .toBuffer(),
       greyAsRgb: await png(greyAsRgb, w, h),
       alpha: await png(rgba, w, h, 4),
       rgb16: await sharp(raw, rawOf(w, h)).toColourspace('rgb16').png().toBuffer(),
@@ -337,7 +362,10 @@ describe('brisque and niqe metrics', () => {
     const scores: Record<string, Record<string, number>> = {};
     for (const [name, bytes] of Object.entries(inputs)) {
       const ev = await run(['brisque', 'niqe'], await decodeImage(bytes, limits));
-      expect(ev.outcomes.map((o) => o.status), name).toEqual(['ok', 'ok']);
+      expect(
+        ev.outcomes.map((o) => o.status),
+        name,
+      ).toEqual(['ok', 'ok']);
       expect(ev.scores['brisque.score']).toBeGreaterThanOrEqual(0);
       expect(ev.scores['brisque.score']).toBeLessThanOrEqual(100);
       expect(ev.scores['niqe.score']).toBeGreaterThan(0);
@@ -351,7 +379,10 @@ describe('brisque and niqe metrics', () => {
 
   it('features are NaN-free for natural images and 36 long', async () => {
     const raw = await photo(160, 120);
-    const y = Uint8Array.from({ length: 160 * 120 }, (_, i) => (raw[3 * i] * 4899 + raw[3 * i + 1] * 9617 + raw[3 * i + 2] * 1868 + 8192) >> 14);
+    const y = Uint8Array.from(
+      { length: 160 * 120 },
+      (_, i) => (raw[3 * i] * 4899 + raw[3 * i + 1] * 9617 + raw[3 * i + 2] * 1868 + 8192) >> 14,
+    );
     const f = brisqueFeatures(y, 160, 120);
     expect(f).toHaveLength(36);
     expect([...f].every(Number.isFinite)).toBe(true);

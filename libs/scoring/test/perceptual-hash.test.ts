@@ -136,7 +136,9 @@ describe('perceptual_hash: parity on the parity image set (opencv-doc photograph
     };
     const p = stats(d.map((x) => x[0]));
     const g = stats(d.map((x) => x[1]));
-    console.info(`Hamming distance to the ImageHash recipe over ${d.length} images: phash ${JSON.stringify(p)}, dhash ${JSON.stringify(g)}`);
+    console.info(
+      `Hamming distance to the ImageHash recipe over ${d.length} images: phash ${JSON.stringify(p)}, dhash ${JSON.stringify(g)}`,
+    );
     expect(p.max).toBeLessThanOrEqual(PHASH_VS_IMAGEHASH_MAX);
     expect(g.max).toBeLessThanOrEqual(DHASH_VS_IMAGEHASH_MAX);
   });
@@ -153,7 +155,8 @@ describe('perceptual_hash: parity on the parity image set (opencv-doc photograph
     }
     let nearest = 64;
     for (let i = 0; i < originals.length; i++) {
-      for (let j = i + 1; j < originals.length; j++) nearest = Math.min(nearest, hamming(ours.get(originals[i].file)![0], ours.get(originals[j].file)![0]));
+      for (let j = i + 1; j < originals.length; j++)
+        nearest = Math.min(nearest, hamming(ours.get(originals[i].file)![0], ours.get(originals[j].file)![0]));
     }
     console.info(`distance to the original:\n  ${rows.join('\n  ')}\nclosest pair of different photographs: phash ${nearest}`);
     expect(nearest).toBeGreaterThan(16);
@@ -168,8 +171,11 @@ describe('perceptual_hash: invariances on real photographs', () => {
     const recompressed = await hashes(await decode(await sharp(bytes).jpeg({ quality: 75 }).toBuffer()));
     const brighter = await hashes(await decode(await sharp(bytes).linear(1, 10).png().toBuffer()));
     const other = await hashes(await photo('baboon.jpg'));
-    const d = (x: [string, string]) => [hamming(x[0], a1[0]), hamming(x[1], a1[1])];
-    console.info(`fruits.jpg: recompressed q75 ${d(recompressed)}, +10 brightness ${d(brighter)}, baboon.jpg ${d(other)} (phash, dhash)`);
+    const d = (x: [string, string]) => [hamming(x[0], a1[0]), hamming(x[1], a1[1])] as const;
+    const show = (x: readonly number[]) => x.join(',');
+    console.info(
+      `fruits.jpg: recompressed q75 ${show(d(recompressed))}, +10 brightness ${show(d(brighter))}, baboon.jpg ${show(d(other))} (phash, dhash)`,
+    );
     for (const x of [d(recompressed), d(brighter)]) {
       expect(x[0]).toBeLessThanOrEqual(2);
       expect(x[1]).toBeLessThanOrEqual(2);
@@ -182,14 +188,27 @@ describe('perceptual_hash: invariances on real photographs', () => {
 describe('perceptual_hash: awkward input gets defined hashes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'assay-phash-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const sizes: [number, number][] = [[2, 2], [3, 5], [9, 8], [31, 33], [33, 31], [64, 64], [4000, 3], [3, 4000], [1, 300], [300, 1]];
+  const sizes: [number, number][] = [
+    [2, 2],
+    [3, 5],
+    [9, 8],
+    [31, 33],
+    [33, 31],
+    [64, 64],
+    [4000, 3],
+    [3, 4000],
+    [1, 300],
+    [300, 1],
+  ];
 
   it('equals the independent implementation at sizes that up- and downscale by fractions', async () => {
     const files = sizes.map(([w, h]) => join(dir, `t${w}x${h}.png`));
     const ours: [string, string][] = [];
     for (let i = 0; i < sizes.length; i++) {
       const [w, h] = sizes[i];
-      const png = await sharp(texturedRgb(w, h, w * 7 + h), rawOf(w, h)).png().toBuffer();
+      const png = await sharp(texturedRgb(w, h, w * 7 + h), rawOf(w, h))
+        .png()
+        .toBuffer();
       writeFileSync(files[i], png);
       ours.push(await hashes(await decode(png)));
     }
@@ -198,9 +217,22 @@ describe('perceptual_hash: awkward input gets defined hashes', () => {
   });
 
   it('hashes constant images, 1×1 included, to fixed values', async () => {
-    const flat = async (w: number, h: number, v: number) => hashes(await decode(await sharp(Buffer.alloc(w * h * 3, v), rawOf(w, h)).png().toBuffer()));
+    const flat = async (w: number, h: number, v: number) =>
+      hashes(
+        await decode(
+          await sharp(Buffer.alloc(w * h * 3, v), rawOf(w, h))
+            .png()
+            .toBuffer(),
+        ),
+      );
     // the DC coefficient is the only one above the (zero) median; no neighbour is brighter
-    for (const [w, h] of [[1, 1], [2, 2], [57, 3], [640, 480]]) expect(await flat(w, h, 200)).toEqual(['8000000000000000', '0000000000000000']);
+    for (const [w, h] of [
+      [1, 1],
+      [2, 2],
+      [57, 3],
+      [640, 480],
+    ])
+      expect(await flat(w, h, 200)).toEqual(['8000000000000000', '0000000000000000']);
     expect(await flat(1, 1, 0)).toEqual(['0000000000000000', '0000000000000000']);
     expect(await flat(1, 1, 255)).toEqual(['8000000000000000', '0000000000000000']);
   });
@@ -215,20 +247,40 @@ describe('perceptual_hash: awkward input gets defined hashes', () => {
     for (let i = 0; i < w * h; i++) grey[i] = rgb[3 * i + 1];
     const greyRgb = Buffer.alloc(w * h * 3);
     for (let i = 0; i < w * h * 3; i++) greyRgb[i] = grey[Math.floor(i / 3)];
-    expect(await hashes(await decode(await sharp(grey, rawOf(w, h, 1)).png().toBuffer()))).toEqual(
-      await hashes(await decode(await sharp(greyRgb, rawOf(w, h)).png().toBuffer())),
-    );
+    expect(
+      await hashes(
+        await decode(
+          await sharp(grey, rawOf(w, h, 1))
+            .png()
+            .toBuffer(),
+        ),
+      ),
+    ).toEqual(await hashes(await decode(await sharp(greyRgb, rawOf(w, h)).png().toBuffer())));
     // alpha: flattened onto white at decode; fully opaque alpha changes nothing
     const rgba = Buffer.alloc(w * h * 4);
     for (let i = 0; i < w * h; i++) rgba.set([rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2], 255], 4 * i);
-    expect(await hashes(await decode(await sharp(rgba, rawOf(w, h, 4)).png().toBuffer()))).toEqual(base);
+    expect(
+      await hashes(
+        await decode(
+          await sharp(rgba, rawOf(w, h, 4))
+            .png()
+            .toBuffer(),
+        ),
+      ),
+    ).toEqual(base);
     const halfTransparent = Buffer.from(rgba);
     for (let i = 0; i < w * h; i++) if (i % w < w / 2) halfTransparent[4 * i + 3] = 0;
     const flattened = Buffer.from(rgb);
     for (let i = 0; i < w * h; i++) if (i % w < w / 2) flattened.fill(255, 3 * i, 3 * i + 3);
-    expect(await hashes(await decode(await sharp(halfTransparent, rawOf(w, h, 4)).png().toBuffer()))).toEqual(
-      await hashes(await decode(await sharp(flattened, rawOf(w, h)).png().toBuffer())),
-    );
+    expect(
+      await hashes(
+        await decode(
+          await sharp(halfTransparent, rawOf(w, h, 4))
+            .png()
+            .toBuffer(),
+        ),
+      ),
+    ).toEqual(await hashes(await decode(await sharp(flattened, rawOf(w, h)).png().toBuffer())));
     // 16-bit: decoded to 8 bits per channel first
     const png16 = await sharp(rgb, rawOf(w, h)).toColourspace('rgb16').png().toBuffer();
     expect((await sharp(png16).metadata()).depth).toBe('ushort');

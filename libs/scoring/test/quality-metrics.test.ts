@@ -6,11 +6,27 @@ import { rawOf, texturedRgb } from '../../../test/helpers/images.js';
 
 const limits = { maxBytes: 1e8, maxPixels: 1e8 };
 const ctx = { models: { run: () => Promise.reject(new Error('no models')) } as ModelRunner, file: (p: string) => p };
-const CPU_METRICS = ['psnr', 'ssim', 'ms_ssim', 'noise', 'blockiness', 'contrast', 'product_photo', 'sharpness', 'exposure', 'colorfulness', 'resolution'];
+const CPU_METRICS = [
+  'psnr',
+  'ssim',
+  'ms_ssim',
+  'noise',
+  'blockiness',
+  'contrast',
+  'product_photo',
+  'sharpness',
+  'exposure',
+  'colorfulness',
+  'resolution',
+];
 
 async function run(names: string[], image: DecodedImage, reference?: DecodedImage, params: Record<string, Record<string, unknown>> = {}) {
   const registry = await MetricRegistry.load();
-  const metrics = registry.resolveSuite({ name: 't', source: 'test', metrics: names.map((metric) => ({ metric, params: params[metric] ?? {}, thresholds: {} })) }).metrics;
+  const metrics = registry.resolveSuite({
+    name: 't',
+    source: 'test',
+    metrics: names.map((metric) => ({ metric, params: params[metric] ?? {}, thresholds: {} })),
+  }).metrics;
   return evaluate(metrics, { image, reference, attributes: {} }, ctx);
 }
 const decode = async (img: sharp.Sharp) => decodeImage(await img.png().toBuffer(), limits);
@@ -26,9 +42,16 @@ describe('full-reference metrics', () => {
     const img = await decode(sharp(texturedRgb(200, 180, 3), rawOf(200, 180)));
     const other = await decode(sharp(texturedRgb(180, 200, 3), rawOf(180, 200)));
     const none = await run(['psnr', 'ssim'], img);
-    expect(none.outcomes.map((o) => [o.status, o.reason?.code])).toEqual([['not_applicable', 'metric_not_applicable'], ['not_applicable', 'metric_not_applicable']]);
+    expect(none.outcomes.map((o) => [o.status, o.reason?.code])).toEqual([
+      ['not_applicable', 'metric_not_applicable'],
+      ['not_applicable', 'metric_not_applicable'],
+    ]);
     const mismatch = await run(['psnr', 'ssim', 'ms_ssim'], img, other);
-    expect(mismatch.outcomes.map((o) => o.reason?.code)).toEqual(['reference_size_mismatch', 'reference_size_mismatch', 'reference_size_mismatch']);
+    expect(mismatch.outcomes.map((o) => o.reason?.code)).toEqual([
+      'reference_size_mismatch',
+      'reference_size_mismatch',
+      'reference_size_mismatch',
+    ]);
     expect(mismatch.outcomes[0].reason?.message).toMatch(/180×200, the asset 200×180.*never resize/);
   });
 
@@ -48,7 +71,9 @@ describe('product_photo', () => {
     ]);
 
   it('measures the background band, the subject box, resolution and aspect', async () => {
-    const { scores } = await run(['product_photo'], await decode(shot('#ffffff')), undefined, { product_photo: { aspectRatios: ['4:3'], minWidth: 400, minHeight: 300 } });
+    const { scores } = await run(['product_photo'], await decode(shot('#ffffff')), undefined, {
+      product_photo: { aspectRatios: ['4:3'], minWidth: 400, minHeight: 300 },
+    });
     expect(scores).toEqual({
       'product_photo.background_uniformity': 1,
       'product_photo.background_distance': 0,
@@ -59,7 +84,9 @@ describe('product_photo', () => {
   });
 
   it('flags a grey background, a wrong aspect ratio and a small image', async () => {
-    const { scores } = await run(['product_photo'], await decode(shot('#808080')), undefined, { product_photo: { aspectRatios: ['1:1', '16:9'], minWidth: 1000 } });
+    const { scores } = await run(['product_photo'], await decode(shot('#808080')), undefined, {
+      product_photo: { aspectRatios: ['1:1', '16:9'], minWidth: 1000 },
+    });
     expect(scores['product_photo.background_uniformity']).toBe(0);
     expect(scores['product_photo.background_distance']).toBe(127);
     expect(scores['product_photo.aspect_ok']).toBe(0);
@@ -68,8 +95,20 @@ describe('product_photo', () => {
 
   it('refuses bad parameters at suite resolution', async () => {
     const registry = await MetricRegistry.load();
-    expect(() => registry.resolveSuite({ name: 't', source: 'test', metrics: [{ metric: 'product_photo', params: { background: 'white' }, thresholds: {} }] })).toThrow(/product_photo\.params\.background/);
-    expect(() => registry.resolveSuite({ name: 't', source: 'test', metrics: [{ metric: 'product_photo', params: { colour: '#fff' }, thresholds: {} }] })).toThrow(/product_photo\.params/);
+    expect(() =>
+      registry.resolveSuite({
+        name: 't',
+        source: 'test',
+        metrics: [{ metric: 'product_photo', params: { background: 'white' }, thresholds: {} }],
+      }),
+    ).toThrow(/product_photo\.params\.background/);
+    expect(() =>
+      registry.resolveSuite({
+        name: 't',
+        source: 'test',
+        metrics: [{ metric: 'product_photo', params: { colour: '#fff' }, thresholds: {} }],
+      }),
+    ).toThrow(/product_photo\.params/);
   });
 });
 
@@ -90,7 +129,14 @@ describe('bad input gives a defined value or metric_not_applicable, never NaN', 
       expect(Object.values(ev.scores).every(Number.isFinite)).toBe(true);
       for (const o of ev.outcomes) expect(['ok', 'not_applicable'], `${o.metric}: ${o.reason?.message}`).toContain(o.status);
       if (name === 'constant') {
-        expect(ev.scores).toMatchObject({ 'noise.sigma': 0, 'blockiness.ratio': 1, 'contrast.rms': 0, 'contrast.entropy': 0, 'ssim.ssim': 1, 'sharpness.laplacian_variance': 0 });
+        expect(ev.scores).toMatchObject({
+          'noise.sigma': 0,
+          'blockiness.ratio': 1,
+          'contrast.rms': 0,
+          'contrast.entropy': 0,
+          'ssim.ssim': 1,
+          'sharpness.laplacian_variance': 0,
+        });
       }
       if (name === '1×1') {
         const na = ev.outcomes.filter((o) => o.status === 'not_applicable').map((o) => o.metric);

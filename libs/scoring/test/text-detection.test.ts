@@ -37,20 +37,35 @@ function barMap(w: number, h: number, length: number, thickness: number, deg: nu
 }
 
 /** Mean probability over the upright bounding box of the map's foreground (text_detection 1.x's box score). */
-function uprightMean(prob: Float32Array, w: number, h: number): number {
+function uprightMean(prob: Float32Array, w: number): number {
   const fg = [...prob.keys()].filter((i) => prob[i] > 0.3);
   const xs = fg.map((i) => i % w);
   const ys = fg.map((i) => Math.floor(i / w));
   let [sum, n] = [0, 0];
-  for (let y = Math.min(...ys); y <= Math.max(...ys); y++) for (let x = Math.min(...xs); x <= Math.max(...xs); x++) (sum += prob[y * w + x]), n++;
+  for (let y = Math.min(...ys); y <= Math.max(...ys); y++)
+    for (let x = Math.min(...xs); x <= Math.max(...xs); x++) [sum, n] = [sum + prob[y * w + x], n + 1];
   return sum / n;
 }
 
 describe('OpenCV geometry as PaddleOCR calls it', () => {
   it('minAreaRect carries OpenCV 4.6 single-precision results', () => {
     // values printed by cv2.minAreaRect (OpenCV 4.6) for these points
-    expect(minAreaRect([[10, 10], [49, 10], [49, 19], [10, 19]])).toEqual({ center: [29.5, 14.5], size: [9, 39], angle: 90 });
-    expect(minAreaRect([[0, 0], [10, 1], [9, 5], [-1, 4]])).toEqual({
+    expect(
+      minAreaRect([
+        [10, 10],
+        [49, 10],
+        [49, 19],
+        [10, 19],
+      ]),
+    ).toEqual({ center: [29.5, 14.5], size: [9, 39], angle: 90 });
+    expect(
+      minAreaRect([
+        [0, 0],
+        [10, 1],
+        [9, 5],
+        [-1, 4],
+      ]),
+    ).toEqual({
       center: [4.499999523162842, 2.499999761581421],
       size: [10.646897315979004, 4.079652309417725],
       angle: 5.710593223571777,
@@ -58,7 +73,12 @@ describe('OpenCV geometry as PaddleOCR calls it', () => {
   });
 
   it('orders get_mini_boxes corners from the top-left, clockwise on screen', () => {
-    const { box, sside } = getMiniBoxes([[0, 0], [10, 1], [9, 5], [-1, 4]]);
+    const { box, sside } = getMiniBoxes([
+      [0, 0],
+      [10, 1],
+      [9, 5],
+      [-1, 4],
+    ]);
     expect(sside).toBeCloseTo(4.0797, 4);
     expect(box[0][0]).toBeLessThan(box[1][0]); // top-left, then top-right
     expect(box[3][1]).toBeGreaterThan(box[0][1]); // bottom-left below top-left
@@ -70,12 +90,37 @@ describe('OpenCV geometry as PaddleOCR calls it', () => {
     const fg = new Uint8Array(w * w);
     for (let y = 2; y < 10; y++) for (let x = 2; x < 10; x++) fg[y * w + x] = 1;
     fg[5 * w + 5] = 0; // a one-pixel hole
-    for (const [x, y] of [[7, 4], [8, 4], [7, 5], [8, 5]]) fg[y * w + x] = 0; // a 2×2 hole
+    for (const [x, y] of [
+      [7, 4],
+      [8, 4],
+      [7, 5],
+      [8, 5],
+    ])
+      fg[y * w + x] = 0; // a 2×2 hole
     // cv2 4.6's output for the same image, in its order (the last found first)
     expect(findContours(fg, w, w)).toEqual([
-      [[4, 5], [5, 4], [6, 5], [5, 6]],
-      [[6, 4], [7, 3], [8, 3], [9, 4], [9, 5], [8, 6], [7, 6], [6, 5]],
-      [[2, 2], [2, 9], [9, 9], [9, 2]],
+      [
+        [4, 5],
+        [5, 4],
+        [6, 5],
+        [5, 6],
+      ],
+      [
+        [6, 4],
+        [7, 3],
+        [8, 3],
+        [9, 4],
+        [9, 5],
+        [8, 6],
+        [7, 6],
+        [6, 5],
+      ],
+      [
+        [2, 2],
+        [2, 9],
+        [9, 9],
+        [9, 2],
+      ],
     ]);
   });
 
@@ -86,10 +131,31 @@ describe('OpenCV geometry as PaddleOCR calls it', () => {
         return (p[0] - a[0]) * (b[1] - a[1]) - (p[1] - a[1]) * (b[0] - a[0]) !== 0;
       });
     const sorted = (poly: Point[]) => [...poly].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    const box: Point[] = [[0.9, 0.2], [40.7, 3.9], [39.6, 13.99], [-0.2, 10.1]].map(([x, y]): Point => [Math.fround(x), Math.fround(y)]);
+    const box: Point[] = [
+      [0.9, 0.2],
+      [40.7, 3.9],
+      [39.6, 13.99],
+      [-0.2, 10.1],
+    ].map(([x, y]): Point => [Math.fround(x), Math.fround(y)]);
     const { area, perimeter } = polygonAreaPerimeter(box);
     // pyclipper.PyclipperOffset().AddPath(box, JT_ROUND, ET_CLOSEDPOLYGON); Execute(7.3)
-    const want: Point[] = [[41, -4], [44, -3], [47, 0], [47, 4], [46, 14], [45, 17], [42, 20], [38, 20], [-1, 17], [-4, 16], [-7, 13], [-7, 0], [-6, -4], [-4, -6], [1, -7]];
+    const want: Point[] = [
+      [41, -4],
+      [44, -3],
+      [47, 0],
+      [47, 4],
+      [46, 14],
+      [45, 17],
+      [42, 20],
+      [38, 20],
+      [-1, 17],
+      [-4, 16],
+      [-7, 13],
+      [-7, 0],
+      [-6, -4],
+      [-4, -6],
+      [1, -7],
+    ];
     expect(sorted(withoutCollinear(unclip(box, (7.3 * perimeter) / area)))).toEqual(sorted(want));
   });
 });
@@ -104,12 +170,31 @@ describe('DB post-processing', () => {
     expect(boxes).toHaveLength(1);
     // the 39×9 point box grows by area·1.5/perimeter = 5.48 to [4.52, 54.48] × [4.52, 24.48], which Clipper
     // rounds to [5, 54] × [5, 24]; ×2 to the image
-    expect(boxes[0]).toEqual({ points: [[10, 10], [108, 10], [108, 48], [10, 48]], score: 0.9 });
+    expect(boxes[0]).toEqual({
+      points: [
+        [10, 10],
+        [108, 10],
+        [108, 48],
+        [10, 48],
+      ],
+      score: 0.9,
+    });
     // the axis-aligned post-processing (text_detection 1.x) grew the box by the unrounded offset
     const d = (39 * 9 * 1.5) / (2 * (39 + 9));
-    const old = { x0: Math.round((10 - d) * 2), y0: Math.round((10 - d) * 2), x1: Math.round((10 - d) * 2) + Math.round((39 + 2 * d) * 2), y1: Math.round((10 - d) * 2) + Math.round((9 + 2 * d) * 2) };
+    const old = {
+      x0: Math.round((10 - d) * 2),
+      y0: Math.round((10 - d) * 2),
+      x1: Math.round((10 - d) * 2) + Math.round((39 + 2 * d) * 2),
+      y1: Math.round((10 - d) * 2) + Math.round((9 + 2 * d) * 2),
+    };
     const [[x0, y0], , [x1, y1]] = boxes[0].points;
-    for (const [got, was] of [[x0, old.x0], [y0, old.y0], [x1, old.x1], [y1, old.y1]]) expect(Math.abs(got - was)).toBeLessThanOrEqual(1);
+    for (const [got, was] of [
+      [x0, old.x0],
+      [y0, old.y0],
+      [x1, old.x1],
+      [y1, old.y1],
+    ])
+      expect(Math.abs(got - was)).toBeLessThanOrEqual(1);
     // pixel centres inside [10, 108] × [10, 48]
     expect(areaRatio).toBe((98 * 38) / (128 * 64));
   });
@@ -124,7 +209,7 @@ describe('DB post-processing', () => {
       // scored over the rotated box (its outline pixels partly off the bar), where the upright box would be
       // mostly background
       expect(boxes[0].score).toBeGreaterThan(0.75);
-      expect(uprightMean(prob, w, h)).toBeLessThan(0.6);
+      expect(uprightMean(prob, w)).toBeLessThan(0.6);
       expect(degrees(q)).toBeCloseTo(deg, 0); // within 0.5°
       // the bar's rectangle grown by unclip's area·1.5/perimeter on every side (up to the integer rounding)
       const d = (length * thickness * 1.5) / (2 * (length + thickness));
@@ -150,11 +235,26 @@ describe('DB post-processing', () => {
   });
 
   it('measures the union of rotated boxes on pixel centres', () => {
-    const a: Quad = [[0, 0], [10, 0], [10, 10], [0, 10]];
-    const b: Quad = [[5, 5], [15, 5], [15, 15], [5, 15]];
+    const a: Quad = [
+      [0, 0],
+      [10, 0],
+      [10, 10],
+      [0, 10],
+    ];
+    const b: Quad = [
+      [5, 5],
+      [15, 5],
+      [15, 15],
+      [5, 15],
+    ];
     expect(quadUnionArea([a, b], 100, 100)).toBe(175);
     expect(quadUnionArea([a, b], 8, 8)).toBe(64); // clipped to the image
-    const diamond: Quad = [[10, 0], [20, 10], [10, 20], [0, 10]];
+    const diamond: Quad = [
+      [10, 0],
+      [20, 10],
+      [10, 20],
+      [0, 10],
+    ];
     expect(quadUnionArea([diamond], 40, 40)).toBe(200); // its area exactly (10·√2)²
     expect(quadUnionArea([], 10, 10)).toBe(0);
   });

@@ -32,7 +32,7 @@ describe('expected text from the prompt', () => {
   it('takes straight and typographic quotes, in order', () => {
     expect(quotedStrings('a neon sign that says "OPEN" above a door')).toEqual(['OPEN']);
     expect(quotedStrings('a mug printed with “Café Rouge” and ‘since 1998’')).toEqual(['Café Rouge', 'since 1998']);
-    expect(quotedStrings("a poster reading 'SUMMER SALE' and \"50% OFF\"")).toEqual(['SUMMER SALE', '50% OFF']);
+    expect(quotedStrings('a poster reading \'SUMMER SALE\' and "50% OFF"')).toEqual(['SUMMER SALE', '50% OFF']);
   });
 
   it('does not read apostrophes as quotes', () => {
@@ -45,7 +45,7 @@ describe('expected text from the prompt', () => {
   });
 
   it('keeps quotes inside quotes as part of the outer string', () => {
-    expect(quotedStrings('a diner sign "Joe\'s \'best\' burgers" at night')).toEqual(["Joe's 'best' burgers"]);
+    expect(quotedStrings("a diner sign \"Joe's 'best' burgers\" at night")).toEqual(["Joe's 'best' burgers"]);
   });
 
   it('joins the quoted strings by a space; the expectedText attribute wins', () => {
@@ -124,7 +124,12 @@ describe('CTC decoding, reading order, geometry', () => {
     }
   });
 
-  const rect = (x: number, y: number, w: number, h: number): Quad => [[x, y], [x + w, y], [x + w, y + h], [x, y + h]];
+  const rect = (x: number, y: number, w: number, h: number): Quad => [
+    [x, y],
+    [x + w, y],
+    [x + w, y + h],
+    [x, y + h],
+  ];
   /** the box turned by `deg` about (cx, cy) */
   const turned = (q: Quad, deg: number, cx: number, cy: number): Quad => {
     const [c, s] = [Math.cos((deg * Math.PI) / 180), Math.sin((deg * Math.PI) / 180)];
@@ -207,11 +212,28 @@ describe('text with the real PP-OCR models', () => {
   const runs: Record<string, number> = {};
   let ctx: MetricContext;
   const suite = (names: string[], params: Record<string, unknown> = {}): ResolvedMetric[] =>
-    registry.resolveSuite({ name: 'test', source: 'test', metrics: names.map((metric) => ({ metric, params: metric === 'text' ? params : {}, thresholds: {} })) }).metrics;
-  const score = async (image: DecodedImage, prompt?: string, attributes: Record<string, string | number | boolean> = {}, metrics = suite(['text'])) => {
+    registry.resolveSuite({
+      name: 'test',
+      source: 'test',
+      metrics: names.map((metric) => ({ metric, params: metric === 'text' ? params : {}, thresholds: {} })),
+    }).metrics;
+  const score = async (
+    image: DecodedImage,
+    prompt?: string,
+    attributes: Record<string, string | number | boolean> = {},
+    metrics = suite(['text']),
+  ) => {
     const ev = await evaluate(metrics, { image, prompt, attributes }, ctx);
     const outcome = ev.outcomes.find((o) => o.metric === 'text')!;
-    return { ev, outcome, scores: Object.fromEntries(Object.entries(ev.scores).filter(([k]) => k.startsWith('text.')).map(([k, v]) => [k.slice(5), v])) };
+    return {
+      ev,
+      outcome,
+      scores: Object.fromEntries(
+        Object.entries(ev.scores)
+          .filter(([k]) => k.startsWith('text.'))
+          .map(([k, v]) => [k.slice(5), v]),
+      ),
+    };
   };
 
   beforeAll(async () => {
@@ -241,16 +263,29 @@ describe('text with the real PP-OCR models', () => {
 
   it('finds no text in the clean photograph, without running classifier or recognizer', async () => {
     resetRuns();
-    const { scores, outcome } = await score(await decode(readFileSync('samples/sharp.jpg')), 'a still life of fresh fruit on a table, natural light');
+    const { scores, outcome } = await score(
+      await decode(readFileSync('samples/sharp.jpg')),
+      'a still life of fresh fruit on a table, natural light',
+    );
     expect(scores).toEqual({ region_count: 0, text_area_ratio: 0, unexpected_text: 0, unexpected_area_ratio: 0 });
     expect(runs).toEqual({ 'ppocr-v4-det': 1 });
-    expect(outcome.details).toMatchObject({ text: '', texts: [], expectedText: null, models: { classifier: { id: 'ppocr-mobile-v2-cls' }, recognizer: { id: 'ppocr-v4-rec' } } });
+    expect(outcome.details).toMatchObject({
+      text: '',
+      texts: [],
+      expectedText: null,
+      models: { classifier: { id: 'ppocr-mobile-v2-cls' }, recognizer: { id: 'ppocr-v4-rec' } },
+    });
   });
 
   it('flags the stray caption of with-text.jpg and reads it', async () => {
     resetRuns();
     const image = await decode(readFileSync('samples/with-text.jpg'));
-    const { scores, outcome } = await score(image, 'a still life of fresh fruit on a table, no text', {}, suite(['text_detection', 'text']));
+    const { scores, outcome } = await score(
+      image,
+      'a still life of fresh fruit on a table, no text',
+      {},
+      suite(['text_detection', 'text']),
+    );
     expect(runs['ppocr-v4-det']).toBe(1); // shared by text_detection and text
     expect(runs['ppocr-mobile-v2-cls']).toBe(1);
     expect(runs['ppocr-v4-rec']).toBe(1);
@@ -266,12 +301,23 @@ describe('text with the real PP-OCR models', () => {
     expect(t.box).toHaveLength(4);
     expect(t.box.every(([, y]) => y < 100)).toBe(true);
     expect(outcome.model).toMatchObject({ id: 'ppocr-v4-det', provider: 'cpu' });
-    expect(outcome.details!.models).toMatchObject({ recognizer: { id: 'ppocr-v4-rec', version: 'PP-OCRv4-rec-ch' }, classifier: { id: 'ppocr-mobile-v2-cls' } });
+    expect(outcome.details!.models).toMatchObject({
+      recognizer: { id: 'ppocr-v4-rec', version: 'PP-OCRv4-rec-ch' },
+      classifier: { id: 'ppocr-mobile-v2-cls' },
+    });
   });
 
   it('keeps text_detection numbers when the detector is shared', async () => {
-    const alone = await evaluate(suite(['text_detection']), { image: await decode(readFileSync('samples/with-text.jpg')), attributes: {} }, ctx);
-    const shared = await evaluate(suite(['text', 'text_detection']), { image: await decode(readFileSync('samples/with-text.jpg')), attributes: {} }, ctx);
+    const alone = await evaluate(
+      suite(['text_detection']),
+      { image: await decode(readFileSync('samples/with-text.jpg')), attributes: {} },
+      ctx,
+    );
+    const shared = await evaluate(
+      suite(['text', 'text_detection']),
+      { image: await decode(readFileSync('samples/with-text.jpg')), attributes: {} },
+      ctx,
+    );
     expect(shared.scores['text_detection.region_count']).toBe(alone.scores['text_detection.region_count']);
     expect(shared.scores['text_detection.area_ratio']).toBe(alone.scores['text_detection.area_ratio']);
   });
@@ -300,7 +346,9 @@ describe('text with the real PP-OCR models', () => {
   });
 
   it('turns tall crops (text running top to bottom) before reading them', async () => {
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="140" height="640"><rect width="100%" height="100%" fill="#fff"/><text transform="translate(50,40) rotate(90)" font-family="DejaVu Sans" font-size="56">VERTICAL</text></svg>`;
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="140" height="640"><rect width="100%" height="100%" fill="#fff"/>' +
+      '<text transform="translate(50,40) rotate(90)" font-family="DejaVu Sans" font-size="56">VERTICAL</text></svg>';
     const { outcome } = await score(await decode(await sharp(Buffer.from(svg)).png().toBuffer()));
     expect(outcome.details!.text).toBe('VERTICAL');
   });
@@ -320,10 +368,17 @@ describe('text with the real PP-OCR models', () => {
 
   it('reads tilted lines (rotated boxes, perspective crops) in order', async () => {
     const lines = ['Grand Opening', 'Saturday at noon', 'Free samples for everyone'];
-    const text = lines.map((l, i) => `<text x="80" y="${330 + i * 110}" font-family="DejaVu Sans" font-size="56" fill="#111">${l}</text>`).join('');
+    const text = lines
+      .map((l, i) => `<text x="80" y="${330 + i * 110}" font-family="DejaVu Sans" font-size="56" fill="#111">${l}</text>`)
+      .join('');
     for (const deg of [-12, 7]) {
-      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1024" height="768"><rect width="100%" height="100%" fill="#fafafa"/><g transform="rotate(${deg} 512 384)">${text}</g></svg>`;
-      const { scores, outcome } = await score(await decode(await sharp(Buffer.from(svg)).png().toBuffer()), `a flyer: "${lines.join('" "')}"`);
+      const svg =
+        '<svg xmlns="http://www.w3.org/2000/svg" width="1024" height="768"><rect width="100%" height="100%" fill="#fafafa"/>' +
+        `<g transform="rotate(${deg} 512 384)">${text}</g></svg>`;
+      const { scores, outcome } = await score(
+        await decode(await sharp(Buffer.from(svg)).png().toBuffer()),
+        `a flyer: "${lines.join('" "')}"`,
+      );
       expect(scores.region_count, `${deg}°`).toBe(3);
       expect(normalizeText(outcome.details!.text as string), `${deg}°`).toBe(normalizeText(lines.join(' ')));
       for (const t of outcome.details!.texts as { box: Quad }[]) {
@@ -334,8 +389,20 @@ describe('text with the real PP-OCR models', () => {
   });
 
   it('caps the recognized regions and reports the rest as skipped', async () => {
-    const words = Array.from({ length: 6 }, (_, i) => `<text x="${40 + (i % 2) * 320}" y="${80 + Math.floor(i / 2) * 110}" font-family="DejaVu Sans" font-size="48">Word${i}</text>`).join('');
-    const image = await decode(await sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360"><rect width="100%" height="100%" fill="#fff"/>${words}</svg>`)).png().toBuffer());
+    const words = Array.from(
+      { length: 6 },
+      (_, i) =>
+        `<text x="${40 + (i % 2) * 320}" y="${80 + Math.floor(i / 2) * 110}" font-family="DejaVu Sans" font-size="48">Word${i}</text>`,
+    ).join('');
+    const image = await decode(
+      await sharp(
+        Buffer.from(
+          `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360"><rect width="100%" height="100%" fill="#fff"/>${words}</svg>`,
+        ),
+      )
+        .png()
+        .toBuffer(),
+    );
     const all = await score(image);
     const capped = await score(image, undefined, {}, suite(['text'], { maxCrops: 2 }));
     expect(all.scores.region_count).toBe(6);
@@ -345,7 +412,9 @@ describe('text with the real PP-OCR models', () => {
 
   it('squeezes crops wider than the recognizer slot cap (PaddleOCR has none)', async () => {
     const line = 'the quick brown fox jumps over the lazy dog while the cat sleeps on the warm windowsill';
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="3200" height="32"><rect width="100%" height="100%" fill="#fff"/><text x="4" y="24" font-family="DejaVu Sans Mono" font-size="24">${line}</text></svg>`;
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="3200" height="32"><rect width="100%" height="100%" fill="#fff"/>' +
+      `<text x="4" y="24" font-family="DejaVu Sans Mono" font-size="24">${line}</text></svg>`;
     const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     const dims: number[][] = [];
     const runner = { run: (id: string, feeds: Record<string, TensorData>) => (dims.push(feeds.x.dims), host.run(id, feeds)) };
@@ -357,15 +426,31 @@ describe('text with the real PP-OCR models', () => {
   });
 
   it('gives finite values (or not applicable) on degenerate images, never NaN', async () => {
-    const raw = (w: number, h: number, channels: 1 | 2 | 3 | 4, fill: (i: number) => number) => sharp(Buffer.from(new Uint8Array(w * h * channels).map((_, i) => fill(i))), { raw: { width: w, height: h, channels } });
+    const raw = (w: number, h: number, channels: 1 | 2 | 3 | 4, fill: (i: number) => number) =>
+      sharp(Buffer.from(new Uint8Array(w * h * channels).map((_, i) => fill(i))), { raw: { width: w, height: h, channels } });
     const inputs: Record<string, Buffer> = {
-      '1×1': await raw(1, 1, 3, () => 200).png().toBuffer(),
-      '2×2': await raw(2, 2, 3, (i) => i * 40).png().toBuffer(),
-      constant: await raw(64, 64, 3, () => 128).png().toBuffer(),
-      '4000×3': await raw(4000, 3, 3, (i) => (i * 7) % 256).png().toBuffer(),
-      greyscale: await raw(120, 80, 1, (i) => (i % 120) * 2).png().toBuffer(),
-      alpha: await raw(96, 64, 4, (i) => (i % 4 === 3 ? (i % 512) / 2 : 90)).png().toBuffer(),
-      '16-bit': await raw(80, 60, 3, (i) => i % 256).toColourspace('rgb16').png().toBuffer(),
+      '1×1': await raw(1, 1, 3, () => 200)
+        .png()
+        .toBuffer(),
+      '2×2': await raw(2, 2, 3, (i) => i * 40)
+        .png()
+        .toBuffer(),
+      constant: await raw(64, 64, 3, () => 128)
+        .png()
+        .toBuffer(),
+      '4000×3': await raw(4000, 3, 3, (i) => (i * 7) % 256)
+        .png()
+        .toBuffer(),
+      greyscale: await raw(120, 80, 1, (i) => (i % 120) * 2)
+        .png()
+        .toBuffer(),
+      alpha: await raw(96, 64, 4, (i) => (i % 4 === 3 ? (i % 512) / 2 : 90))
+        .png()
+        .toBuffer(),
+      '16-bit': await raw(80, 60, 3, (i) => i % 256)
+        .toColourspace('rgb16')
+        .png()
+        .toBuffer(),
     };
     for (const [name, bytes] of Object.entries(inputs)) {
       const image = await decode(bytes);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricOutcome } from '@assay/contracts';
 import type { DecodedImage } from '@assay/media';
-import { evaluateVideo, MetricRegistry, type MetricContext, type ModelCalls, type ModelRunner, type VideoInput } from '@assay/scoring';
+import { evaluateVideo, MetricRegistry, type MetricContext, type ModelCalls, type VideoInput } from '@assay/scoring';
 import { z } from 'zod';
 import { analyze, compareFiles, makeClips, probeFile, readSamples, type Clips } from '../../../test/parity/video-clips.js';
 
@@ -12,7 +12,7 @@ import { analyze, compareFiles, makeClips, probeFile, readSamples, type Clips } 
  */
 let registry: MetricRegistry;
 let clips: Clips;
-const ctx: MetricContext = { models: { run: () => Promise.reject(new Error('no models here')) } as ModelRunner, file: (p) => p };
+const ctx: MetricContext = { models: { run: () => Promise.reject(new Error('no models here')) }, file: (p) => p };
 
 beforeAll(async () => {
   registry = await MetricRegistry.load();
@@ -44,9 +44,17 @@ async function run(
   o: { metrics?: string[]; params?: Record<string, Record<string, unknown>>; extra?: Partial<VideoInput>; context?: MetricContext } = {},
 ): Promise<Run> {
   const names = o.metrics ?? videoMetrics().map((d) => d.name);
-  const suite = registry.resolveSuite({ name: 'test', source: 'test', metrics: names.map((metric) => ({ metric, params: o.params?.[metric] ?? {}, thresholds: {} })) });
+  const suite = registry.resolveSuite({
+    name: 'test',
+    source: 'test',
+    metrics: names.map((metric) => ({ metric, params: o.params?.[metric] ?? {}, thresholds: {} })),
+  });
   const { probe, frames } = await decoded(file);
-  const { scores, outcomes } = await evaluateVideo(suite.metrics, { probe, frames, samples: [], attributes: {}, ...o.extra }, o.context ?? ctx);
+  const { scores, outcomes } = await evaluateVideo(
+    suite.metrics,
+    { probe, frames, samples: [], attributes: {}, ...o.extra },
+    o.context ?? ctx,
+  );
   for (const out of outcomes) {
     expect(out.status, `${out.metric}: ${out.reason?.message}`).not.toBe('error');
     if (out.status === 'not_applicable') expect(out.reason?.message.length, out.metric).toBeGreaterThan(10);
@@ -120,7 +128,10 @@ describe('temporal metrics on real clips', () => {
     expect(results[1].scores['frozen_frames.ratio']).toBe(0);
     // freezedetect with d up to a frame interval would find every frame frozen: not applicable, with the reason
     const d0 = await run(await clips.pan(5), { metrics: ['frozen_frames'], params: { frozen_frames: { duration: 0.04 } } });
-    expect(d0.outcome('frozen_frames')).toMatchObject({ status: 'not_applicable', reason: { message: expect.stringMatching(/not longer than the frame interval/) } });
+    expect(d0.outcome('frozen_frames')).toMatchObject({
+      status: 'not_applicable',
+      reason: { message: expect.stringMatching(/not longer than the frame interval/) },
+    });
   });
 
   it('a fade to black: black pictures and one black segment; a linear fade is not flicker', async () => {
@@ -160,7 +171,10 @@ describe('temporal metrics on real clips', () => {
   });
 
   it('alternating brightness is flicker; the same pan without it is not', async () => {
-    const [flickering, steady] = await Promise.all([run(await clips.get('flicker'), { metrics: ['flicker'] }), run(await clips.pan(5), { metrics: ['flicker'] })]);
+    const [flickering, steady] = await Promise.all([
+      run(await clips.get('flicker'), { metrics: ['flicker'] }),
+      run(await clips.pan(5), { metrics: ['flicker'] }),
+    ]);
     // eq brightness ±0.03 moves the mean luma by ±6 to 7 levels: a step of about 13 between frames
     expect(flickering.scores['flicker.mean']).toBeGreaterThan(10);
     expect(flickering.scores['flicker.mean']).toBeLessThan(16);
@@ -190,11 +204,16 @@ describe('temporal metrics on real clips', () => {
     const strict = await run(file, { metrics: ['video_format'], params: { video_format: { minDurationSeconds: 4, maxFrameRate: 24 } } });
     expect(strict.scores['video_format.within_policy']).toBe(0);
     expect(strict.outcome('video_format').details).toMatchObject({ violations: ['duration 3 s < 4 s', 'frame rate 25 > 24'] });
-    expect(() => registry.resolveSuite({ name: 't', source: 't', metrics: [{ metric: 'video_format', params: { maxDuration: 4 }, thresholds: {} }] })).toThrow(/video_format\.params/);
+    expect(() =>
+      registry.resolveSuite({ name: 't', source: 't', metrics: [{ metric: 'video_format', params: { maxDuration: 4 }, thresholds: {} }] }),
+    ).toThrow(/video_format\.params/);
   });
 
   it('audio_track: presence, and the audio/video duration mismatch only when there is audio', async () => {
-    const [withAudio, silent] = await Promise.all([run(await clips.get('withAudio'), { metrics: ['audio_track'] }), run(await clips.pan(5), { metrics: ['audio_track'] })]);
+    const [withAudio, silent] = await Promise.all([
+      run(await clips.get('withAudio'), { metrics: ['audio_track'] }),
+      run(await clips.pan(5), { metrics: ['audio_track'] }),
+    ]);
     expect(withAudio.scores['audio_track.present']).toBe(1);
     // 2 s of AAC against 3 s of video (AAC framing adds a few ms)
     expect(withAudio.scores['audio_track.duration_mismatch_seconds']).toBeCloseTo(1, 1);
@@ -237,10 +256,20 @@ describe('temporal_consistency', () => {
     const file = await clips.pan(5);
     const samples = await readSamples(file, 15);
     const noModel = await run(file, { metrics: ['temporal_consistency'], extra: { samples } });
-    expect(noModel.outcome('temporal_consistency')).toMatchObject({ status: 'not_applicable', reason: { message: expect.stringMatching(/no image-embedding model configured/) } });
+    expect(noModel.outcome('temporal_consistency')).toMatchObject({
+      status: 'not_applicable',
+      reason: { message: expect.stringMatching(/no image-embedding model configured/) },
+    });
     const noRegistry = await run(file, { metrics: ['temporal_consistency'], params, extra: { samples } });
-    expect(noRegistry.outcome('temporal_consistency')).toMatchObject({ status: 'not_applicable', reason: { message: expect.stringMatching(/no model registry/) } });
-    const suite = registry.resolveSuite({ name: 't', source: 't', metrics: [{ metric: 'temporal_consistency', params: params.temporal_consistency, thresholds: {} }] });
+    expect(noRegistry.outcome('temporal_consistency')).toMatchObject({
+      status: 'not_applicable',
+      reason: { message: expect.stringMatching(/no model registry/) },
+    });
+    const suite = registry.resolveSuite({
+      name: 't',
+      source: 't',
+      metrics: [{ metric: 'temporal_consistency', params: params.temporal_consistency, thresholds: {} }],
+    });
     expect(suite).toMatchObject({ needsSamples: true, models: ['grid-8x8'] });
   });
 
@@ -264,12 +293,21 @@ describe('degenerate clips', () => {
     const { scores, outcome } = await run(await clips.get('single'));
     expect(outcome('flicker')).toMatchObject({ status: 'not_applicable', reason: { message: expect.stringMatching(/needs at least 3/) } });
     expect(outcome('frozen_frames')).toMatchObject({ status: 'not_applicable', reason: { message: expect.stringMatching(/at least 2/) } });
-    expect(scores).toMatchObject({ 'motion.mean': 0, 'motion.static_ratio': 1, 'scene_cuts.count': 0, 'black_frames.ratio': 0, 'video_format.frame_count': 1 });
+    expect(scores).toMatchObject({
+      'motion.mean': 0,
+      'motion.static_ratio': 1,
+      'scene_cuts.count': 0,
+      'black_frames.ratio': 0,
+      'video_format.frame_count': 1,
+    });
   });
 
   it('a clip shorter than the freeze duration: frozen_frames not applicable, with the way out', async () => {
     const { outcome } = await run(await clips.pan(0), { metrics: ['frozen_frames'], params: { frozen_frames: { duration: 5 } } });
-    expect(outcome('frozen_frames')).toMatchObject({ status: 'not_applicable', reason: { message: expect.stringMatching(/less than the minimum freeze duration.*lower duration/) } });
+    expect(outcome('frozen_frames')).toMatchObject({
+      status: 'not_applicable',
+      reason: { message: expect.stringMatching(/less than the minimum freeze duration.*lower duration/) },
+    });
   });
 
   it('an all-black clip: black and frozen throughout, no motion, no flicker', async () => {
@@ -292,11 +330,18 @@ describe('video_psnr and video_ssim', () => {
     const [file, small] = await Promise.all([clips.pan(5), clips.get('small')]);
     const metrics = ['video_psnr', 'video_ssim'];
     const same = await run(file, { metrics, extra: { reference: await compareFiles(file, file) } });
-    expect(same.scores).toMatchObject({ 'video_psnr.psnr_mean': 100, 'video_psnr.mse_mean': 0, 'video_ssim.ssim_mean': 1, 'video_ssim.unmatched_frames': 0 });
+    expect(same.scores).toMatchObject({
+      'video_psnr.psnr_mean': 100,
+      'video_psnr.mse_mean': 0,
+      'video_ssim.ssim_mean': 1,
+      'video_ssim.unmatched_frames': 0,
+    });
     const other = await run(file, { metrics, extra: { reference: await compareFiles(file, small) } });
-    for (const m of metrics) expect(other.outcome(m)).toMatchObject({ status: 'not_applicable', reason: { code: 'reference_size_mismatch' } });
+    for (const m of metrics)
+      expect(other.outcome(m)).toMatchObject({ status: 'not_applicable', reason: { code: 'reference_size_mismatch' } });
     const none = await run(file, { metrics });
-    for (const m of metrics) expect(none.outcome(m)).toMatchObject({ status: 'not_applicable', reason: { message: expect.stringMatching(/reference video/) } });
+    for (const m of metrics)
+      expect(none.outcome(m)).toMatchObject({ status: 'not_applicable', reason: { message: expect.stringMatching(/reference video/) } });
   });
 
   it('count the frames of the longer stream that have no partner', async () => {

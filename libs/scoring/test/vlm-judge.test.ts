@@ -25,7 +25,10 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function judgeAt(reply: (req: SeenRequest, i: number) => Reply, retries = 1): Promise<{ ctx: MetricContext; server: FakeChatServer }> {
+async function judgeAt(
+  reply: (req: SeenRequest, i: number) => Reply,
+  retries = 1,
+): Promise<{ ctx: MetricContext; server: FakeChatServer }> {
   server = await startFakeChatServer(reply);
   const vlm = new ChatJudgeClient({
     url: server.url,
@@ -52,7 +55,9 @@ async function sentImage(req: SeenRequest) {
 
 describe('vlm_judge', () => {
   it('scores through the judge: raw and normalized score, details, the request it sent', async () => {
-    const { ctx, server: s } = await judgeAt(() => ({ json: completion(JSON.stringify({ score: 8, reasons: 'the bicycle is red and well lit' })) }));
+    const { ctx, server: s } = await judgeAt(() => ({
+      json: completion(JSON.stringify({ score: 8, reasons: 'the bicycle is red and well lit' })),
+    }));
     const input = { image: large, prompt: 'a red bicycle against a brick wall', attributes: {} };
     const ev = await evaluate(suite([{ metric: 'vlm_judge' }]), input, ctx);
 
@@ -99,7 +104,12 @@ describe('vlm_judge', () => {
           rubric: 'Product: {{attributes.category}} / {{ attributes.brand }}. Prompt: {{prompt}}. Rate 0–100.',
           scoreRange: [0, 100],
           judge: 'product-judge',
-          answerSchema: { type: 'object', properties: { score: { type: 'integer' }, reasons: { type: 'string' } }, required: ['score'], additionalProperties: false },
+          answerSchema: {
+            type: 'object',
+            properties: { score: { type: 'integer' }, reasons: { type: 'string' } },
+            required: ['score'],
+            additionalProperties: false,
+          },
         },
       },
     ]);
@@ -111,24 +121,41 @@ describe('vlm_judge', () => {
     expect(ev.outcomes[0].details).toMatchObject({ judge: 'product-judge' });
 
     const missing = await evaluate(metrics, { image: small, prompt: 'a teapot', attributes: { category: 'kitchen' } }, ctx);
-    expect(missing.outcomes[0]).toMatchObject({ status: 'not_applicable', reason: { code: 'metric_not_applicable', message: expect.stringContaining('{{attributes.brand}}') } });
+    expect(missing.outcomes[0]).toMatchObject({
+      status: 'not_applicable',
+      reason: { code: 'metric_not_applicable', message: expect.stringContaining('{{attributes.brand}}') },
+    });
     expect(s.requests).toHaveLength(1);
   });
 
   it('is not applicable without a configured judge', async () => {
-    const ev = await evaluate(suite([{ metric: 'vlm_judge' }]), { image: small, prompt: 'p', attributes: {} }, { models: noModels, file: (p) => p });
-    expect(ev.outcomes[0]).toMatchObject({ status: 'not_applicable', reason: { code: 'metric_not_applicable', message: expect.stringContaining('VLM_JUDGE_URL') } });
+    const ev = await evaluate(
+      suite([{ metric: 'vlm_judge' }]),
+      { image: small, prompt: 'p', attributes: {} },
+      { models: noModels, file: (p) => p },
+    );
+    expect(ev.outcomes[0]).toMatchObject({
+      status: 'not_applicable',
+      reason: { code: 'metric_not_applicable', message: expect.stringContaining('VLM_JUDGE_URL') },
+    });
     expect(Object.keys(ev.scores)).toEqual([]);
   });
 
   it('reports judge_unavailable on its own outcome; the other metrics still score', async () => {
     const { ctx, server: s } = await judgeAt(() => ({ status: 503, text: 'overloaded' }));
-    const ev = await evaluate(suite([{ metric: 'vlm_judge' }, { metric: 'resolution' }]), { image: small, prompt: 'p', attributes: {} }, ctx);
+    const ev = await evaluate(
+      suite([{ metric: 'vlm_judge' }, { metric: 'resolution' }]),
+      { image: small, prompt: 'p', attributes: {} },
+      ctx,
+    );
     expect(ev.outcomes.map((o) => [o.metric, o.status])).toEqual([
       ['vlm_judge', 'not_applicable'],
       ['resolution', 'ok'],
     ]);
-    expect(ev.outcomes[0].reason).toEqual({ code: 'judge_unavailable', message: expect.stringMatching(/HTTP 503: overloaded \(2 attempts\)/) });
+    expect(ev.outcomes[0].reason).toEqual({
+      code: 'judge_unavailable',
+      message: expect.stringMatching(/HTTP 503: overloaded \(2 attempts\)/),
+    });
     expect(ev.scores['resolution.width']).toBe(300);
     expect(ev.scores['vlm_judge.score']).toBeUndefined();
     expect(s.requests).toHaveLength(2);
@@ -137,7 +164,10 @@ describe('vlm_judge', () => {
   it('reports judge_invalid_answer when the answer never matches the schema', async () => {
     const { ctx } = await judgeAt(() => ({ json: completion('{"rating": "great"}') }));
     const ev = await evaluate(suite([{ metric: 'vlm_judge' }]), { image: small, prompt: 'p', attributes: {} }, ctx);
-    expect(ev.outcomes[0]).toMatchObject({ status: 'not_applicable', reason: { code: 'judge_invalid_answer', message: expect.stringContaining('score: required') } });
+    expect(ev.outcomes[0]).toMatchObject({
+      status: 'not_applicable',
+      reason: { code: 'judge_invalid_answer', message: expect.stringContaining('score: required') },
+    });
   });
 
   it('refuses bad parameters when the suite is resolved', () => {
@@ -145,7 +175,12 @@ describe('vlm_judge', () => {
     expect(() => suite([{ metric: 'vlm_judge', params: { rubric: 'Rate {{caption}}' } }])).toThrow(/unknown placeholder \{\{caption\}\}/);
     expect(() => suite([{ metric: 'vlm_judge', params: { scoreRange: [5, 5] } }])).toThrow(/min must be below max/);
     expect(() =>
-      suite([{ metric: 'vlm_judge', params: { answerSchema: { type: 'object', properties: { score: { type: 'number', maximum: 20 } }, required: ['score'] } } }]),
+      suite([
+        {
+          metric: 'vlm_judge',
+          params: { answerSchema: { type: 'object', properties: { score: { type: 'number', maximum: 20 } }, required: ['score'] } },
+        },
+      ]),
     ).toThrow(/within scoreRange/);
     expect(() => suite([{ metric: 'vlm_judge', params: { answerSchema: { type: 'array' } } }])).toThrow(/answerSchema/);
   });

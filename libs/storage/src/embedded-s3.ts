@@ -13,7 +13,12 @@ export interface EmbeddedS3 {
  * A real S3 API server on a local folder (s3rver), the default when no S3 endpoint is configured.
  * Local development and tests only: it is single-process and keeps objects as plain files.
  */
-export async function startEmbeddedS3(options: { directory: string; buckets: string[]; host?: string; port?: number }): Promise<EmbeddedS3> {
+export async function startEmbeddedS3(options: {
+  directory: string;
+  buckets: string[];
+  host?: string;
+  port?: number;
+}): Promise<EmbeddedS3> {
   mkdirSync(options.directory, { recursive: true });
   const server = new S3rver({
     address: options.host ?? '127.0.0.1',

@@ -61,7 +61,9 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async put(ref: ObjectRef, body: Uint8Array | string, contentType = 'application/octet-stream'): Promise<void> {
-    await storageCall(`PUT ${toS3Uri(ref)}`, () => this.client.send(new PutObjectCommand({ Bucket: ref.bucket, Key: ref.key, Body: body, ContentType: contentType })));
+    await storageCall(`PUT ${toS3Uri(ref)}`, () =>
+      this.client.send(new PutObjectCommand({ Bucket: ref.bucket, Key: ref.key, Body: body, ContentType: contentType })),
+    );
   }
 
   get(ref: ObjectRef, options: { maxBytes?: number } = {}): Promise<Uint8Array> {
@@ -77,7 +79,9 @@ export class S3ObjectStore implements ObjectStore {
       throw err;
     }
     if (max !== undefined && (out.ContentLength ?? 0) > max) {
-      out.Body?.transformToWebStream().cancel().catch(() => undefined);
+      out.Body?.transformToWebStream()
+        .cancel()
+        .catch(() => undefined);
       throw new AssayError(ErrorCode.FileTooLarge, `${toS3Uri(ref)} is ${out.ContentLength} bytes; the limit is ${max}`);
     }
     const bytes = (await out.Body?.transformToByteArray()) ?? new Uint8Array();
@@ -89,7 +93,9 @@ export class S3ObjectStore implements ObjectStore {
 
   async head(ref: ObjectRef): Promise<ObjectInfo | undefined> {
     try {
-      const out = await storageCall(`HEAD ${toS3Uri(ref)}`, () => this.client.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key })));
+      const out = await storageCall(`HEAD ${toS3Uri(ref)}`, () =>
+        this.client.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key })),
+      );
       return { size: out.ContentLength ?? 0, etag: out.ETag };
     } catch (err) {
       if (isNotFound(err)) return undefined;

@@ -32,7 +32,11 @@ describe('S3ObjectStore on the S3 API (s3rver)', () => {
   });
 
   it('reports an unreachable store as storage_unavailable (transient), naming the call and the cause', async () => {
-    const dead = new S3ObjectStore({ endpoint: `http://127.0.0.1:${await freePort()}`, region: 'us-east-1', credentials: EMBEDDED_S3_CREDENTIALS });
+    const dead = new S3ObjectStore({
+      endpoint: `http://127.0.0.1:${await freePort()}`,
+      region: 'us-east-1',
+      credentials: EMBEDDED_S3_CREDENTIALS,
+    });
     const ref = { bucket: 'assay', key: 'a.png' };
     try {
       for (const [call, attempt] of [

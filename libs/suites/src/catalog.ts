@@ -38,7 +38,9 @@ async function fromDir(dir: string, label = dir): Promise<SuiteDefinition[]> {
 async function fromS3(store: ObjectStore, prefix: ObjectRef): Promise<SuiteDefinition[]> {
   const keys = (await store.list(prefix.bucket, prefix.key)).filter(isSuiteFile).sort();
   return Promise.all(
-    keys.map(async (key) => parseSuite(Buffer.from(await store.get({ bucket: prefix.bucket, key })).toString('utf8'), `s3://${prefix.bucket}/${key}`)),
+    keys.map(async (key) =>
+      parseSuite(Buffer.from(await store.get({ bucket: prefix.bucket, key })).toString('utf8'), `s3://${prefix.bucket}/${key}`),
+    ),
   );
 }
 

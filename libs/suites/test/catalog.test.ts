@@ -48,8 +48,14 @@ describe('SuiteCatalog', () => {
     const dir = dirWith({ 'a.yaml': custom, 'b.yml': custom.replace('name: image-default', 'name: sharp-only') });
     await s3.store.put({ bucket: 'assay', key: 'suites/x.yaml' }, custom.replace('min: 100', 'min: 7'));
     const catalog = await SuiteCatalog.load({ dir, s3: { store: s3.store, prefix: { bucket: 'assay', key: 'suites/' } } });
-    expect(catalog.get('sharp-only')?.metrics).toEqual([{ metric: 'sharpness', params: {}, thresholds: { laplacian_variance: { min: 100 } } }]);
-    expect(catalog.get('image-default')).toMatchObject({ description: 'stricter', source: 's3://assay/suites/x.yaml', metrics: [{ thresholds: { laplacian_variance: { min: 7 } } }] });
+    expect(catalog.get('sharp-only')?.metrics).toEqual([
+      { metric: 'sharpness', params: {}, thresholds: { laplacian_variance: { min: 100 } } },
+    ]);
+    expect(catalog.get('image-default')).toMatchObject({
+      description: 'stricter',
+      source: 's3://assay/suites/x.yaml',
+      metrics: [{ thresholds: { laplacian_variance: { min: 7 } } }],
+    });
     expect(catalog.get('image-fast')?.source).toBe('builtin/image-fast.yaml');
   });
 
@@ -58,7 +64,9 @@ describe('SuiteCatalog', () => {
     await expect(SuiteCatalog.load({ dir: dirWith({ 'bad.yaml': custom.replace('{ min: 100 }', '{ min: 5, max: 1 }') }) })).rejects.toThrow(
       /bad\.yaml: metrics\.0\.thresholds\.laplacian_variance: min must not exceed max/,
     );
-    await expect(SuiteCatalog.load({ dir: dirWith({ 'bad.yaml': custom.replace('modality: image', 'modality: smell') }) })).rejects.toThrow(/bad\.yaml: modality/);
+    await expect(SuiteCatalog.load({ dir: dirWith({ 'bad.yaml': custom.replace('modality: image', 'modality: smell') }) })).rejects.toThrow(
+      /bad\.yaml: modality/,
+    );
     await expect(SuiteCatalog.load({ dir: dirWith({ 'a.yaml': custom, 'b.yaml': custom }) })).rejects.toThrow(/defined twice/);
   });
 });
@@ -67,8 +75,12 @@ describe('suite resolution and thresholds', () => {
   it('refuses unknown metrics, unknown params and thresholds on scores a metric does not have', async () => {
     const registry = await MetricRegistry.load();
     const suite = (metrics: object[]) => ({ name: 's', source: 'test', metrics: metrics as never });
-    expect(() => registry.resolveSuite(suite([{ metric: 'sharpness', params: { sigma: 2 }, thresholds: {} }]))).toThrow(/sharpness takes no params/);
-    expect(() => registry.resolveSuite(suite([{ metric: 'sharpness', params: {}, thresholds: { nope: { min: 1 } } }]))).toThrow(/sharpness has no score nope/);
+    expect(() => registry.resolveSuite(suite([{ metric: 'sharpness', params: { sigma: 2 }, thresholds: {} }]))).toThrow(
+      /sharpness takes no params/,
+    );
+    expect(() => registry.resolveSuite(suite([{ metric: 'sharpness', params: {}, thresholds: { nope: { min: 1 } } }]))).toThrow(
+      /sharpness has no score nope/,
+    );
   });
 
   it('passes, fails and skips per threshold', () => {

@@ -37,7 +37,7 @@ export class BytePairEncoder {
       if (best === Infinity) break;
       const merged = mergedIds[best];
       const next: number[] = [];
-      for (let i = 0; i < word.length; ) {
+      for (let i = 0; i < word.length;) {
         if (word[i] === first && i < word.length - 1 && word[i + 1] === second) {
           next.push(merged);
           i += 2;

@@ -57,9 +57,28 @@ const C1_RE = /[\x80-\x9f]/g;
 const fixC1Controls = (t: string): string => t.replace(C1_RE, (c) => INVALID_CHARREFS.get(c.charCodeAt(0))!);
 
 const LIGATURES: Readonly<Record<string, string>> = {
-  'Ĳ': 'IJ', 'ĳ': 'ij', 'ŉ': 'ʼn', 'Ǳ': 'DZ', 'ǲ': 'Dz', 'ǳ': 'dz', 'Ǆ': 'DŽ', 'ǅ': 'Dž', 'ǆ': 'dž',
-  'Ǉ': 'LJ', 'ǈ': 'Lj', 'ǉ': 'lj', 'Ǌ': 'NJ', 'ǋ': 'Nj', 'ǌ': 'nj',
-  'ﬀ': 'ff', 'ﬁ': 'fi', 'ﬂ': 'fl', 'ﬃ': 'ffi', 'ﬄ': 'ffl', 'ﬅ': 'ſt', 'ﬆ': 'st',
+  Ĳ: 'IJ',
+  ĳ: 'ij',
+  ŉ: 'ʼn',
+  Ǳ: 'DZ',
+  ǲ: 'Dz',
+  ǳ: 'dz',
+  Ǆ: 'DŽ',
+  ǅ: 'Dž',
+  ǆ: 'dž',
+  Ǉ: 'LJ',
+  ǈ: 'Lj',
+  ǉ: 'lj',
+  Ǌ: 'NJ',
+  ǋ: 'Nj',
+  ǌ: 'nj',
+  ﬀ: 'ff',
+  ﬁ: 'fi',
+  ﬂ: 'fl',
+  ﬃ: 'ffi',
+  ﬄ: 'ffl',
+  ﬅ: 'ſt',
+  ﬆ: 'st',
 };
 const LIGATURE_RE = /[ĲĳŉǱǲǳǄǅǆǇǈǉǊǋǌﬀﬁﬂﬃﬄﬅﬆ]/g;
 const fixLatinLigatures = (t: string): string => t.replace(LIGATURE_RE, (c) => LIGATURES[c]);
@@ -81,7 +100,12 @@ const fixCharacterWidth = (t: string): string => t.replace(WIDTH_RE, (c) => WIDT
 const uncurlQuotes = (t: string): string => t.replace(/[\u201c-\u201f]/g, '"').replace(/[\u02bc\u2018-\u201b]/g, "'");
 
 const fixLineBreaks = (t: string): string =>
-  t.replace(/\r\n/g, '\n').replace(/\r/g, '\n').replace(/\u2028/g, '\n').replace(/\u2029/g, '\n').replace(/\u0085/g, '\n');
+  t
+    .replace(/\r\n/g, '\n')
+    .replace(/\r/g, '\n')
+    .replace(/\u2028/g, '\n')
+    .replace(/\u2029/g, '\n')
+    .replace(/\u0085/g, '\n');
 
 // A JS string cannot hold a surrogate pair as two separate code points (Python's can), so only the
 // unpaired halves are left to replace.
@@ -89,9 +113,11 @@ const LONE_SURROGATE_RE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 const fixSurrogates = (t: string): string => t.replace(LONE_SURROGATE_RE, '\ufffd');
 
 // Python's `re` `\d` is any Unicode decimal digit (Nd).
+// eslint-disable-next-line no-control-regex -- terminal escapes and C0 controls are what it removes
 const ANSI_RE = /\x1b\[(?:\p{Nd}|;)*[a-zA-Z]/gu;
 const removeTerminalEscapes = (t: string): string => t.replace(ANSI_RE, '');
 
+// eslint-disable-next-line no-control-regex -- terminal escapes and C0 controls are what it removes
 const CONTROL_RE = /[\x00-\x08\x0b\x0e-\x1f\x7f\u206a-\u206f\ufeff\ufff9-\ufffc]/g;
 const removeControlChars = (t: string): string => t.replace(CONTROL_RE, '');
 

@@ -34,7 +34,8 @@ export function buildVocab(mergesText: string): ClipVocab {
   if (lines.length !== MERGE_COUNT) throw new Error(`CLIP BPE file has ${lines.length} merges, expected ${MERGE_COUNT}`);
   const merges = lines.map((line, i) => {
     const parts = line.split(' ');
-    if (parts.length !== 2 || !parts[0] || !parts[1]) throw new Error(`CLIP BPE merge line ${i + 2} is not two symbols: ${JSON.stringify(line)}`);
+    if (parts.length !== 2 || !parts[0] || !parts[1])
+      throw new Error(`CLIP BPE merge line ${i + 2} is not two symbols: ${JSON.stringify(line)}`);
     return parts as [string, string];
   });
 

@@ -33,7 +33,15 @@ export async function startAggregatorService(config: AssayConfig, logger: Logger
   const failures = new FailureRecorder(store, config.s3.bucket, aggregates);
   const reconciler = new Reconciler(runs, failures, queues, metrics, version, logger);
   const closingKey = globalKeys(config.redis.prefix).closing;
-  const deps = { runs, aggregates, failures, writer, metrics, version, trackClosing: async (runId: string) => void (await redis.sadd(closingKey, runId)) };
+  const deps = {
+    runs,
+    aggregates,
+    failures,
+    writer,
+    metrics,
+    version,
+    trackClosing: async (runId: string) => void (await redis.sadd(closingKey, runId)),
+  };
   const dependencies = [
     { name: 'redis', check: () => redis.ping() },
     { name: 's3', check: () => store.ping(config.s3.bucket) },

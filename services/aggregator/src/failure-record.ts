@@ -38,7 +38,11 @@ export class FailureRecorder {
   ) {}
 
   async record(failure: ResultRecord): Promise<boolean> {
-    await this.store.put({ bucket: this.bucket, key: RunObjects.assetResult(failure.runId, failure.assetId) }, JSON.stringify(failure), 'application/json');
+    await this.store.put(
+      { bucket: this.bucket, key: RunObjects.assetResult(failure.runId, failure.assetId) },
+      JSON.stringify(failure),
+      'application/json',
+    );
     return this.aggregates.apply(failure);
   }
 }

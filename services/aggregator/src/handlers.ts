@@ -48,7 +48,13 @@ export function closeRunHandler(deps: HandlerDeps): JobHandler<'close-run'> {
     for (const assetId of await deps.runs.awaitingIds(runId)) {
       const asset = await deps.runs.getAsset(runId, assetId);
       if (!asset) continue;
-      const failure = aggregatorFailure(run, asset, ErrorCode.ContentMissing, 'the run was closed before the content of this asset was uploaded', deps.version);
+      const failure = aggregatorFailure(
+        run,
+        asset,
+        ErrorCode.ContentMissing,
+        'the run was closed before the content of this asset was uploaded',
+        deps.version,
+      );
       // record first, then leave the awaiting set: a crash in between is repaired by the retried job
       if (await deps.failures.record(failure)) {
         deps.metrics.failed.inc({ modality: asset.modality, reason: ErrorCode.ContentMissing });

@@ -28,7 +28,11 @@ export class RunWriter {
     for (;;) {
       const { offset, lines } = await this.aggregates.buffered(runId, this.partMaxRecords);
       if (!lines.length) return;
-      await this.store.put({ bucket: this.bucket, key: RunObjects.resultsPart(runId, offset) }, `${lines.join('\n')}\n`, 'application/x-ndjson');
+      await this.store.put(
+        { bucket: this.bucket, key: RunObjects.resultsPart(runId, offset) },
+        `${lines.join('\n')}\n`,
+        'application/x-ndjson',
+      );
       await this.aggregates.advance(runId, offset, lines.length);
       this.metrics.parts.inc();
     }

@@ -16,7 +16,18 @@ import { QueuesController } from './ops/queues.controller.js';
 import { IntakeService } from './runs/intake.service.js';
 import { RunsController } from './runs/runs.controller.js';
 import { RunsService } from './runs/runs.service.js';
-import { CONFIG, INGEST_METRICS, LOGGER, METRICS_REGISTRY, OBJECT_STORE, QUEUES, REDIS, RUN_AGGREGATES, RUN_STORE, SUITES } from './tokens.js';
+import {
+  CONFIG,
+  INGEST_METRICS,
+  LOGGER,
+  METRICS_REGISTRY,
+  OBJECT_STORE,
+  QUEUES,
+  REDIS,
+  RUN_AGGREGATES,
+  RUN_STORE,
+  SUITES,
+} from './tokens.js';
 
 export interface IngestDeps {
   config: AssayConfig;

@@ -36,7 +36,9 @@ export async function createIngestApp(config: AssayConfig, logger: Logger, regis
     logger.warn({ err: err.message }, 'Redis unavailable; API answers 503 until it is back');
   });
   const store = new S3ObjectStore(config.s3);
-  store.ensureBucket(config.s3.bucket).catch((err) => logger.warn({ err, bucket: config.s3.bucket }, 'bucket check failed; readiness will say why'));
+  store
+    .ensureBucket(config.s3.bucket)
+    .catch((err) => logger.warn({ err, bucket: config.s3.bucket }, 'bucket check failed; readiness will say why'));
   const queues = new QueueSet(redis, config.redis.prefix);
   for (const name of Object.values(QueueName)) queues.get(name);
   registerQueueDepthMetrics(registry, () => queues.all(), logger);
@@ -54,7 +56,12 @@ export async function createIngestApp(config: AssayConfig, logger: Logger, regis
     suites: await SuiteCatalog.load({ dir: config.suites.dir, s3: config.suites.uri ? { store, prefix: config.suites.uri } : undefined }),
   });
 
-  const app = await NestFactory.create<NestExpressApplication>(module, { rawBody: true, bodyParser: false, abortOnError: false, logger: new NestPinoLogger(logger) });
+  const app = await NestFactory.create<NestExpressApplication>(module, {
+    rawBody: true,
+    bodyParser: false,
+    abortOnError: false,
+    logger: new NestPinoLogger(logger),
+  });
   app.use(requestId);
   app.use(httpObserver(metrics, logger));
   app.useBodyParser('json', { limit: config.limits.maxJsonBytes });

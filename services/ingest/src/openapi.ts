@@ -22,7 +22,14 @@ const ErrorEnvelope = z.object({
   requestId: z.string(),
 });
 
-const UploadResult = z.object({ runId: z.string(), assetId: z.string(), jobId: z.string(), sha256: z.string(), uri: z.string(), duplicate: z.boolean() });
+const UploadResult = z.object({
+  runId: z.string(),
+  assetId: z.string(),
+  jobId: z.string(),
+  sha256: z.string(),
+  uri: z.string(),
+  duplicate: z.boolean(),
+});
 
 const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } });
 const errors = (...statuses: number[]) =>
@@ -67,14 +74,21 @@ export function buildOpenApi(version = '0.1.0') {
         },
       },
       '/v1/runs/{runId}': {
-        get: { summary: 'A run with counts by state', parameters: [runId], responses: { '200': { description: 'the run', content: json('Run') }, ...errors(401, 403, 404) } },
+        get: {
+          summary: 'A run with counts by state',
+          parameters: [runId],
+          responses: { '200': { description: 'the run', content: json('Run') }, ...errors(401, 403, 404) },
+        },
       },
       '/v1/runs/{runId}/assets': {
         post: {
           summary: `Submit up to ${MAX_ASSETS_PER_REQUEST} assets (idempotent by assetId)`,
           parameters: [runId],
           requestBody: { required: true, content: json('SubmitAssetsRequest') },
-          responses: { '202': { description: 'accepted', content: json('SubmitAssetsResponse') }, ...errors(400, 401, 403, 404, 409, 413, 503) },
+          responses: {
+            '202': { description: 'accepted', content: json('SubmitAssetsResponse') },
+            ...errors(400, 401, 403, 404, 409, 413, 503),
+          },
         },
       },
       '/v1/runs/{runId}/assets/{assetId}/content': {
@@ -82,7 +96,10 @@ export function buildOpenApi(version = '0.1.0') {
           summary: 'Upload the bytes of a declared asset (stored content-addressed, then queued)',
           parameters: [runId, assetId],
           requestBody: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
-          responses: { '202': { description: 'stored and queued', content: json('UploadResult') }, ...errors(400, 401, 403, 404, 409, 413, 415, 503) },
+          responses: {
+            '202': { description: 'stored and queued', content: json('UploadResult') },
+            ...errors(400, 401, 403, 404, 409, 413, 415, 503),
+          },
         },
       },
       '/v1/runs/{runId}/assets/{assetId}': {
@@ -93,10 +110,18 @@ export function buildOpenApi(version = '0.1.0') {
         },
       },
       '/v1/runs/{runId}/close': {
-        post: { summary: 'Close a run: the final summary is written once every asset has a result', parameters: [runId], responses: { '202': { description: 'closing', content: json('Run') }, ...errors(401, 403, 404) } },
+        post: {
+          summary: 'Close a run: the final summary is written once every asset has a result',
+          parameters: [runId],
+          responses: { '202': { description: 'closing', content: json('Run') }, ...errors(401, 403, 404) },
+        },
       },
       '/v1/runs/{runId}/summary': {
-        get: { summary: 'Run summary (final once closed, live before)', parameters: [runId], responses: { '200': { description: 'summary', content: json('RunSummary') }, ...errors(401, 403, 404) } },
+        get: {
+          summary: 'Run summary (final once closed, live before)',
+          parameters: [runId],
+          responses: { '200': { description: 'summary', content: json('RunSummary') }, ...errors(401, 403, 404) },
+        },
       },
       '/v1/hooks/generation': {
         post: {
@@ -133,7 +158,13 @@ export function buildOpenApi(version = '0.1.0') {
         },
       },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'alive' } } } },
-      '/readyz': { get: { summary: 'Readiness: Redis and S3 reachable', security: [], responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
+      '/readyz': {
+        get: {
+          summary: 'Readiness: Redis and S3 reachable',
+          security: [],
+          responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } },
+        },
+      },
       '/metrics': { get: { summary: 'Prometheus exposition', security: [], responses: { '200': { description: 'metrics' } } } },
     },
   };

@@ -5,7 +5,16 @@ import { Redis } from 'ioredis';
 import { queuePrefix, RunObjects } from '@assay/contracts';
 import { createIngestApp, signHook, type IngestApp } from '@assay/ingest';
 import { createMetricsRegistry } from '@assay/observability';
-import { dropPrefix, freePort, quietLogger, REDIS_URL, startTestS3, testConfig, testPrefix, type TestS3 } from '../../../test/helpers/env.js';
+import {
+  dropPrefix,
+  freePort,
+  quietLogger,
+  REDIS_URL,
+  startTestS3,
+  testConfig,
+  testPrefix,
+  type TestS3,
+} from '../../../test/helpers/env.js';
 import { apiClient } from '../../../test/helpers/services.js';
 
 /**
@@ -23,12 +32,18 @@ const imageQueue = new Queue('image', { connection: redis, prefix: queuePrefix(p
 let api: ReturnType<typeof apiClient>;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const newRun = async () => (await api('POST', '/v1/runs', { name: 'hostile' })).json as { id: string };
-const declare = (runId: string, ids: string[]) => api('POST', `/v1/runs/${runId}/assets`, { assets: ids.map((assetId) => ({ assetId, modality: 'image' })) });
-const upload = (runId: string, assetId: string, bytes: Uint8Array) => api('PUT', `/v1/runs/${runId}/assets/${encodeURIComponent(assetId)}/content`, bytes);
+const declare = (runId: string, ids: string[]) =>
+  api('POST', `/v1/runs/${runId}/assets`, { assets: ids.map((assetId) => ({ assetId, modality: 'image' })) });
+const upload = (runId: string, assetId: string, bytes: Uint8Array) =>
+  api('PUT', `/v1/runs/${runId}/assets/${encodeURIComponent(assetId)}/content`, bytes);
 
 beforeAll(async () => {
   s3 = await startTestS3();
-  ingest = await createIngestApp(testConfig(prefix, s3.s3.endpoint, { PORT: String(await freePort()) }), quietLogger(), createMetricsRegistry('ingest'));
+  ingest = await createIngestApp(
+    testConfig(prefix, s3.s3.endpoint, { PORT: String(await freePort()) }),
+    quietLogger(),
+    createMetricsRegistry('ingest'),
+  );
   api = apiClient(ingest.url);
 });
 afterAll(async () => {
@@ -108,12 +123,21 @@ describe('URIs that leave their place', () => {
   it('refuses ".", "..", empty segments and backslashes in keys (uri_not_allowed), resolving nothing', async () => {
     const run = await newRun();
     await s3.store.put({ bucket: 'other-bucket', key: 'secret.png' }, 'not for this run');
-    const uris = ['s3://assay/../other-bucket/secret.png', 's3://assay/x/../y.png', 's3://assay/./a.png', 's3://assay//a.png', 's3://assay/a/', 's3://assay/a\\..\\b.png'];
+    const uris = [
+      's3://assay/../other-bucket/secret.png',
+      's3://assay/x/../y.png',
+      's3://assay/./a.png',
+      's3://assay//a.png',
+      's3://assay/a/',
+      's3://assay/a\\..\\b.png',
+    ];
     for (const uri of uris) {
       const res = await api('POST', `/v1/runs/${run.id}/assets`, { assets: [{ assetId: 'a', modality: 'image', uri }] });
       expect([res.status, res.json.error.code, res.json.error.details[0].path], uri).toEqual([400, 'uri_not_allowed', 'assets.0.uri']);
     }
-    const ref = await api('POST', `/v1/runs/${run.id}/assets`, { assets: [{ assetId: 'a', modality: 'image', uri: 's3://assay/a.png', referenceUri: 's3://assay/../other-bucket/secret.png' }] });
+    const ref = await api('POST', `/v1/runs/${run.id}/assets`, {
+      assets: [{ assetId: 'a', modality: 'image', uri: 's3://assay/a.png', referenceUri: 's3://assay/../other-bucket/secret.png' }],
+    });
     expect([ref.status, ref.json.error.details[0].path]).toEqual([400, 'assets.0.referenceUri']);
     expect((await api('GET', `/v1/runs/${run.id}`)).json.counts.submitted).toBe(0);
   });
@@ -126,13 +150,16 @@ describe('URIs that leave their place', () => {
     const theirs = await api('POST', `/v1/runs/${b.id}/assets`, { assets: [{ assetId: 'x', modality: 'image', uri: up.json.uri }] });
     expect([theirs.status, theirs.json.error.code]).toEqual([400, 'uri_not_allowed']);
     expect(theirs.json.error.details[0].message).toMatch(/may only refer to its own objects/);
-    const own = await api('POST', `/v1/runs/${a.id}/assets`, { assets: [{ assetId: 'y', modality: 'image', uri: 's3://assay/gen/y.png', referenceUri: up.json.uri }] });
+    const own = await api('POST', `/v1/runs/${a.id}/assets`, {
+      assets: [{ assetId: 'y', modality: 'image', uri: 's3://assay/gen/y.png', referenceUri: up.json.uri }],
+    });
     expect(own.status).toBe(202);
   });
 });
 
 describe('generation hook edges', () => {
-  const post = (body: string, headers: Record<string, string>) => api('POST', '/v1/hooks/generation', body, { authorization: '', ...headers });
+  const post = (body: string, headers: Record<string, string>) =>
+    api('POST', '/v1/hooks/generation', body, { authorization: '', ...headers });
 
   it('verifies the timestamp header as sent: leading zeros signed as sent are accepted', async () => {
     const run = await newRun();
@@ -146,7 +173,11 @@ describe('generation hook edges', () => {
     const run = await newRun();
     const body = JSON.stringify({ runId: run.id, assets: [{ assetId: 't', modality: 'image', uri: 's3://assay/gen/t.png' }] });
     const ts = String(Math.floor(Date.now() / 1000));
-    const res = await post(body, { 'content-type': 'text/plain', 'x-assay-timestamp': ts, 'x-assay-signature': signHook(HOOK_SECRET, ts, body) });
+    const res = await post(body, {
+      'content-type': 'text/plain',
+      'x-assay-timestamp': ts,
+      'x-assay-signature': signHook(HOOK_SECRET, ts, body),
+    });
     expect([res.status, res.json.error.code]).toEqual([415, 'unsupported_media_type']);
   });
 });
@@ -154,9 +185,17 @@ describe('generation hook edges', () => {
 describe('field bounds', () => {
   it('bounds a prompt in bytes as well as characters: 10 000 CJK characters (30 KB) are refused', async () => {
     const run = await newRun();
-    const cjk = await api('POST', `/v1/runs/${run.id}/assets`, { assets: [{ assetId: 'p', modality: 'image', prompt: '字'.repeat(10_000) }] });
-    expect([cjk.status, cjk.json.error.code, cjk.json.error.details[0]]).toEqual([400, 'validation_failed', { path: 'assets.0.prompt', message: 'at most 16384 bytes in UTF-8' }]);
-    const ascii = await api('POST', `/v1/runs/${run.id}/assets`, { assets: [{ assetId: 'p', modality: 'image', prompt: 'a'.repeat(10_000) }] });
+    const cjk = await api('POST', `/v1/runs/${run.id}/assets`, {
+      assets: [{ assetId: 'p', modality: 'image', prompt: '字'.repeat(10_000) }],
+    });
+    expect([cjk.status, cjk.json.error.code, cjk.json.error.details[0]]).toEqual([
+      400,
+      'validation_failed',
+      { path: 'assets.0.prompt', message: 'at most 16384 bytes in UTF-8' },
+    ]);
+    const ascii = await api('POST', `/v1/runs/${run.id}/assets`, {
+      assets: [{ assetId: 'p', modality: 'image', prompt: 'a'.repeat(10_000) }],
+    });
     expect(ascii.status).toBe(202);
   });
 });

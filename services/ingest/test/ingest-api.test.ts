@@ -12,7 +12,11 @@ let api: ReturnType<typeof apiClient>;
 
 beforeAll(async () => {
   s3 = await startTestS3();
-  const config = testConfig(prefix, s3.s3.endpoint, { PORT: String(await freePort()), MAX_JSON_BYTES: '200000', MAX_UPLOAD_BYTES: '100000' });
+  const config = testConfig(prefix, s3.s3.endpoint, {
+    PORT: String(await freePort()),
+    MAX_JSON_BYTES: '200000',
+    MAX_UPLOAD_BYTES: '100000',
+  });
   ingest = await createIngestApp(config, quietLogger(), createMetricsRegistry('ingest'));
   api = apiClient(ingest.url);
 });
@@ -31,7 +35,10 @@ describe('authentication', () => {
     const wrong = await api('GET', '/v1/suites', undefined, { authorization: 'Bearer not-the-key-at-all' });
     expect([wrong.status, wrong.json.error.code]).toEqual([403, 'invalid_api_key']);
     expect((await api('GET', '/healthz', undefined, { authorization: '' })).status).toBe(200);
-    expect((await api('GET', '/readyz', undefined, { authorization: '' })).json).toMatchObject({ ready: true, checks: { redis: { ok: true }, s3: { ok: true } } });
+    expect((await api('GET', '/readyz', undefined, { authorization: '' })).json).toMatchObject({
+      ready: true,
+      checks: { redis: { ok: true }, s3: { ok: true } },
+    });
   });
 });
 
@@ -62,7 +69,12 @@ describe('runs', () => {
 describe('asset submission', () => {
   it('queues assets once: resubmitting an id is a duplicate with the same job id', async () => {
     const run = await newRun();
-    const body = { assets: [{ assetId: 'a.png', modality: 'image', uri: 's3://assay/x/a.png', prompt: 'p', attributes: { seed: 1, hd: true } }, { assetId: 'b.png', modality: 'image' }] };
+    const body = {
+      assets: [
+        { assetId: 'a.png', modality: 'image', uri: 's3://assay/x/a.png', prompt: 'p', attributes: { seed: 1, hd: true } },
+        { assetId: 'b.png', modality: 'image' },
+      ],
+    };
     const first = await api('POST', `/v1/runs/${run.id}/assets`, body);
     expect(first.status).toBe(202);
     expect(first.json).toMatchObject({ accepted: 2, duplicates: 0 });
@@ -70,9 +82,18 @@ describe('asset submission', () => {
     const again = await api('POST', `/v1/runs/${run.id}/assets`, { assets: [...body.assets, body.assets[0]] });
     expect(again.json).toMatchObject({ accepted: 0, duplicates: 3 });
     expect(again.json.assets[0].jobId).toBe(first.json.assets[0].jobId);
-    expect((await api('GET', `/v1/runs/${run.id}`)).json.counts).toMatchObject({ submitted: 2, awaitingContent: 1, pending: 1, duplicates: 3 });
+    expect((await api('GET', `/v1/runs/${run.id}`)).json.counts).toMatchObject({
+      submitted: 2,
+      awaitingContent: 1,
+      pending: 1,
+      duplicates: 3,
+    });
     const asset = await api('GET', `/v1/runs/${run.id}/assets/a.png`);
-    expect(asset.json).toMatchObject({ state: 'queued', asset: { prompt: 'p', attributes: { seed: 1, hd: true } }, job: { state: 'waiting' } });
+    expect(asset.json).toMatchObject({
+      state: 'queued',
+      asset: { prompt: 'p', attributes: { seed: 1, hd: true } },
+      job: { state: 'waiting' },
+    });
   });
 
   it('refuses more than 500 assets, disabled, unknown or mismatched modalities and foreign buckets', async () => {
@@ -81,12 +102,26 @@ describe('asset submission', () => {
     const tooMany = await api('POST', `/v1/runs/${run.id}/assets`, { assets: many });
     expect([tooMany.status, tooMany.json.error.code]).toEqual([400, 'too_many_assets']);
     const mesh = await api('POST', `/v1/runs/${run.id}/assets`, { assets: [{ assetId: 'm', modality: '3d' }] });
-    expect([mesh.status, mesh.json.error.code, mesh.json.error.details[0].path]).toEqual([400, 'modality_not_enabled', 'assets.0.modality']);
+    expect([mesh.status, mesh.json.error.code, mesh.json.error.details[0].path]).toEqual([
+      400,
+      'modality_not_enabled',
+      'assets.0.modality',
+    ]);
     const video = await api('POST', `/v1/runs/${run.id}/assets`, { assets: [{ assetId: 'v', modality: 'video' }] });
-    expect([video.status, video.json.error.code, video.json.error.details[0].message]).toEqual([400, 'validation_failed', 'suite image-default scores image, not video']);
+    expect([video.status, video.json.error.code, video.json.error.details[0].message]).toEqual([
+      400,
+      'validation_failed',
+      'suite image-default scores image, not video',
+    ]);
     const unknown = await api('POST', `/v1/runs/${run.id}/assets`, { assets: [{ assetId: 'h', modality: 'hologram' }] });
-    expect([unknown.status, unknown.json.error.code, unknown.json.error.details[0].path]).toEqual([400, 'validation_failed', 'assets.0.modality']);
-    const foreign = await api('POST', `/v1/runs/${run.id}/assets`, { assets: [{ assetId: 'f', modality: 'image', uri: 's3://someone-elses/x.png' }] });
+    expect([unknown.status, unknown.json.error.code, unknown.json.error.details[0].path]).toEqual([
+      400,
+      'validation_failed',
+      'assets.0.modality',
+    ]);
+    const foreign = await api('POST', `/v1/runs/${run.id}/assets`, {
+      assets: [{ assetId: 'f', modality: 'image', uri: 's3://someone-elses/x.png' }],
+    });
     expect([foreign.status, foreign.json.error.code]).toEqual([400, 'uri_not_allowed']);
     expect((await api('GET', `/v1/runs/${run.id}`)).json.counts.submitted).toBe(0);
   });
@@ -137,8 +172,12 @@ describe('content upload', () => {
 });
 
 describe('generation hook', () => {
-  const post = (body: string, headers: Record<string, string>) => api('POST', '/v1/hooks/generation', body, { authorization: '', ...headers });
-  const signed = (body: string, ts = Math.floor(Date.now() / 1000)) => ({ 'x-assay-timestamp': String(ts), 'x-assay-signature': signHook(HOOK_SECRET, ts, body) });
+  const post = (body: string, headers: Record<string, string>) =>
+    api('POST', '/v1/hooks/generation', body, { authorization: '', ...headers });
+  const signed = (body: string, ts = Math.floor(Date.now() / 1000)) => ({
+    'x-assay-timestamp': String(ts),
+    'x-assay-signature': signHook(HOOK_SECRET, ts, body),
+  });
 
   it('accepts a signed batch once and refuses replays, stale and forged deliveries', async () => {
     const run = await newRun();

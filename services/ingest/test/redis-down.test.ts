@@ -49,7 +49,11 @@ describe('Redis down', () => {
 describe('Redis full (noeviction)', () => {
   it('answers 503 redis_unavailable when Redis refuses writes for lack of memory', async () => {
     const port = await freePort();
-    const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
+    const redis = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'],
+      { stdio: 'ignore' },
+    );
     const url = `redis://127.0.0.1:${port}`;
     const client = new Redis(url, { retryStrategy: (n) => (n > 50 ? null : 100) });
     client.on('error', () => undefined); // refused until redis-server listens; ioredis retries

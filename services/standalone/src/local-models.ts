@@ -15,9 +15,15 @@ export async function prepareLocalModels(dataDir: string, modelDir: string | und
   try {
     const { convertNsfwjs } = await import('@assay/model-tools');
     const r = convertNsfwjs({ outDir: dir });
-    logger.info({ model: r.id, dir, ms: Math.round(r.timings.readMs + r.timings.convertMs + r.timings.writeMs) }, 'converted the nsfwjs classifier to ONNX for the image-safety suite');
+    logger.info(
+      { model: r.id, dir, ms: Math.round(r.timings.readMs + r.timings.convertMs + r.timings.writeMs) },
+      'converted the nsfwjs classifier to ONNX for the image-safety suite',
+    );
   } catch (err) {
-    logger.warn({ err: (err as Error).message }, 'could not convert nsfwjs (install dev dependencies); the image-safety suite will be unavailable');
+    logger.warn(
+      { err: (err as Error).message },
+      'could not convert nsfwjs (install dev dependencies); the image-safety suite will be unavailable',
+    );
   }
   return dir;
 }

@@ -5,7 +5,13 @@ import { Redis } from 'ioredis';
 import type { Logger } from '@assay/observability';
 
 async function answers(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1500, enableOfflineQueue: false });
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 1500,
+    enableOfflineQueue: false,
+  });
   probe.on('error', () => undefined);
   try {
     await probe.connect();
@@ -38,18 +44,42 @@ export async function ensureRedis(url: string, dir: string, logger: Logger): Pro
   if (!local || !hasServer) {
     throw new Error(
       `nothing answers at REDIS_URL=${url}` +
-        (local ? ' and redis-server is not on PATH. Install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or point REDIS_URL at a Redis.' : '. Start that Redis or point REDIS_URL elsewhere.'),
+        (local
+          ? ' and redis-server is not on PATH. Install it (Debian/Ubuntu: apt-get install redis-server; ' +
+            'macOS: brew install redis) or point REDIS_URL at a Redis.'
+          : '. Start that Redis or point REDIS_URL elsewhere.'),
     );
   }
   mkdirSync(dir, { recursive: true });
   const port = parsed.port || '6379';
-  const child = fork(TETHER, ['redis-server', '--port', port, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--dir', dir], {
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    detached: true, // a Ctrl-C reaches the launcher only
-  });
+  const child = fork(
+    TETHER,
+    [
+      'redis-server',
+      '--port',
+      port,
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--maxmemory-policy',
+      'noeviction',
+      '--dir',
+      dir,
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      detached: true, // a Ctrl-C reaches the launcher only
+    },
+  );
   for (let i = 0; i < 50; i++) {
     if (await answers(url)) {
-      logger.info({ url, pid: child.pid, dir }, 'no Redis answered at REDIS_URL: started a private redis-server (stopped on exit, keeps nothing)');
+      logger.info(
+        { url, pid: child.pid, dir },
+        'no Redis answered at REDIS_URL: started a private redis-server (stopped on exit, keeps nothing)',
+      );
       return { url, process: child };
     }
     await new Promise((r) => setTimeout(r, 100));

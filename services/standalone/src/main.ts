@@ -66,21 +66,36 @@ try {
   const modelDir = await prepareLocalModels(dataDir, config.modelDir, logger);
   const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: redis.url, ASSAY_DATA_DIR: dataDir, MODEL_DIR: modelDir };
   if (config.embedded) {
-    s3 = await startEmbeddedS3({ directory: join(dataDir, 's3'), buckets: config.s3.allowedBuckets, port: Number(process.env.ASSAY_EMBEDDED_S3_PORT ?? 0) });
-    Object.assign(env, { S3_ENDPOINT: s3.endpoint, S3_ACCESS_KEY_ID: EMBEDDED_S3_CREDENTIALS.accessKeyId, S3_SECRET_ACCESS_KEY: EMBEDDED_S3_CREDENTIALS.secretAccessKey });
-    logger.info({ endpoint: s3.endpoint, directory: join(dataDir, 's3'), buckets: config.s3.allowedBuckets }, 'embedded S3-compatible server (s3rver) started');
+    s3 = await startEmbeddedS3({
+      directory: join(dataDir, 's3'),
+      buckets: config.s3.allowedBuckets,
+      port: Number(process.env.ASSAY_EMBEDDED_S3_PORT ?? 0),
+    });
+    Object.assign(env, {
+      S3_ENDPOINT: s3.endpoint,
+      S3_ACCESS_KEY_ID: EMBEDDED_S3_CREDENTIALS.accessKeyId,
+      S3_SECRET_ACCESS_KEY: EMBEDDED_S3_CREDENTIALS.secretAccessKey,
+    });
+    logger.info(
+      { endpoint: s3.endpoint, directory: join(dataDir, 's3'), buckets: config.s3.allowedBuckets },
+      'embedded S3-compatible server (s3rver) started',
+    );
   }
   if (!config.auth.apiKeys.length) {
     const local = ensureLocalApiKey(dataDir);
     env.ASSAY_API_KEYS = local.key;
-    if (local.created) process.stderr.write(`\nAssay API key (shown once; kept in ${local.path}, which the CLI reads):\n  ${local.key}\n\n`);
+    if (local.created)
+      process.stderr.write(`\nAssay API key (shown once; kept in ${local.path}, which the CLI reads):\n  ${local.key}\n\n`);
     else logger.info({ path: local.path }, 'using the local API key');
   }
 
   const ports = { ingest: config.port, worker: config.port + 1, aggregator: config.port + 2 };
   for (const [name, port] of Object.entries(ports)) {
     // its own process group: a Ctrl-C reaches the launcher only, which passes it on once
-    const child = fork(join(servicesDir, name, 'dist', 'main.js'), [], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, detached: true });
+    const child = fork(join(servicesDir, name, 'dist', 'main.js'), [], {
+      env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+      detached: true,
+    });
     child.on('exit', (code, signal) => {
       if (stopping) return;
       logger.error({ service: name, code, signal }, 'a service exited; stopping the others');
@@ -93,7 +108,10 @@ try {
   // up means every service answers /readyz: the worker has loaded its models and takes jobs
   for (const [name, port] of Object.entries(ports)) {
     for (let i = 0; ; i++) {
-      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ready) break;
       if (i === 1200) throw new Error(`${name} did not become ready in 120 s (its /readyz says why)`);
       await new Promise((r) => setTimeout(r, 100));

@@ -28,7 +28,11 @@ export class ResultPublisher {
   }
 
   private async storeRecord(record: ResultRecord): Promise<void> {
-    await this.store.put({ bucket: this.bucket, key: RunObjects.assetResult(record.runId, record.assetId) }, JSON.stringify(record), 'application/json');
+    await this.store.put(
+      { bucket: this.bucket, key: RunObjects.assetResult(record.runId, record.assetId) },
+      JSON.stringify(record),
+      'application/json',
+    );
   }
 
   private async queueRecord(record: ResultRecord): Promise<void> {

@@ -55,7 +55,10 @@ function asAssayError(err: unknown): unknown {
  */
 function checkContent(bytes: Uint8Array, payload: ScoreAssetPayload): void {
   if (payload.sourceSha256 && sha256Hex(bytes) !== payload.sourceSha256) {
-    throw new AssayError(ErrorCode.StorageUnavailable, `object storage returned ${bytes.byteLength} bytes for ${toS3Uri(payload.source)} that do not match its sha256`);
+    throw new AssayError(
+      ErrorCode.StorageUnavailable,
+      `object storage returned ${bytes.byteLength} bytes for ${toS3Uri(payload.source)} that do not match its sha256`,
+    );
   }
 }
 
@@ -91,28 +94,42 @@ export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score
     try {
       const payload = parseOrThrow(ScoreAssetPayload, job.data, ErrorCode.InvalidPayload);
       const prepare = INPUT_PREPARERS[payload.modality];
-      if (!isModalityEnabled(payload.modality) || !prepare) throw new AssayError(ErrorCode.ModalityNotEnabled, `modality ${payload.modality} is not enabled`);
+      if (!isModalityEnabled(payload.modality) || !prepare)
+        throw new AssayError(ErrorCode.ModalityNotEnabled, `modality ${payload.modality} is not enabled`);
       const suite = deps.plan.servable.get(payload.suite);
       if (!suite) {
         const why = deps.plan.unavailable.get(payload.suite);
         if (why) throw new AssayError(ErrorCode.ModelUnavailable, `suite ${payload.suite} cannot be scored here: ${why}`);
         throw new AssayError(ErrorCode.UnknownSuite, `suite ${payload.suite} is not known to this worker`);
       }
-      if (suite.modality !== payload.modality) throw new AssayError(ErrorCode.InvalidPayload, `suite ${suite.name} scores ${suite.modality}, not ${payload.modality}`);
+      if (suite.modality !== payload.modality)
+        throw new AssayError(ErrorCode.InvalidPayload, `suite ${suite.name} scores ${suite.modality}, not ${payload.modality}`);
 
       const maxBytes = config.limits.maxUploadBytes;
       // images keep their reference for any suite (a missing one is reported); video and audio fetch it only
       // for a full-reference metric
       const reference = payload.reference && (payload.modality === 'image' || suite.needsReference) ? payload.reference : undefined;
       const [[bytes, referenceBytes], fetchMs] = await timed('fetch', () =>
-        Promise.all([deps.store.get(payload.source, { maxBytes }), reference ? fetchReference(deps.store, reference, maxBytes) : undefined]),
+        Promise.all([
+          deps.store.get(payload.source, { maxBytes }),
+          reference ? fetchReference(deps.store, reference, maxBytes) : undefined,
+        ]),
       );
       checkContent(bytes, payload);
       const [input, decodeMs] = await timed('decode', () => prepare({ payload, suite, bytes, referenceBytes, signal }, inputLimits));
-      const ctx = { models: deps.models, modelCalls: deps.modelKit, judges: deps.judges, file: (rel: string) => deps.plan.files.get(rel) ?? rel };
-      const [evaluation, metricsMs] = await timed('metrics', () => input.evaluate(ctx, (metric, s) => metrics.metricSeconds.observe({ metric }, s)));
+      const ctx = {
+        models: deps.models,
+        modelCalls: deps.modelKit,
+        judges: deps.judges,
+        file: (rel: string) => deps.plan.files.get(rel) ?? rel,
+      };
+      const [evaluation, metricsMs] = await timed('metrics', () =>
+        input.evaluate(ctx, (metric, s) => metrics.metricSeconds.observe({ metric }, s)),
+      );
       for (const o of evaluation.outcomes) metrics.metricOutcomes.inc({ metric: o.metric, status: o.status });
-      const embeddings = input.embeddingSource ? await storeEmbeddings(deps, payload, await deps.modelKit.embeddingsOf(input.embeddingSource)) : [];
+      const embeddings = input.embeddingSource
+        ? await storeEmbeddings(deps, payload, await deps.modelKit.embeddingsOf(input.embeddingSource))
+        : [];
       const record: ResultRecord = {
         ...recordBase(job, payload, deps.identity),
         status: 'completed',
@@ -154,7 +171,11 @@ export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score
 }
 
 /** Image embeddings go to S3 as float32 little-endian, one object per asset and model (run-level metrics read them). */
-async function storeEmbeddings(deps: ScoreAssetDeps, p: ScoreAssetPayload, list: Embedding[]): Promise<NonNullable<ResultRecord['embeddings']>> {
+async function storeEmbeddings(
+  deps: ScoreAssetDeps,
+  p: ScoreAssetPayload,
+  list: Embedding[],
+): Promise<NonNullable<ResultRecord['embeddings']>> {
   return Promise.all(
     list.map(async ({ vector, model }) => {
       const ref = { bucket: deps.config.s3.bucket, key: RunObjects.embedding(p.runId, model.id, p.assetId) };
@@ -169,7 +190,8 @@ async function fetchReference(store: ObjectStore, ref: ObjectRef, maxBytes: numb
   try {
     return await store.get(ref, { maxBytes });
   } catch (err) {
-    if (err instanceof AssayError && err.code === ErrorCode.SourceNotFound) throw new AssayError(ErrorCode.ReferenceMissing, `reference ${toS3Uri(ref)} does not exist`);
+    if (err instanceof AssayError && err.code === ErrorCode.SourceNotFound)
+      throw new AssayError(ErrorCode.ReferenceMissing, `reference ${toS3Uri(ref)} does not exist`);
     throw err;
   }
 }
@@ -180,7 +202,7 @@ function recordBase(job: Job, p: Partial<ScoreAssetPayload>, identity: WorkerIde
     runId: String(p.runId),
     assetId: String(p.assetId),
     jobId: String(job.id),
-    modality: (p.modality ?? 'image') as ResultRecord['modality'],
+    modality: p.modality ?? 'image',
     suite: String(p.suite ?? ''),
     modelVersion: String(p.modelVersion ?? ''),
     sourceUri: p.source ? toS3Uri(p.source) : '',
@@ -193,7 +215,13 @@ function recordBase(job: Job, p: Partial<ScoreAssetPayload>, identity: WorkerIde
   };
 }
 
-async function publishFailure(deps: ScoreAssetDeps, job: Job, code: string, message: string, log: { error: (o: object, m: string) => void }) {
+async function publishFailure(
+  deps: ScoreAssetDeps,
+  job: Job,
+  code: string,
+  message: string,
+  log: { error: (o: object, m: string) => void },
+) {
   const p = (job.data ?? {}) as Partial<ScoreAssetPayload>;
   if (typeof p.runId !== 'string' || typeof p.assetId !== 'string') return; // nothing to attribute it to
   const metrics: MetricOutcome[] = [];

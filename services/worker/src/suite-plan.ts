@@ -28,7 +28,12 @@ export interface PlanOptions {
   mediaProblem?: string;
 }
 
-export async function planSuites(catalog: SuiteCatalog, registry: MetricRegistry, models: ModelRegistry, options: PlanOptions): Promise<SuitePlan> {
+export async function planSuites(
+  catalog: SuiteCatalog,
+  registry: MetricRegistry,
+  models: ModelRegistry,
+  options: PlanOptions,
+): Promise<SuitePlan> {
   const { modelDir, logger, mediaProblem } = options;
   const resolved = catalog
     .list()
@@ -53,7 +58,9 @@ export async function planSuites(catalog: SuiteCatalog, registry: MetricRegistry
   for (const suite of resolved) {
     const reasons = [
       ...(mediaProblem && suite.modality !== 'image' ? [mediaProblem] : []),
-      ...needs(suite).filter((m) => modelErrors.has(m)).map((m) => modelErrors.get(m)!),
+      ...needs(suite)
+        .filter((m) => modelErrors.has(m))
+        .map((m) => modelErrors.get(m)!),
       ...suite.files.filter((f) => missing.includes(f)).map((f) => `${f} not found in MODEL_DIR (${modelDir ?? 'unset'})`),
     ];
     if (reasons.length) plan.unavailable.set(suite.name, reasons.join('; '));

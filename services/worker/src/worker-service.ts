@@ -34,7 +34,10 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
   const store = new S3ObjectStore(config.s3);
   const redis = createRedis(config.redis.url, 'worker', 'assay-worker-producer');
   const queues = new QueueSet(redis, config.redis.prefix);
-  const catalog = await SuiteCatalog.load({ dir: config.suites.dir, s3: config.suites.uri ? { store, prefix: config.suites.uri } : undefined });
+  const catalog = await SuiteCatalog.load({
+    dir: config.suites.dir,
+    s3: config.suites.uri ? { store, prefix: config.suites.uri } : undefined,
+  });
   const models = new InferenceHost(config.executionProviders, logger, registry, { intraOpThreads: config.intraOpThreads });
   const modelRegistry = await ModelRegistry.open({
     host: models,
@@ -66,7 +69,10 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
       updatedAt: new Date().toISOString(),
     });
   report().catch((err) => logger.warn({ err }, 'could not publish loaded models'));
-  const reporter = setInterval(() => report().catch((err) => logger.warn({ err }, 'could not publish loaded models')), MODEL_REPORT_INTERVAL_MS);
+  const reporter = setInterval(
+    () => void report().catch((err) => logger.warn({ err }, 'could not publish loaded models')),
+    MODEL_REPORT_INTERVAL_MS,
+  );
 
   const storage = { name: 's3', check: () => store.ping(config.s3.bucket) };
   const handler = createScoreAssetHandler({
@@ -100,7 +106,14 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
   );
   const abort = new AbortController();
   for (const w of workers) w.start(abort.signal).catch((err) => logger.error({ err }, 'worker did not start'));
-  logger.info({ suites: [...plan.servable.keys()], unavailable: [...plan.unavailable.keys()], models: models.models().map((m) => `${m.id}@${m.provider}`) }, 'worker service started');
+  logger.info(
+    {
+      suites: [...plan.servable.keys()],
+      unavailable: [...plan.unavailable.keys()],
+      models: models.models().map((m) => `${m.id}@${m.provider}`),
+    },
+    'worker service started',
+  );
 
   return {
     async readiness() {

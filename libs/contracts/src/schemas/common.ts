@@ -26,6 +26,7 @@ export type ObjectRef = z.infer<typeof ObjectRef>;
  * or empty segments, backslashes or control characters are refused, never normalised.
  */
 export function s3KeyProblem(key: string): string | undefined {
+  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
   if (/[\\\x00-\x1f\x7f]/.test(key)) return 'the key contains a backslash or a control character';
   const segments = key.split('/');
   if (segments.some((s) => s === '.' || s === '..')) return 'the key has a "." or ".." segment';

@@ -27,7 +27,10 @@ export interface ModelJson {
   modelTopology: {
     keras_version: string;
     backend: string;
-    model_config: { class_name: string; config: { name: string; layers: KerasLayer[]; input_layers: [string, number, number][]; output_layers: [string, number, number][] } };
+    model_config: {
+      class_name: string;
+      config: { name: string; layers: KerasLayer[]; input_layers: [string, number, number][]; output_layers: [string, number, number][] };
+    };
   };
   weightsManifest: { paths: string[]; weights: WeightSpec[] }[];
 }
@@ -59,7 +62,7 @@ function decodeWeights(specs: WeightSpec[], bytes: Uint8Array): Map<string, { sh
   for (const spec of specs) {
     const count = spec.shape.reduce((a, b) => a * b, 1);
     const q = spec.quantization;
-    if (spec.dtype !== 'float32') throw new Error(`weight ${spec.name}: dtype ${spec.dtype} is not supported`);
+    if (spec.dtype !== 'float32') throw new Error(`weight ${spec.name}: dtype ${String(spec.dtype)} is not supported`);
     let data: Float32Array;
     if (!q) {
       data = new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + count * 4));
@@ -86,7 +89,8 @@ export function readNsfwjsArtifacts(modelName = 'mobilenet_v2'): NsfwjsArtifacts
   const modelDir = join(packageDir, 'dist', 'models', modelName);
   // UMD bundles in a `"type": "commonjs"` folder: require() returns what the bundle exports
   const modelJson = require(join(modelDir, 'model.min.js')) as ModelJson;
-  if (modelJson.modelTopology?.model_config?.class_name === undefined) throw new Error(`${modelName}: not a Keras layers model (graph models are not supported)`);
+  if (modelJson.modelTopology?.model_config?.class_name === undefined)
+    throw new Error(`${modelName}: not a Keras layers model (graph models are not supported)`);
   const specs: WeightSpec[] = [];
   const shards: Buffer[] = [];
   for (const group of modelJson.weightsManifest) {

@@ -28,11 +28,17 @@ export function convertNsfwjs(options: ConvertNsfwjsOptions): ConvertNsfwjsResul
   const artifacts = readNsfwjsArtifacts('mobilenet_v2');
   const t1 = performance.now();
   const converted = kerasToOnnx(artifacts.modelJson, artifacts.weights, { inputName: 'pixel_values', outputName: 'probabilities' });
-  if (converted.outputActivation !== 'softmax') throw new Error(`nsfwjs's last layer has activation ${converted.outputActivation}, expected softmax`);
-  if (converted.outputShape[0] !== NSFWJS_LABELS.length) throw new Error(`nsfwjs's model has ${converted.outputShape[0]} outputs, expected ${NSFWJS_LABELS.length}`);
-  if (converted.inputShape.join() !== [3, NSFWJS_SIZE, NSFWJS_SIZE].join()) throw new Error(`unexpected input shape ${converted.inputShape}`);
+  if (converted.outputActivation !== 'softmax')
+    throw new Error(`nsfwjs's last layer has activation ${converted.outputActivation}, expected softmax`);
+  if (converted.outputShape[0] !== NSFWJS_LABELS.length)
+    throw new Error(`nsfwjs's model has ${converted.outputShape[0]} outputs, expected ${NSFWJS_LABELS.length}`);
+  if (converted.inputShape.join() !== [3, NSFWJS_SIZE, NSFWJS_SIZE].join())
+    throw new Error(`unexpected input shape ${converted.inputShape.join('×')}`);
   const id = options.id ?? 'nsfw-mobilenet-v2';
-  const source = `npm nsfwjs@${artifacts.version} (github.com/infinitered/nsfwjs), dist/models/mobilenet_v2 (Keras ${artifacts.modelJson.modelTopology.keras_version} layers model, uint8-quantized weights), converted by @assay/model-tools convert-nsfwjs`;
+  const keras = artifacts.modelJson.modelTopology.keras_version;
+  const source =
+    `npm nsfwjs@${artifacts.version} (github.com/infinitered/nsfwjs), dist/models/mobilenet_v2 ` +
+    `(Keras ${keras} layers model, uint8-quantized weights), converted by @assay/model-tools convert-nsfwjs`;
   const bytes = converted.graph.toModel({ docString: source, metadata: { source, license: 'MIT' } });
   const t2 = performance.now();
   const written = writeModel(
@@ -51,10 +57,27 @@ export function convertNsfwjs(options: ConvertNsfwjsOptions): ConvertNsfwjsResul
           shape: ['batch', 3, NSFWJS_SIZE, NSFWJS_SIZE],
           layout: 'NCHW',
           source: 'image',
-          image: { size: [NSFWJS_SIZE, NSFWJS_SIZE], resize: 'fill', interpolation: 'bilinear-align-corners', crop: 'none', colorOrder: 'RGB', scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1] },
+          image: {
+            size: [NSFWJS_SIZE, NSFWJS_SIZE],
+            resize: 'fill',
+            interpolation: 'bilinear-align-corners',
+            crop: 'none',
+            colorOrder: 'RGB',
+            scale: 1 / 255,
+            mean: [0, 0, 0],
+            std: [1, 1, 1],
+          },
         },
       ],
-      outputs: [{ name: 'probabilities', dtype: 'float32', shape: ['batch', NSFWJS_LABELS.length], meaning: 'probabilities', labels: NSFWJS_LABELS }],
+      outputs: [
+        {
+          name: 'probabilities',
+          dtype: 'float32',
+          shape: ['batch', NSFWJS_LABELS.length],
+          meaning: 'probabilities',
+          labels: NSFWJS_LABELS,
+        },
+      ],
     },
     [
       'nsfwjs resizes with tf.image.resizeBilinear(x / 255, [224, 224], alignCorners = true) on float pixels (no',

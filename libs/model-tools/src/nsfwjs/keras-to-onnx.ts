@@ -88,7 +88,8 @@ export function kerasToOnnx(modelJson: ModelJson, weights: Weights, options: Ker
     throw new Error(`layer ${layer.name}: activation ${a} is not supported`);
   };
   const consumers = new Map<string, string[]>();
-  for (const l of layers) for (const node of l.inbound_nodes) for (const [src] of node) consumers.set(src, [...(consumers.get(src) ?? []), l.name]);
+  for (const l of layers)
+    for (const node of l.inbound_nodes) for (const [src] of node) consumers.set(src, [...(consumers.get(src) ?? []), l.name]);
   const byName = new Map(layers.map((l) => [l.name, l]));
 
   const conv = (layer: KerasLayer, x: Value, kernel: string, depthwise: boolean): Value => {
@@ -114,7 +115,10 @@ export function kerasToOnnx(modelJson: ModelJson, weights: Weights, options: Ker
     let [pt, pb] = padding === 'same' ? samePads(H, kh, sh, dh) : [0, 0];
     let [pl, pr] = padding === 'same' ? samePads(W, kw, sw, dw) : [0, 0];
     [pt, pl, pb, pr] = [pt + extra[0], pl + extra[1], pb + extra[2], pr + extra[3]];
-    const inputs = [x.name, g.initializer(`${layer.name}/${kernel}`, tensor.float32(depthwise ? [cout, 1, kh, kw] : [cout, cin, kh, kw], w))];
+    const inputs = [
+      x.name,
+      g.initializer(`${layer.name}/${kernel}`, tensor.float32(depthwise ? [cout, 1, kh, kw] : [cout, cin, kh, kw], w)),
+    ];
     if (layer.config.use_bias) inputs.push(vector(layer, 'bias')); // Keras names it 'bias' for both kinds
     const y = op('Conv', inputs, {
       kernel_shape: attr.ints([kh, kw]),
@@ -139,7 +143,8 @@ export function kerasToOnnx(modelJson: ModelJson, weights: Weights, options: Ker
     });
     const x = ins[0];
     const c = layer.config;
-    if (c.data_format !== undefined && c.data_format !== 'channels_last') throw new Error(`layer ${layer.name}: data_format ${c.data_format}`);
+    if (c.data_format !== undefined && c.data_format !== 'channels_last')
+      throw new Error(`layer ${layer.name}: data_format ${JSON.stringify(c.data_format)}`);
     let out: Value;
     switch (layer.class_name) {
       case 'InputLayer': {
@@ -172,21 +177,35 @@ export function kerasToOnnx(modelJson: ModelJson, weights: Weights, options: Ker
         const axis = cfg<number>(layer, 'axis');
         if (axis !== -1 && axis !== x.shape.length) throw new Error(`layer ${layer.name}: batch norm over axis ${axis} is not supported`);
         const n = x.shape[0];
-        const scale = c.scale ? vector(layer, 'gamma') : g.constant(tensor.float32([n], new Float32Array(n).fill(1)), `${layer.name}/gamma`);
+        const scale = c.scale
+          ? vector(layer, 'gamma')
+          : g.constant(tensor.float32([n], new Float32Array(n).fill(1)), `${layer.name}/gamma`);
         const bias = c.center ? vector(layer, 'beta') : g.constant(tensor.float32([n], new Float32Array(n)), `${layer.name}/beta`);
-        const y = op('BatchNormalization', [x.name, scale, bias, vector(layer, 'moving_mean'), vector(layer, 'moving_variance')], { epsilon: attr.float(cfg<number>(layer, 'epsilon')) });
+        const y = op('BatchNormalization', [x.name, scale, bias, vector(layer, 'moving_mean'), vector(layer, 'moving_variance')], {
+          epsilon: attr.float(cfg<number>(layer, 'epsilon')),
+        });
         out = { name: y, shape: x.shape };
         break;
       }
       case 'ReLU': {
-        if ((c.negative_slope ?? 0) !== 0 || (c.threshold ?? 0) !== 0) throw new Error(`layer ${layer.name}: leaky or thresholded ReLU is not supported`);
+        if ((c.negative_slope ?? 0) !== 0 || (c.threshold ?? 0) !== 0)
+          throw new Error(`layer ${layer.name}: leaky or thresholded ReLU is not supported`);
         const max = c.max_value as number | null | undefined;
-        const y = max == null ? op('Relu', [x.name]) : op('Clip', [x.name, g.constant(tensor.float32([], [0]), 'clip_min'), g.constant(tensor.float32([], [max]), 'clip_max')]);
+        const y =
+          max == null
+            ? op('Relu', [x.name])
+            : op('Clip', [x.name, g.constant(tensor.float32([], [0]), 'clip_min'), g.constant(tensor.float32([], [max]), 'clip_max')]);
         out = { name: y, shape: x.shape };
         break;
       }
       case 'Add':
-        out = { name: op(ins.length === 2 ? 'Add' : 'Sum', ins.map((v) => v.name)), shape: x.shape };
+        out = {
+          name: op(
+            ins.length === 2 ? 'Add' : 'Sum',
+            ins.map((v) => v.name),
+          ),
+          shape: x.shape,
+        };
         break;
       case 'AveragePooling2D': {
         const [kh, kw] = cfg<number[]>(layer, 'pool_size');
@@ -195,7 +214,12 @@ export function kerasToOnnx(modelJson: ModelJson, weights: Weights, options: Ker
         const [pt, pb] = same ? samePads(x.shape[1], kh, sh, 1) : [0, 0];
         const [pl, pr] = same ? samePads(x.shape[2], kw, sw, 1) : [0, 0];
         // TF averages over the real pixels only, never the padding
-        const y = op('AveragePool', [x.name], { kernel_shape: attr.ints([kh, kw]), strides: attr.ints([sh, sw]), pads: attr.ints([pt, pl, pb, pr]), count_include_pad: attr.int(0) });
+        const y = op('AveragePool', [x.name], {
+          kernel_shape: attr.ints([kh, kw]),
+          strides: attr.ints([sh, sw]),
+          pads: attr.ints([pt, pl, pb, pr]),
+          count_include_pad: attr.int(0),
+        });
         out = { name: y, shape: [x.shape[0], convOut(x.shape[1], kh, sh, 1, pt, pb), convOut(x.shape[2], kw, sw, 1, pl, pr)] };
         break;
       }
@@ -211,7 +235,8 @@ export function kerasToOnnx(modelJson: ModelJson, weights: Weights, options: Ker
       }
       case 'Dense': {
         const k = weight(layer, 'kernel'); // [in, units]
-        if (k.shape[0] !== x.shape[0] || x.shape.length !== 1) throw new Error(`layer ${layer.name}: kernel ${k.shape} does not fit input ${x.shape}`);
+        if (k.shape[0] !== x.shape[0] || x.shape.length !== 1)
+          throw new Error(`layer ${layer.name}: kernel ${k.shape.join('×')} does not fit input ${x.shape.join('×')}`);
         const inputs = [x.name, g.initializer(`${layer.name}/kernel`, tensor.float32(k.shape, k.data))];
         if (c.use_bias) inputs.push(vector(layer, 'bias'));
         out = { name: activation(layer, op('Gemm', inputs)), shape: [k.shape[1]] };

@@ -174,7 +174,9 @@ export function measureLoudness(channels: Float32Array[], sampleRate: number, op
   const shortTerm = windowPowers(sums, tails3000, 30, w3000 - 30 * hop, w3000);
 
   const integratedGate = gate(momentary, RELATIVE_GATE_LU);
-  const integrated = integratedGate.kept.length ? loudnessOf(integratedGate.kept.reduce((a, b) => a + b, 0) / integratedGate.kept.length) : null;
+  const integrated = integratedGate.kept.length
+    ? loudnessOf(integratedGate.kept.reduce((a, b) => a + b, 0) / integratedGate.kept.length)
+    : null;
 
   const lraGate = gate(shortTerm, LRA_RELATIVE_GATE_LU);
   let range = 0;

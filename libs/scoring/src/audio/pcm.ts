@@ -84,7 +84,11 @@ export function channelNames(probe: MediaProbe | undefined, count: number): { la
   const named = declared ? LAYOUTS[declared] : undefined;
   if (named && named.length === count) return { layout: declared!, names: named };
   const fallback = DEFAULT_BY_COUNT[count];
-  if (fallback) return { layout: `${fallback} (assumed for ${count} channels${declared ? `; layout "${declared}" not recognized` : ''})`, names: LAYOUTS[fallback] };
+  if (fallback)
+    return {
+      layout: `${fallback} (assumed for ${count} channels${declared ? `; layout "${declared}" not recognized` : ''})`,
+      names: LAYOUTS[fallback],
+    };
   return { layout: `${count} unnamed channels`, names: Array.from({ length: count }, () => null) };
 }
 

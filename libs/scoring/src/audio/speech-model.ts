@@ -12,6 +12,9 @@ export function speechModelInput<T extends SpeechTask>(pcm: AudioPcm, ctx: Metri
   requireSamples(pcm);
   const calls = ctx.modelCalls;
   const call = calls?.[task];
-  if (!calls || !call) throw new MetricNotApplicable(`needs the ONNX model ${model} through a model registry, and this process has none (no MODEL_DIR / model kit)`);
+  if (!calls || !call)
+    throw new MetricNotApplicable(
+      `needs the ONNX model ${model} through a model registry, and this process has none (no MODEL_DIR / model kit)`,
+    );
   return { run: call.bind(calls) as NonNullable<ModelCalls[T]>, ...mono16k(pcm) };
 }

@@ -94,7 +94,19 @@ export function swrFilter(inRate: number, outRate: number, o: SwrOptions = {}): 
   const g = gcd(outRate, inRate * phaseCount);
   const srcIncr = outRate / g;
   const dstIncr = (inRate * phaseCount) / g;
-  return { inRate, outRate, factor, phaseCount, taps, center, bank, srcIncr, dstIncr, linear: (o.linearInterp ?? true) && dstIncr % srcIncr !== 0, gain };
+  return {
+    inRate,
+    outRate,
+    factor,
+    phaseCount,
+    taps,
+    center,
+    bank,
+    srcIncr,
+    dstIncr,
+    linear: (o.linearInterp ?? true) && dstIncr % srcIncr !== 0,
+    gain,
+  };
 }
 
 /** Reflection of an index into [0, n) without repeating the edge sample (swr's initial-buffer mirror). */

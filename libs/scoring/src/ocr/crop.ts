@@ -31,7 +31,12 @@ export function cropQuad(image: RgbImage, quad: Quad): RgbImage | null {
   const width = Math.trunc(Math.max(norm32(p0, p1), norm32(p2, p3)));
   const height = Math.trunc(Math.max(norm32(p0, p3), norm32(p1, p2)));
   if (width < 1 || height < 1) return null;
-  const m = getPerspectiveTransform(quad, [[0, 0], [width, 0], [width, height], [0, height]]);
+  const m = getPerspectiveTransform(quad, [
+    [0, 0],
+    [width, 0],
+    [width, height],
+    [0, height],
+  ]);
   const crop = warpPerspectiveCubic(image, m, width, height);
   return height / width >= 1.5 ? rotate90ccw(crop) : crop;
 }
@@ -84,7 +89,10 @@ export function getPerspectiveTransform(src: Point[], dst: Point[]): number[] {
 /** `cv::invert` of a 3×3 double matrix (DECOMP_LU takes OpenCV's closed form at this size). */
 function invert3(m: number[]): number[] {
   const S = (r: number, c: number) => m[r * 3 + c];
-  let d = S(0, 0) * (S(1, 1) * S(2, 2) - S(1, 2) * S(2, 1)) - S(0, 1) * (S(1, 0) * S(2, 2) - S(1, 2) * S(2, 0)) + S(0, 2) * (S(1, 0) * S(2, 1) - S(1, 1) * S(2, 0));
+  let d =
+    S(0, 0) * (S(1, 1) * S(2, 2) - S(1, 2) * S(2, 1)) -
+    S(0, 1) * (S(1, 0) * S(2, 2) - S(1, 2) * S(2, 0)) +
+    S(0, 2) * (S(1, 0) * S(2, 1) - S(1, 1) * S(2, 0));
   if (d === 0) return new Array<number>(9).fill(0);
   d = 1 / d;
   return [
@@ -194,7 +202,11 @@ export function warpPerspectiveCubic(img: RgbImage, M: number[], width: number, 
           let sum = 0;
           for (let i = 0; i < 4; i++) {
             const row = ys[i] + c;
-            sum += src[row + xs[0]] * tab[t + i * 4] + src[row + xs[1]] * tab[t + i * 4 + 1] + src[row + xs[2]] * tab[t + i * 4 + 2] + src[row + xs[3]] * tab[t + i * 4 + 3];
+            sum +=
+              src[row + xs[0]] * tab[t + i * 4] +
+              src[row + xs[1]] * tab[t + i * 4 + 1] +
+              src[row + xs[2]] * tab[t + i * 4 + 2] +
+              src[row + xs[3]] * tab[t + i * 4 + 3];
           }
           const v = (sum + (1 << (COEF_BITS - 1))) >> COEF_BITS;
           out[d + c] = v < 0 ? 0 : v > 255 ? 255 : v;

@@ -11,7 +11,9 @@ const dictionaries = new Map<string, string[]>();
 export function loadCharacters(path: string): string[] {
   let chars = dictionaries.get(path);
   if (!chars) {
-    const lines = readFileSync(path, 'utf8').split('\n').map((l) => l.replace(/\r$/, ''));
+    const lines = readFileSync(path, 'utf8')
+      .split('\n')
+      .map((l) => l.replace(/\r$/, ''));
     if (lines.at(-1) === '') lines.pop(); // a trailing newline is not a character
     chars = ['blank', ...lines, ' '];
     dictionaries.set(path, chars);

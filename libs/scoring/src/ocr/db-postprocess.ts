@@ -56,7 +56,16 @@ function roundEven(v: number): number {
 }
 
 // OpenCV's chain-code directions: right, up-right, up, up-left, left, down-left, down, down-right
-const CODE_DELTAS: Point[] = [[1, 0], [1, -1], [0, -1], [-1, -1], [-1, 0], [-1, 1], [0, 1], [1, 1]];
+const CODE_DELTAS: Point[] = [
+  [1, 0],
+  [1, -1],
+  [0, -1],
+  [-1, -1],
+  [-1, 0],
+  [-1, 1],
+  [0, 1],
+  [1, 1],
+];
 const NBD = 2; // mark of a traced border pixel
 const RIGHT_BORDER = 2 - 128; // (nbd | -128) as a signed char: a traced pixel whose right neighbour is background
 
@@ -150,7 +159,12 @@ export function boxScoreFast(prob: Float32Array, w: number, h: number, box: Poin
   const mw = xmax - xmin + 1;
   const mh = ymax - ymin + 1;
   const mask = new Uint8Array(mw * mh);
-  fillPolyMask(mask, mw, mh, box.map(([x, y]): Point => [Math.trunc(f32(x - xmin)), Math.trunc(f32(y - ymin))]));
+  fillPolyMask(
+    mask,
+    mw,
+    mh,
+    box.map(([x, y]): Point => [Math.trunc(f32(x - xmin)), Math.trunc(f32(y - ymin))]),
+  );
   let sum = 0;
   let count = 0;
   for (let y = 0; y < mh; y++) {
@@ -174,7 +188,14 @@ function orderClockwise(pts: Point[]): Quad {
 /** `int(np.linalg.norm(a - b))` on float32 corners */
 const edge = (a: Point, b: Point) => Math.trunc(f32(Math.sqrt(f32(f32((a[0] - b[0]) ** 2) + f32((a[1] - b[1]) ** 2)))));
 
-export function dbPostprocess(prob: Float32Array, mapW: number, mapH: number, imageW: number, imageH: number, params: DbParams = DB_DEFAULTS): DbResult {
+export function dbPostprocess(
+  prob: Float32Array,
+  mapW: number,
+  mapH: number,
+  imageW: number,
+  imageH: number,
+  params: DbParams = DB_DEFAULTS,
+): DbResult {
   const fg = new Uint8Array(mapW * mapH);
   for (let i = 0; i < fg.length; i++) fg[i] = prob[i] > params.thresh ? 1 : 0;
   const boxes: TextBox[] = [];
@@ -197,7 +218,16 @@ export function dbPostprocess(prob: Float32Array, mapW: number, mapH: number, im
     if (edge(quad[0], quad[1]) <= MIN_BOX_SIDE || edge(quad[0], quad[3]) <= MIN_BOX_SIDE) continue;
     boxes.push({ points: quad, score: Math.round(score * 1e4) / 1e4 });
   }
-  return { boxes, areaRatio: quadUnionArea(boxes.map((b) => b.points), imageW, imageH) / (imageW * imageH) };
+  return {
+    boxes,
+    areaRatio:
+      quadUnionArea(
+        boxes.map((b) => b.points),
+        imageW,
+        imageH,
+      ) /
+      (imageW * imageH),
+  };
 }
 
 /** PaddleOCR's `DetResizeForTest` (limit_type max): scale the long side to at most `limit`, then round each side to a multiple of 32. */

@@ -41,6 +41,10 @@ export function expectedText(prompt: string | undefined, attributes: Record<stri
     const s = String(attr).trim();
     return s ? s : null;
   }
-  const quoted = prompt ? quotedStrings(prompt).map((q) => q.trim()).filter(Boolean) : [];
+  const quoted = prompt
+    ? quotedStrings(prompt)
+        .map((q) => q.trim())
+        .filter(Boolean)
+    : [];
   return quoted.length ? quoted.join(' ') : null;
 }

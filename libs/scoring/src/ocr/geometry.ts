@@ -60,7 +60,15 @@ export function convexHull(points: Point[], clockwise = false): Point[] {
 }
 
 /** OpenCV's `Sklansky_` on sorted points (int arithmetic); writes indices into `stack` from `base`. */
-function sklansky(p: (k: number) => Point, start: number, end: number, stack: Int32Array, base: number, nsign: number, sign2: number): number {
+function sklansky(
+  p: (k: number) => Point,
+  start: number,
+  end: number,
+  stack: Int32Array,
+  base: number,
+  nsign: number,
+  sign2: number,
+): number {
   const incr = end > start ? 1 : -1;
   let pprev = start;
   let pcur = pprev + incr;
@@ -174,10 +182,10 @@ function rotatingCalipers(pts: Point[]): [Point, Point, Point] {
   let bottomY = topY;
   for (let i = 0; i < n; i++) {
     const p0 = pts[i];
-    if (p0[0] < leftX) (leftX = p0[0]), (left = i);
-    if (p0[0] > rightX) (rightX = p0[0]), (right = i);
-    if (p0[1] > topY) (topY = p0[1]), (top = i);
-    if (p0[1] < bottomY) (bottomY = p0[1]), (bottom = i);
+    if (p0[0] < leftX) [leftX, left] = [p0[0], i];
+    if (p0[0] > rightX) [rightX, right] = [p0[0], i];
+    if (p0[1] > topY) [topY, top] = [p0[1], i];
+    if (p0[1] < bottomY) [bottomY, bottom] = [p0[1], i];
     const p1 = pts[i + 1 < n ? i + 1 : 0];
     const dx = p1[0] - p0[0];
     const dy = p1[1] - p0[1];
@@ -260,7 +268,11 @@ export function minAreaRect(points: Point[]): RotatedRect {
     const dx = hull[1][0] - hull[0][0];
     const dy = hull[1][1] - hull[0][1];
     const rad = f32(Math.atan2(dy, dx));
-    return { center: [f32(f32(hull[0][0] + hull[1][0]) * 0.5), f32(f32(hull[0][1] + hull[1][1]) * 0.5)], size: [f32(Math.sqrt(dx * dx + dy * dy)), 0], angle: f32(f32(rad * 180) / Math.PI) };
+    return {
+      center: [f32(f32(hull[0][0] + hull[1][0]) * 0.5), f32(f32(hull[0][1] + hull[1][1]) * 0.5)],
+      size: [f32(Math.sqrt(dx * dx + dy * dy)), 0],
+      angle: f32(f32(rad * 180) / Math.PI),
+    };
   }
   return { center: n === 1 ? [hull[0][0], hull[0][1]] : [0, 0], size: [0, 0], angle: 0 };
 }
@@ -310,7 +322,13 @@ export function fillPolyMask(mask: Uint8Array, width: number, height: number, po
       const x0 = pt0[0] * XY_ONE;
       const x1 = pt1[0] * XY_ONE;
       const top = pt0[1] < pt1[1];
-      edges.push({ y0: top ? pt0[1] : pt1[1], y1: top ? pt1[1] : pt0[1], x: top ? x0 : x1, dx: Math.trunc((x1 - x0) / (pt1[1] - pt0[1])), next: null });
+      edges.push({
+        y0: top ? pt0[1] : pt1[1],
+        y1: top ? pt1[1] : pt0[1],
+        x: top ? x0 : x1,
+        dx: Math.trunc((x1 - x0) / (pt1[1] - pt0[1])),
+        next: null,
+      });
     }
     pt0 = pt1;
   }
@@ -417,7 +435,10 @@ function drawLine(mask: Uint8Array, width: number, height: number, a: Point, b: 
   let minor: [number, number] = [0, sy];
   if (dy > dx) {
     [dx, dy] = [dy, dx];
-    [major, minor] = [[0, sy], [1, 0]];
+    [major, minor] = [
+      [0, sy],
+      [1, 0],
+    ];
   }
   let err = dx - (dy + dy);
   let x = x1;

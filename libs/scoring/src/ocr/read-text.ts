@@ -34,7 +34,11 @@ export interface ReadResult {
   inferenceMs: number;
 }
 
-export async function readText(image: Pick<DecodedImage, 'width' | 'height' | 'rgb'>, ctx: MetricContext, maxCrops: number): Promise<ReadResult> {
+export async function readText(
+  image: Pick<DecodedImage, 'width' | 'height' | 'rgb'>,
+  ctx: MetricContext,
+  maxCrops: number,
+): Promise<ReadResult> {
   const { detection, fresh } = await detectText(image, ctx.models);
   // over the cap, keep the largest boxes: they are the most legible and cover the most area
   let boxes = detection.boxes;
@@ -58,9 +62,17 @@ export async function readText(image: Pick<DecodedImage, 'width' | 'height' | 'r
   if (!kept.length) return result;
 
   const chars = loadCharacters(ctx.file(DICTIONARY_FILE));
-  const cls = await classifyDirections(kept.map((k) => k.crop), ctx.models);
+  const cls = await classifyDirections(
+    kept.map((k) => k.crop),
+    ctx.models,
+  );
   const rec = await recognizeCrops(cls.crops, ctx.models, chars);
-  result.regions = kept.map((k, i) => ({ box: k.box, text: rec.texts[i].text, confidence: rec.texts[i].confidence, direction: cls.directions[i] }));
+  result.regions = kept.map((k, i) => ({
+    box: k.box,
+    text: rec.texts[i].text,
+    confidence: rec.texts[i].confidence,
+    direction: cls.directions[i],
+  }));
   result.models.classifier = cls.runs[0].model;
   result.models.recognizer = rec.runs[0].model;
   result.inferenceMs += [...cls.runs, ...rec.runs].reduce((s, r) => s + r.inferenceMs, 0);

@@ -24,7 +24,7 @@ export interface Recognized {
 export async function recognizeCrops(crops: RgbImage[], models: ModelRunner, chars: string[]): Promise<Recognized> {
   const ratio = crops.map((c) => c.width / c.height);
   const order = crops.map((_, i) => i).sort((a, b) => ratio[a] - ratio[b]);
-  const texts: Decoded[] = new Array(crops.length);
+  const texts = new Array<Decoded>(crops.length);
   const runs: RunResult[] = [];
   for (let start = 0; start < order.length; start += BATCH) {
     const batch = order.slice(start, start + BATCH);
@@ -36,7 +36,8 @@ export async function recognizeCrops(crops: RgbImage[], models: ModelRunner, cha
     runs.push(res);
     const out = Object.values(res.outputs)[0];
     const [, steps, classes] = out.dims;
-    if (classes !== chars.length) throw new Error(`${RECOGNIZER_ID} predicts ${classes} classes, the dictionary has ${chars.length} (with blank and space)`);
+    if (classes !== chars.length)
+      throw new Error(`${RECOGNIZER_ID} predicts ${classes} classes, the dictionary has ${chars.length} (with blank and space)`);
     batch.forEach((ci, i) => (texts[ci] = ctcGreedyDecode(out.data as Float32Array, i, steps, classes, chars)));
   }
   return { texts, runs };

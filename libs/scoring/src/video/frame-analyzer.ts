@@ -104,7 +104,8 @@ export class FrameAnalyzer {
   /** Adds the next frame (decode order). The frame's buffer is kept until the next frames replace it. */
   update(frame: GrayFrame): void {
     const { width: w, height: h, luma } = frame;
-    if (!(w > 0 && h > 0) || luma.length < w * h) throw new Error(`frame ${frame.index}: ${w}×${h} luma needs ${w * h} bytes, got ${luma.length}`);
+    if (!(w > 0 && h > 0) || luma.length < w * h)
+      throw new Error(`frame ${frame.index}: ${w}×${h} luma needs ${w * h} bytes, got ${luma.length}`);
     if (!Number.isFinite(frame.time)) throw new Error(`frame ${frame.index}: time ${frame.time} is not finite`);
     const i = this.n;
     if (i === 0) {

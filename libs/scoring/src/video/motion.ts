@@ -20,9 +20,10 @@
  *   SAD minimum is sharp (it rises by more than half its value within ±1 px), again so noise stays at 0.
  *
  * The frame's motion is the mean length of the textured blocks' vectors, divided by the working frame's
- * diagonal, and the mean of the fastest 5 % of them (a walking person in a static shot). Unlike the MAFD (mean absolute frame difference) this measures displacement, not change: a
- * static but noisy clip has a large MAFD and ~0 motion, a slowly panning smooth scene a small MAFD and
- * clear motion — which is what "the video barely moves" is about. O(pixels) per frame.
+ * diagonal, and the mean of the fastest 5 % of them (a walking person in a static shot). Unlike the MAFD
+ * (mean absolute frame difference) this measures displacement, not change: a static but noisy clip has a
+ * large MAFD and ~0 motion, a slowly panning smooth scene a small MAFD and clear motion — which is what "the
+ * video barely moves" is about. O(pixels) per frame.
  */
 
 export const MOTION_MAX_SIDE = 320;
@@ -88,7 +89,17 @@ function boxReduce(src: Uint8Array, w: number, h: number, f: number, out?: Uint8
  * Sum of absolute differences of two s×s blocks. Stops after the row where the sum exceeds `limit` (the best
  * SAD so far): the partial sum is then above it too, and the candidate is rejected exactly as with the full sum.
  */
-function sad(a: Uint8Array, b: Uint8Array, stride: number, ax: number, ay: number, bx: number, by: number, s: number, limit = Infinity): number {
+function sad(
+  a: Uint8Array,
+  b: Uint8Array,
+  stride: number,
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number,
+  s: number,
+  limit = Infinity,
+): number {
   let sum = 0;
   for (let y = 0; y < s; y++) {
     const ia = (ay + y) * stride + ax;
@@ -248,7 +259,10 @@ export function estimateMotion(prev: MotionPyramid, cur: MotionPyramid): MotionE
   }
   const diagonal = Math.hypot(base.w, base.h);
   if (!matched) return { motion: 0, top: 0, coverage: 0 };
-  const fastest = lengths.subarray(0, matched).sort().subarray(matched - Math.max(1, Math.round(matched * TOP_SHARE)));
+  const fastest = lengths
+    .subarray(0, matched)
+    .sort()
+    .subarray(matched - Math.max(1, Math.round(matched * TOP_SHARE)));
   let topSum = 0;
   for (const v of fastest) topSum += v;
   return { motion: total / matched / diagonal, top: topSum / fastest.length / diagonal, coverage: matched / (nbx * nby) };

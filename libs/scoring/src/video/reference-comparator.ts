@@ -135,7 +135,8 @@ export class ReferenceComparator {
       return;
     }
     const pixels = a.width * a.height;
-    if (!(pixels > 0) || a.luma.length < pixels || b.luma.length < pixels) throw new Error(`frame pair ${a.index}/${b.index}: ${a.width}×${a.height} luma too short`);
+    if (!(pixels > 0) || a.luma.length < pixels || b.luma.length < pixels)
+      throw new Error(`frame pair ${a.index}/${b.index}: ${a.width}×${a.height} luma too short`);
     if (this.n === 0) {
       this.width = a.width;
       this.height = a.height;

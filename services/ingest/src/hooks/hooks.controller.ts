@@ -23,7 +23,8 @@ export class HooksController {
     const secret = this.config.auth.hookSecret;
     if (!secret) throw new AssayError(ErrorCode.HookNotConfigured, 'generation hooks are disabled: set ASSAY_HOOK_SECRET');
     // the signature covers the JSON body as sent; any other type is never parsed, so it could not be checked
-    if (!req.is('application/json')) throw new AssayError(ErrorCode.UnsupportedMediaType, 'send the hook body as Content-Type: application/json');
+    if (!req.is('application/json'))
+      throw new AssayError(ErrorCode.UnsupportedMediaType, 'send the hook body as Content-Type: application/json');
     const tolerance = this.config.auth.hookToleranceSeconds;
     const signature = verifyHook({
       secret,

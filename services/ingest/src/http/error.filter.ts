@@ -25,14 +25,17 @@ export function mapError(err: unknown): Mapped {
   const e = err as { type?: string; status?: number; message?: string };
   // body-parser errors
   if (e?.type === 'entity.too.large') return { status: 413, code: ErrorCode.PayloadTooLarge, message: 'request body over the size limit' };
-  if (e?.type === 'entity.parse.failed') return { status: 400, code: ErrorCode.InvalidJson, message: `body is not valid JSON: ${e.message}` };
-  if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return { status: 415, code: ErrorCode.UnsupportedMediaType, message: e.message ?? 'unsupported encoding' };
+  if (e?.type === 'entity.parse.failed')
+    return { status: 400, code: ErrorCode.InvalidJson, message: `body is not valid JSON: ${e.message}` };
+  if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported')
+    return { status: 415, code: ErrorCode.UnsupportedMediaType, message: e.message ?? 'unsupported encoding' };
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const code = CODE_BY_STATUS[status] ?? (status >= 500 ? ErrorCode.Internal : ErrorCode.ValidationFailed);
     return { status, code, message: err.message };
   }
-  if (isRedisUnavailable(err)) return { status: 503, code: ErrorCode.RedisUnavailable, message: 'the queue store (Redis) is unavailable; retry later' };
+  if (isRedisUnavailable(err))
+    return { status: 503, code: ErrorCode.RedisUnavailable, message: 'the queue store (Redis) is unavailable; retry later' };
   return { status: HTTP_STATUS_BY_CODE.internal_error ?? 500, code: ErrorCode.Internal, message: 'internal error' };
 }
 
@@ -43,7 +46,9 @@ export function sendError(req: Request, res: Response, err: unknown, logger: Log
   if (mapped.status >= 500) logger.error({ err, requestId, code: mapped.code }, 'request failed');
   else logger.info({ requestId, code: mapped.code, path: req.path }, 'request rejected');
   if (mapped.status === 503) res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
-  res.status(mapped.status).json({ error: { code: mapped.code, message: mapped.message, ...(mapped.details ? { details: mapped.details } : {}) }, requestId });
+  res
+    .status(mapped.status)
+    .json({ error: { code: mapped.code, message: mapped.message, ...(mapped.details ? { details: mapped.details } : {}) }, requestId });
 }
 
 @Catch()

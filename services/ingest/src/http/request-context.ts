@@ -26,9 +26,17 @@ export function httpObserver(metrics: IngestMetrics, logger: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const end = metrics.httpSeconds.startTimer();
     res.on('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl ?? ''}${String(req.route.path)}` : 'unmatched';
+      const routePath = (req.route as { path?: unknown } | undefined)?.path;
+      const route = typeof routePath === 'string' ? `${req.baseUrl ?? ''}${routePath}` : 'unmatched';
       const seconds = end({ method: req.method, route, status_code: String(res.statusCode) });
-      const line = { requestId: (req as RequestWithId).id, runId: req.params?.runId, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) };
+      const line = {
+        requestId: (req as RequestWithId).id,
+        runId: req.params?.runId,
+        method: req.method,
+        route,
+        status: res.statusCode,
+        ms: Math.round(seconds * 1000),
+      };
       if (PROBES.has(req.path)) logger.debug(line, 'request');
       else logger.info(line, 'request');
     });

@@ -18,12 +18,35 @@ export class ModelsController {
   @Get()
   async list() {
     const workers = await this.directory.list();
-    const models = new Map<string, { id: string; version: string; task: string; sha256: string; license: string; manifest: string; providers: Record<string, number>; fellBack: number; workers: number }>();
+    const models = new Map<
+      string,
+      {
+        id: string;
+        version: string;
+        task: string;
+        sha256: string;
+        license: string;
+        manifest: string;
+        providers: Record<string, number>;
+        fellBack: number;
+        workers: number;
+      }
+    >();
     const refused = new Map<string, { id: string; reason: string; workers: number }>();
     for (const w of workers) {
       for (const m of w.models) {
         const key = `${m.id}@${m.sha256}`;
-        const entry = models.get(key) ?? { id: m.id, version: m.version, task: m.task, sha256: m.sha256, license: m.license, manifest: m.manifest, providers: {}, fellBack: 0, workers: 0 };
+        const entry = models.get(key) ?? {
+          id: m.id,
+          version: m.version,
+          task: m.task,
+          sha256: m.sha256,
+          license: m.license,
+          manifest: m.manifest,
+          providers: {},
+          fellBack: 0,
+          workers: 0,
+        };
         entry.workers++;
         entry.providers[m.provider] = (entry.providers[m.provider] ?? 0) + 1;
         if (m.fellBack) entry.fellBack++;

@@ -19,7 +19,9 @@ export class QueuesController {
 
   @Get()
   async list() {
-    return Promise.all(Object.values(QueueName).map(async (name) => ({ queue: name, counts: await this.queues.get(name).getJobCounts(...STATES) })));
+    return Promise.all(
+      Object.values(QueueName).map(async (name) => ({ queue: name, counts: await this.queues.get(name).getJobCounts(...STATES) })),
+    );
   }
 
   @Get(':queue/failed')

@@ -32,7 +32,8 @@ export async function storeContentOnce(
       return true;
     });
     if (write.locked) return write.value;
-    if (Date.now() > deadline) throw new AssayError(ErrorCode.StorageUnavailable, 'another upload of the same bytes is still being stored; retry later');
+    if (Date.now() > deadline)
+      throw new AssayError(ErrorCode.StorageUnavailable, 'another upload of the same bytes is still being stored; retry later');
     await sleep(POLL_MS);
   }
 }

@@ -78,15 +78,18 @@ export class IntakeService {
     const mismatched: FieldIssue[] = [];
     const outside: FieldIssue[] = [];
     assets.forEach((a, i) => {
-      if (!isModalityEnabled(a.modality)) disabled.push({ path: `assets.${i}.modality`, message: `modality ${a.modality} is not enabled yet` });
-      else if (suite && suite.modality !== a.modality) mismatched.push({ path: `assets.${i}.modality`, message: `suite ${suite.name} scores ${suite.modality}, not ${a.modality}` });
+      if (!isModalityEnabled(a.modality))
+        disabled.push({ path: `assets.${i}.modality`, message: `modality ${a.modality} is not enabled yet` });
+      else if (suite && suite.modality !== a.modality)
+        mismatched.push({ path: `assets.${i}.modality`, message: `suite ${suite.name} scores ${suite.modality}, not ${a.modality}` });
       for (const field of ['uri', 'referenceUri'] as const) {
-        const ref = a[field] ? parseS3Uri(a[field]!) : undefined;
+        const ref = a[field] ? parseS3Uri(a[field]) : undefined;
         const problem = ref && this.uriProblem(run, ref);
         if (problem) outside.push({ path: `assets.${i}.${field}`, message: problem });
       }
     });
-    if (disabled.length) throw new AssayError(ErrorCode.ModalityNotEnabled, `${disabled.length} asset(s) use a modality that is not enabled`, disabled);
+    if (disabled.length)
+      throw new AssayError(ErrorCode.ModalityNotEnabled, `${disabled.length} asset(s) use a modality that is not enabled`, disabled);
     if (mismatched.length) throw new AssayError(ErrorCode.ValidationFailed, 'asset modality does not match the run suite', mismatched);
     if (outside.length) throw new AssayError(ErrorCode.UriNotAllowed, `${outside.length} URI(s) are not allowed`, outside);
   }
@@ -125,7 +128,8 @@ export class IntakeService {
 
   async submit(runId: string, body: unknown, requestId: string): Promise<SubmitAssetsResponse> {
     const count = Array.isArray((body as { assets?: unknown })?.assets) ? (body as { assets: unknown[] }).assets.length : 0;
-    if (count > MAX_ASSETS_PER_REQUEST) throw new AssayError(ErrorCode.TooManyAssets, `at most ${MAX_ASSETS_PER_REQUEST} assets per request; got ${count}`);
+    if (count > MAX_ASSETS_PER_REQUEST)
+      throw new AssayError(ErrorCode.TooManyAssets, `at most ${MAX_ASSETS_PER_REQUEST} assets per request; got ${count}`);
     const { assets } = parseOrThrow(SubmitAssetsRequest, body);
     const run = await this.requireOpenRun(runId);
     this.checkAssets(run, assets);
@@ -133,7 +137,10 @@ export class IntakeService {
     const now = new Date().toISOString();
     const seen = new Set<string>();
     const unique = assets.filter((a) => !seen.has(a.assetId) && seen.add(a.assetId));
-    const existing = await this.runs.existing(runId, unique.map((a) => a.assetId));
+    const existing = await this.runs.existing(
+      runId,
+      unique.map((a) => a.assetId),
+    );
     const fresh: AssetRecord[] = unique
       .filter((a) => !existing.has(a.assetId))
       .map((a) => ({ ...a, jobId: scoreJobId(runId, a.assetId), submittedAt: now, requestId }));
@@ -167,12 +174,19 @@ export class IntakeService {
 
   async upload(runId: string, assetId: string, body: unknown, requestId: string): Promise<UploadResult> {
     if (!Buffer.isBuffer(body)) {
-      throw new AssayError(ErrorCode.UnsupportedMediaType, 'send the raw bytes with Content-Type application/octet-stream (or image/*, video/*, audio/*, model/*)');
+      throw new AssayError(
+        ErrorCode.UnsupportedMediaType,
+        'send the raw bytes with Content-Type application/octet-stream (or image/*, video/*, audio/*, model/*)',
+      );
     }
     if (body.length === 0) throw new AssayError(ErrorCode.EmptyContent, 'the upload is empty (0 bytes)');
     const run = await this.requireOpenRun(runId);
     const asset = await this.runs.getAsset(runId, assetId);
-    if (!asset) throw new AssayError(ErrorCode.AssetNotFound, `run ${runId} has no asset ${assetId}; declare it first with POST /v1/runs/${runId}/assets (no uri)`);
+    if (!asset)
+      throw new AssayError(
+        ErrorCode.AssetNotFound,
+        `run ${runId} has no asset ${assetId}; declare it first with POST /v1/runs/${runId}/assets (no uri)`,
+      );
     if (asset.uri) throw new AssayError(ErrorCode.AssetConflict, `asset ${assetId} was submitted with a URI`);
     const sha256 = sha256Hex(body);
     const ref = { bucket: this.config.s3.bucket, key: RunObjects.content(runId, sha256) };
@@ -181,17 +195,21 @@ export class IntakeService {
     // exactly one gets here); repeats of the same bytes redo the idempotent rest, which completes an upload
     // that was interrupted after binding.
     const binding = await this.runs.bindContent(runId, assetId, sha256);
-    if (binding.kind === 'conflict') throw new AssayError(ErrorCode.AssetConflict, `asset ${assetId} already has different content (sha256 ${binding.sha256})`);
+    if (binding.kind === 'conflict')
+      throw new AssayError(ErrorCode.AssetConflict, `asset ${assetId} already has different content (sha256 ${binding.sha256})`);
     if (binding.kind === 'not_awaiting') throw new AssayError(ErrorCode.AssetConflict, `asset ${assetId} no longer awaits content`);
     if (binding.kind === 'same' && binding.uploaded) return { ...result, duplicate: true };
     let written: boolean;
     try {
       written = await storeContentOnce(this.store, this.runs, { runId, sha256, ref, body });
     } catch (err) {
-      if (err instanceof AssayError && err.code === ErrorCode.StorageUnavailable) this.logger.error({ err, requestId, runId, assetId }, 'content upload to object storage failed');
+      if (err instanceof AssayError && err.code === ErrorCode.StorageUnavailable)
+        this.logger.error({ err, requestId, runId, assetId }, 'content upload to object storage failed');
       throw err;
     }
-    await this.queues.add(SCORING_QUEUE_BY_MODALITY[asset.modality], JobName.ScoreAsset, this.payload(run, asset, ref, sha256), { jobId: asset.jobId });
+    await this.queues.add(SCORING_QUEUE_BY_MODALITY[asset.modality], JobName.ScoreAsset, this.payload(run, asset, ref, sha256), {
+      jobId: asset.jobId,
+    });
     await this.runs.markUploaded(runId, assetId);
     if (written) this.metrics.uploadedBytes.inc(body.length);
     this.logger.info({ requestId, runId, assetId, jobId: asset.jobId, bytes: body.length, written }, 'content uploaded');

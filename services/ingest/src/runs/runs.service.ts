@@ -51,9 +51,14 @@ export class RunsService {
   async create(body: unknown, requestId: string): Promise<RunView> {
     const req = parseOrThrow(CreateRunRequest, body);
     if (!this.suites.get(req.suite)) {
-      throw new AssayError(ErrorCode.UnknownSuite, `no suite ${req.suite}; known: ${this.suites.list().map((s) => s.name).join(', ')}`, [
-        { path: 'suite', message: 'unknown suite' },
-      ]);
+      throw new AssayError(
+        ErrorCode.UnknownSuite,
+        `no suite ${req.suite}; known: ${this.suites
+          .list()
+          .map((s) => s.name)
+          .join(', ')}`,
+        [{ path: 'suite', message: 'unknown suite' }],
+      );
     }
     const run = await this.runs.create(req);
     await this.store
@@ -69,7 +74,11 @@ export class RunsService {
 
   async view(runId: string): Promise<RunView> {
     const run = await this.intake.requireRun(runId);
-    return { ...run, counts: await this.runs.counts(runId), summaryUri: toS3Uri({ bucket: this.config.s3.bucket, key: RunObjects.summary(runId) }) };
+    return {
+      ...run,
+      counts: await this.runs.counts(runId),
+      summaryUri: toS3Uri({ bucket: this.config.s3.bucket, key: RunObjects.summary(runId) }),
+    };
   }
 
   async asset(runId: string, assetId: string): Promise<AssetView> {
@@ -77,10 +86,13 @@ export class RunsService {
     const asset = await this.runs.getAsset(runId, assetId);
     if (!asset) throw new AssayError(ErrorCode.AssetNotFound, `run ${runId} has no asset ${assetId}`);
     const upload = await this.runs.uploadState(runId, asset);
-    const contentUri = upload.kind === 'uploaded' ? toS3Uri({ bucket: this.config.s3.bucket, key: RunObjects.content(runId, upload.sha256) }) : asset.uri;
+    const contentUri =
+      upload.kind === 'uploaded' ? toS3Uri({ bucket: this.config.s3.bucket, key: RunObjects.content(runId, upload.sha256) }) : asset.uri;
     const done = await this.runs.isDone(runId, assetId);
     if (done) {
-      const bytes = await this.store.get({ bucket: this.config.s3.bucket, key: RunObjects.assetResult(runId, assetId) }).catch(() => undefined);
+      const bytes = await this.store
+        .get({ bucket: this.config.s3.bucket, key: RunObjects.assetResult(runId, assetId) })
+        .catch(() => undefined);
       const result = bytes && parseStored<ResultRecord>(bytes);
       return { runId, asset, state: done as AssetState, contentUri, result };
     }
@@ -103,7 +115,12 @@ export class RunsService {
     const status = await this.runs.requestClose(runId);
     if (!status) throw new AssayError(ErrorCode.RunNotFound, `no run ${runId}`);
     if (status === 'closing') {
-      await this.queues.add(QueueName.Aggregate, JobName.CloseRun, { runId, requestedAt: new Date().toISOString(), requestId }, { jobId: closeJobId(runId) });
+      await this.queues.add(
+        QueueName.Aggregate,
+        JobName.CloseRun,
+        { runId, requestedAt: new Date().toISOString(), requestId },
+        { jobId: closeJobId(runId) },
+      );
       this.logger.info({ requestId, runId }, 'run close requested');
     }
     return this.view(runId);

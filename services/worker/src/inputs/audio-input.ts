@@ -12,7 +12,13 @@ export const prepareAudio: PrepareInput = async ({ payload, suite, bytes, signal
   try {
     const pcm = await decodeAudio(file, { mono16k: suite.models.length > 0, signal });
     const input: AudioInput = { probe: file.probe, pcm, prompt: payload.prompt, attributes: payload.attributes };
-    const media: MediaDecodeInfo = { decoder: await ffmpegVersion(limits.tools), probe: file.probe, audioSamples: pcm.channels[0].length, decodedSeconds: pcm.durationSeconds, limits: limits.media };
+    const media: MediaDecodeInfo = {
+      decoder: await ffmpegVersion(limits.tools),
+      probe: file.probe,
+      audioSamples: pcm.channels[0].length,
+      decodedSeconds: pcm.durationSeconds,
+      limits: limits.media,
+    };
     return { evaluate: (ctx, onTiming) => evaluate(suite.metrics, input, ctx, onTiming), media };
   } finally {
     await file.close();

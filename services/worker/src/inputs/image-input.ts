@@ -10,7 +10,8 @@ export const prepareImage: PrepareInput = async ({ payload, suite, bytes, refere
     referenceBytes ? decodeReference(referenceBytes, limits.image) : undefined,
   ]);
   return {
-    evaluate: (ctx, onTiming) => evaluate(suite.metrics, { image, reference, prompt: payload.prompt, attributes: payload.attributes }, ctx, onTiming),
+    evaluate: (ctx, onTiming) =>
+      evaluate(suite.metrics, { image, reference, prompt: payload.prompt, attributes: payload.attributes }, ctx, onTiming),
     decode: image.info,
     embeddingSource: image,
   };
@@ -20,7 +21,8 @@ async function decodeReference(bytes: Uint8Array, limits: ImageLimits) {
   try {
     return await decodeImage(bytes, limits);
   } catch (err) {
-    if (err instanceof AssayError) throw new AssayError(ErrorCode.ReferenceMissing, `the reference is not a usable image: ${err.code}: ${err.message}`);
+    if (err instanceof AssayError)
+      throw new AssayError(ErrorCode.ReferenceMissing, `the reference is not a usable image: ${err.code}: ${err.message}`);
     throw err;
   }
 }

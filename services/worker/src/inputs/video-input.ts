@@ -19,7 +19,9 @@ export const prepareVideo: PrepareInput = async ({ payload, suite, bytes, refere
     const options = suite.video;
     const analyzer = new FrameAnalyzer({ motion: suite.metrics.some((m) => m.def.name === 'motion') });
     const wanted = suite.needsSamples ? options?.sampling : undefined;
-    const sampling = wanted ? boundedSampling(wanted, file.probe, limits.maxSampledFrames, limits.media.maxDurationSeconds) : { mode: 'none' as const };
+    const sampling = wanted
+      ? boundedSampling(wanted, file.probe, limits.maxSampledFrames, limits.media.maxDurationSeconds)
+      : { mode: 'none' as const };
     const decoded = await decodeVideo(file, {
       sampling,
       analysisMaxSide: options?.analysisMaxSide,
@@ -42,7 +44,10 @@ export const prepareVideo: PrepareInput = async ({ payload, suite, bytes, refere
       analysisSize: decoded.analysisSize,
       framesSampled: decoded.framesSampled,
       decodedSeconds: decoded.durationSeconds,
-      sampling: wanted && sampling !== wanted ? `${decoded.sampling} (the suite's ${describeSampling(wanted)} capped at MAX_SAMPLED_FRAMES)` : decoded.sampling,
+      sampling:
+        wanted && sampling !== wanted
+          ? `${decoded.sampling} (the suite's ${describeSampling(wanted)} capped at MAX_SAMPLED_FRAMES)`
+          : decoded.sampling,
       limits: limits.media,
     };
     return { evaluate: (ctx, onTiming) => evaluateVideo(suite.metrics, input, ctx, onTiming), media };
@@ -60,7 +65,13 @@ export function boundedSampling(sampling: FrameSampling, probe: MediaProbe, max:
   const video = probe.video;
   const duration = video?.durationSeconds ?? probe.durationSeconds ?? maxDurationSeconds;
   const expected =
-    sampling.mode === 'all' ? (video?.frames ?? Math.ceil(duration * (video?.frameRate || 25))) : sampling.mode === 'fps' ? Math.ceil(duration * sampling.fps) : sampling.mode === 'uniform' ? sampling.count : 0;
+    sampling.mode === 'all'
+      ? (video?.frames ?? Math.ceil(duration * (video?.frameRate || 25)))
+      : sampling.mode === 'fps'
+        ? Math.ceil(duration * sampling.fps)
+        : sampling.mode === 'uniform'
+          ? sampling.count
+          : 0;
   return expected > max ? { mode: 'uniform', count: max } : sampling;
 }
 

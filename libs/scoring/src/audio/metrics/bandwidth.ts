@@ -21,9 +21,17 @@ export default defineMetric({
   name: 'bandwidth',
   version: '1.0.0',
   modality: 'audio',
-  description: 'Effective bandwidth: the highest frequency whose band (100 Hz) of the long-term spectrum is within 60 dB of the strongest band; its ratio to the Nyquist frequency.',
+  description:
+    'Effective bandwidth: the highest frequency whose band (100 Hz) of the long-term spectrum is within 60 dB of ' +
+    'the strongest band; its ratio to the Nyquist frequency.',
   scores: [
-    { key: 'effective_hz', description: 'upper edge of the highest band within thresholdDb of the strongest band; 0 for silence or DC only', range: [0, null], direction: 'higher', unit: 'Hz' },
+    {
+      key: 'effective_hz',
+      description: 'upper edge of the highest band within thresholdDb of the strongest band; 0 for silence or DC only',
+      range: [0, null],
+      direction: 'higher',
+      unit: 'Hz',
+    },
     { key: 'ratio', description: 'effective_hz / (sample rate / 2)', range: [0, 1], direction: 'higher' },
   ],
   params: Params,
@@ -34,7 +42,13 @@ export default defineMetric({
     const b = effectiveBandwidth(pcm.channels, pcm.sampleRate, { thresholdDb: p.thresholdDb, bandHz: p.bandHz });
     return {
       scores: { effective_hz: b.hz, ratio: b.hz / b.nyquist },
-      details: { nyquistHz: b.nyquist, peakBandHz: b.peakHz, nfft: b.nfft, frames: b.frames, ...(b.silent ? { flags: ['no energy besides DC: 0'] } : {}) },
+      details: {
+        nyquistHz: b.nyquist,
+        peakBandHz: b.peakHz,
+        nfft: b.nfft,
+        frames: b.frames,
+        ...(b.silent ? { flags: ['no energy besides DC: 0'] } : {}),
+      },
     };
   },
 });

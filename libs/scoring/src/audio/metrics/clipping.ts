@@ -20,12 +20,24 @@ export default defineMetric({
   name: 'clipping',
   version: '1.0.0',
   modality: 'audio',
-  description: 'Share of samples at or near full scale (|x| ≥ threshold), and runs of consecutive same-sign full-scale samples (flat tops).',
+  description:
+    'Share of samples at or near full scale (|x| ≥ threshold), and runs of consecutive same-sign full-scale samples (flat tops).',
   scores: [
     { key: 'ratio', description: 'fraction of all samples (every channel) with |x| ≥ threshold', range: [0, 1], direction: 'lower' },
-    { key: 'runs', description: 'number of runs of ≥ minRun consecutive same-sign samples with |x| ≥ threshold (all channels)', range: [0, null], direction: 'lower' },
+    {
+      key: 'runs',
+      description: 'number of runs of ≥ minRun consecutive same-sign samples with |x| ≥ threshold (all channels)',
+      range: [0, null],
+      direction: 'lower',
+    },
     { key: 'runs_per_second', description: 'runs per second of audio', range: [0, null], direction: 'lower', unit: '1/s' },
-    { key: 'longest_run', description: 'longest run of consecutive same-sign samples with |x| ≥ threshold', range: [0, null], direction: 'lower', unit: 'samples' },
+    {
+      key: 'longest_run',
+      description: 'longest run of consecutive same-sign samples with |x| ≥ threshold',
+      range: [0, null],
+      direction: 'lower',
+      unit: 'samples',
+    },
   ],
   params: Params,
   needs: {},

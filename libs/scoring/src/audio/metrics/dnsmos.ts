@@ -18,7 +18,8 @@ export default defineMetric({
   version: '1.0.0',
   modality: 'audio',
   description:
-    'DNSMOS P.835 (ONNX, 16 kHz): speech signal quality (SIG), background noise (BAK) and overall quality (OVRL) on the MOS scale, mean over 9.01 s windows with 1 s hop; raw model outputs too.',
+    'DNSMOS P.835 (ONNX, 16 kHz): speech signal quality (SIG), background noise (BAK) and overall quality (OVRL) on ' +
+    'the MOS scale, mean over 9.01 s windows with 1 s hop; raw model outputs too.',
   scores: [
     { key: 'sig', description: 'speech signal quality (P.835 SIG), polynomial-mapped', range: [1, 5], direction: 'higher' },
     { key: 'bak', description: 'background noise quality (P.835 BAK), polynomial-mapped', range: [1, 5], direction: 'higher' },
@@ -52,7 +53,9 @@ export default defineMetric({
         hopSamples: r.hopSamples,
         repeated: r.repeated,
         audio16k: source,
-        perWindow: r.windows.slice(0, MAX_DETAIL_WINDOWS).map((w) => ({ start: Number((w.start / 16000).toFixed(3)), ...Object.fromEntries(LABELS.map((l) => [l, round(w.score[l])])) })),
+        perWindow: r.windows
+          .slice(0, MAX_DETAIL_WINDOWS)
+          .map((w) => ({ start: Number((w.start / 16000).toFixed(3)), ...Object.fromEntries(LABELS.map((l) => [l, round(w.score[l])])) })),
       },
       model: r.model,
       inferenceMs: r.inferenceMs,

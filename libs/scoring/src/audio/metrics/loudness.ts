@@ -15,14 +15,51 @@ export default defineMetric({
   version: '1.0.0',
   modality: 'audio',
   description:
-    'EBU R 128 / BS.1770-4: integrated loudness (gated), loudness range (EBU Tech 3342), true peak (192 kHz oversampling as ffmpeg ebur128), sample peak, max momentary and short-term loudness.',
+    'EBU R 128 / BS.1770-4: integrated loudness (gated), loudness range (EBU Tech 3342), true peak (192 kHz ' +
+    'oversampling as ffmpeg ebur128), sample peak, max momentary and short-term loudness.',
   scores: [
-    { key: 'integrated_lufs', description: 'integrated loudness (−70 LUFS absolute and −10 LU relative gates); −70 when no block passes the gates', range: [ABSOLUTE_GATE_LUFS, null], direction: 'none', unit: 'LUFS' },
-    { key: 'loudness_range_lu', description: 'loudness range: 95th − 10th percentile of gated 3 s short-term loudness; 0 when shorter than 3 s', range: [0, null], direction: 'none', unit: 'LU' },
-    { key: 'true_peak_dbtp', description: 'max over channels of the 192 kHz-oversampled |x| (not below the sample peak); −150 for digital silence', range: [PEAK_FLOOR_DB, null], direction: 'lower', unit: 'dBTP' },
-    { key: 'sample_peak_dbfs', description: 'max |x| over all samples; −150 for digital silence', range: [PEAK_FLOOR_DB, null], direction: 'lower', unit: 'dBFS' },
-    { key: 'max_momentary_lufs', description: 'highest momentary (400 ms) loudness, floored at −70', range: [ABSOLUTE_GATE_LUFS, null], direction: 'none', unit: 'LUFS' },
-    { key: 'max_short_term_lufs', description: 'highest short-term (3 s) loudness, floored at −70 (and −70 when shorter than 3 s)', range: [ABSOLUTE_GATE_LUFS, null], direction: 'none', unit: 'LUFS' },
+    {
+      key: 'integrated_lufs',
+      description: 'integrated loudness (−70 LUFS absolute and −10 LU relative gates); −70 when no block passes the gates',
+      range: [ABSOLUTE_GATE_LUFS, null],
+      direction: 'none',
+      unit: 'LUFS',
+    },
+    {
+      key: 'loudness_range_lu',
+      description: 'loudness range: 95th − 10th percentile of gated 3 s short-term loudness; 0 when shorter than 3 s',
+      range: [0, null],
+      direction: 'none',
+      unit: 'LU',
+    },
+    {
+      key: 'true_peak_dbtp',
+      description: 'max over channels of the 192 kHz-oversampled |x| (not below the sample peak); −150 for digital silence',
+      range: [PEAK_FLOOR_DB, null],
+      direction: 'lower',
+      unit: 'dBTP',
+    },
+    {
+      key: 'sample_peak_dbfs',
+      description: 'max |x| over all samples; −150 for digital silence',
+      range: [PEAK_FLOOR_DB, null],
+      direction: 'lower',
+      unit: 'dBFS',
+    },
+    {
+      key: 'max_momentary_lufs',
+      description: 'highest momentary (400 ms) loudness, floored at −70',
+      range: [ABSOLUTE_GATE_LUFS, null],
+      direction: 'none',
+      unit: 'LUFS',
+    },
+    {
+      key: 'max_short_term_lufs',
+      description: 'highest short-term (3 s) loudness, floored at −70 (and −70 when shorter than 3 s)',
+      range: [ABSOLUTE_GATE_LUFS, null],
+      direction: 'none',
+      unit: 'LUFS',
+    },
   ],
   needs: {},
   cost: 'cpu',
@@ -33,8 +70,14 @@ export default defineMetric({
     const m = measureLoudness(pcm.channels, pcm.sampleRate, { weights, truePeak: true });
     const floor = (x: number | null) => (x === null ? ABSOLUTE_GATE_LUFS : Math.max(x, ABSOLUTE_GATE_LUFS));
     const flags: string[] = [];
-    if (m.integrated === null) flags.push(m.blocks ? 'integrated: no 400 ms block above the −70 LUFS gate (silence); floored at −70' : 'integrated: shorter than one 400 ms block; floored at −70');
-    if (!m.gatedShortTermBlocks) flags.push(m.shortTermBlocks ? 'loudness range: no 3 s window above the gates; 0' : 'loudness range: shorter than 3 s; 0');
+    if (m.integrated === null)
+      flags.push(
+        m.blocks
+          ? 'integrated: no 400 ms block above the −70 LUFS gate (silence); floored at −70'
+          : 'integrated: shorter than one 400 ms block; floored at −70',
+      );
+    if (!m.gatedShortTermBlocks)
+      flags.push(m.shortTermBlocks ? 'loudness range: no 3 s window above the gates; 0' : 'loudness range: shorter than 3 s; 0');
     if (m.samplePeak === 0) flags.push('digital silence: peaks floored at −150 dB');
     return {
       scores: {

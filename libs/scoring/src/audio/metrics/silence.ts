@@ -20,7 +20,8 @@ export default defineMetric({
   name: 'silence',
   version: '1.0.0',
   modality: 'audio',
-  description: 'Share of 10–50 ms frames whose RMS level is below a threshold (default −60 dBFS), and the silent lead-in, tail and longest gap.',
+  description:
+    'Share of 10–50 ms frames whose RMS level is below a threshold (default −60 dBFS), and the silent lead-in, tail and longest gap.',
   scores: [
     { key: 'ratio', description: 'fraction of the duration in silent frames', range: [0, 1], direction: 'lower' },
     { key: 'leading_seconds', description: 'silence before the first non-silent frame', range: [0, null], direction: 'lower', unit: 's' },

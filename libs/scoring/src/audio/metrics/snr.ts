@@ -24,8 +24,17 @@ export default defineMetric({
   version: '1.0.0',
   modality: 'audio',
   description:
-    'WADA-SNR (Kim & Stern 2008): blind speech SNR from the waveform amplitude distribution (Gamma α = 0.4 table), digital silence (runs of exact zeros ≥ 2 ms) left out, clamped to [−20, 100] dB.',
-  scores: [{ key: 'snr_db', description: 'estimated speech-to-noise ratio of the samples that are not digital silence', range: [WADA_DB_MIN, WADA_DB_MAX], direction: 'higher', unit: 'dB' }],
+    'WADA-SNR (Kim & Stern 2008): blind speech SNR from the waveform amplitude distribution (Gamma α = 0.4 table), ' +
+    'digital silence (runs of exact zeros ≥ 2 ms) left out, clamped to [−20, 100] dB.',
+  scores: [
+    {
+      key: 'snr_db',
+      description: 'estimated speech-to-noise ratio of the samples that are not digital silence',
+      range: [WADA_DB_MIN, WADA_DB_MAX],
+      direction: 'higher',
+      unit: 'dB',
+    },
+  ],
   params: Params,
   needs: {},
   cost: 'cpu',
@@ -34,7 +43,8 @@ export default defineMetric({
     const mono = downmix(pcm.channels);
     const minRun = Math.max(1, Math.round((p.digitalSilenceMs * pcm.sampleRate) / 1000));
     const { samples, dropped } = p.digitalSilenceMs > 0 ? withoutDigitalSilence(mono, minRun) : { samples: mono, dropped: 0 };
-    if (!samples.some((v) => v !== 0)) throw new MetricNotApplicable('the audio is digital silence: no signal or noise to estimate an SNR from');
+    if (!samples.some((v) => v !== 0))
+      throw new MetricNotApplicable('the audio is digital silence: no signal or noise to estimate an SNR from');
     const r = wadaSnr(samples);
     return {
       scores: { snr_db: r.snr },

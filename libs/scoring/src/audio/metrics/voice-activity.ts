@@ -29,11 +29,18 @@ export default defineMetric({
   version: '1.0.0',
   modality: 'audio',
   description:
-    'Silero VAD v6 (ONNX) on 16 kHz mono: speech segments by get_speech_timestamps (threshold 0.5, min speech 250 ms, min silence 100 ms, pad 30 ms); speech ratio, segment count, speech seconds.',
+    'Silero VAD v6 (ONNX) on 16 kHz mono: speech segments by get_speech_timestamps (threshold 0.5, min speech 250 ' +
+    'ms, min silence 100 ms, pad 30 ms); speech ratio, segment count, speech seconds.',
   scores: [
     { key: 'speech_ratio', description: 'speech_seconds / duration', range: [0, 1], direction: 'none' },
     { key: 'segments', description: 'number of speech segments', range: [0, null], direction: 'none' },
-    { key: 'speech_seconds', description: 'total length of the speech segments (padded, as get_speech_timestamps returns them)', range: [0, null], direction: 'none', unit: 's' },
+    {
+      key: 'speech_seconds',
+      description: 'total length of the speech segments (padded, as get_speech_timestamps returns them)',
+      range: [0, null],
+      direction: 'none',
+      unit: 's',
+    },
     { key: 'chunk_ratio', description: 'fraction of 32 ms chunks with speech probability ≥ threshold', range: [0, 1], direction: 'none' },
   ],
   params: Params,
@@ -64,7 +71,9 @@ export default defineMetric({
         chunk_ratio: above / r.probabilities.length,
       },
       details: {
-        segments: segments.slice(0, MAX_DETAIL_SEGMENTS).map((s) => ({ start: Number((s.start / 16000).toFixed(3)), end: Number((s.end / 16000).toFixed(3)) })),
+        segments: segments
+          .slice(0, MAX_DETAIL_SEGMENTS)
+          .map((s) => ({ start: Number((s.start / 16000).toFixed(3)), end: Number((s.end / 16000).toFixed(3)) })),
         chunks: r.calls,
         chunkSamples: r.chunkSamples,
         audio16k: source,

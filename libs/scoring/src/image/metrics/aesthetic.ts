@@ -8,8 +8,11 @@ export default defineMetric({
   version: '1.0.0',
   modality: 'image',
   description:
-    "An aesthetic predictor head (LAION's linear or MLP heads) over the L2-normalised CLIP image embedding of the model its manifest chains from; LAION's scale is roughly 1–10.",
-  scores: [{ key: 'score', description: 'head output (after the manifest normalization, if any)', range: [null, null], direction: 'higher' }],
+    "An aesthetic predictor head (LAION's linear or MLP heads) over the L2-normalised CLIP image embedding of the " +
+    "model its manifest chains from; LAION's scale is roughly 1–10.",
+  scores: [
+    { key: 'score', description: 'head output (after the manifest normalization, if any)', range: [null, null], direction: 'higher' },
+  ],
   params: Params,
   modelsFor: (p) => [p.model],
   needs: {},

@@ -54,7 +54,8 @@ export default defineMetric({
   needs: {},
   cost: 'cpu',
   compute({ image }) {
-    if (image.width < 2 * BLOCK || image.height < 2 * BLOCK) throw new MetricNotApplicable(`blockiness needs at least ${2 * BLOCK}×${2 * BLOCK} pixels`);
+    if (image.width < 2 * BLOCK || image.height < 2 * BLOCK)
+      throw new MetricNotApplicable(`blockiness needs at least ${2 * BLOCK}×${2 * BLOCK} pixels`);
     return { scores: { ratio: blockinessRatio(lumaOf(image), image.width, image.height) } };
   },
 });

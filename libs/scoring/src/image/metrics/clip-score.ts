@@ -27,7 +27,8 @@ export default defineMetric({
   version: '1.0.0',
   modality: 'image',
   description:
-    "CLIPScore (Hessel et al. 2021) as torchmetrics reports it: 100 × max(cos(image embedding, prompt embedding), 0), from the manifest's CLIP image and text encoders; prompts longer than the context are truncated and flagged.",
+    'CLIPScore (Hessel et al. 2021) as torchmetrics reports it: 100 × max(cos(image embedding, prompt embedding), ' +
+    "0), from the manifest's CLIP image and text encoders; prompts longer than the context are truncated and flagged.",
   scores: [{ key: 'clip_score', description: '100 × max(cosine, 0)', range: [0, 100], direction: 'higher' }],
   params: Params,
   modelsFor: (p) => [p.imageModel, p.textModel],

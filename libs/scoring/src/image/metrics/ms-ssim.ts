@@ -28,14 +28,17 @@ export default defineMetric({
   version: '1.0.0',
   modality: 'image',
   description:
-    'Multi-scale SSIM (Wang et al. 2003): 5 scales with weights 0.0448, 0.2856, 0.3001, 0.2363, 0.1333, the SSIM window of `ssim` at every scale, 2×2 average pooling between scales, negative terms clamped to 0; per RGB channel, averaged.',
+    'Multi-scale SSIM (Wang et al. 2003): 5 scales with weights 0.0448, 0.2856, 0.3001, 0.2363, 0.1333, the SSIM ' +
+    'window of `ssim` at every scale, 2×2 average pooling between scales, negative terms clamped to 0; per RGB ' +
+    'channel, averaged.',
   scores: [{ key: 'ms_ssim', description: 'mean MS-SSIM over the three channels', range: [0, 1], direction: 'higher' }],
   needs: { reference: true },
   cost: 'cpu',
   compute(input) {
     const ref = requireReference(input);
     const { width, height } = input.image;
-    if (width < MIN_SIDE || height < MIN_SIDE) throw new MetricNotApplicable(`MS-SSIM needs at least ${MIN_SIDE}×${MIN_SIDE} pixels (5 scales of an ${WINDOW}-pixel window)`);
+    if (width < MIN_SIDE || height < MIN_SIDE)
+      throw new MetricNotApplicable(`MS-SSIM needs at least ${MIN_SIDE}×${MIN_SIDE} pixels (5 scales of an ${WINDOW}-pixel window)`);
     const a = rgbPlanes(input.image.rgb, width * height);
     const b = rgbPlanes(ref.rgb, width * height);
     let sum = 0;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineMetric, MetricNotApplicable } from '../../metric.js';
+import { defineMetric, MetricNotApplicable, type ScoreSpec } from '../../metric.js';
 
 const Params = z.object({ model: z.string().default('nsfw-mobilenet-v2') }).strict();
 export const NSFW_CLASSES = ['drawing', 'hentai', 'neutral', 'porn', 'sexy'] as const;
@@ -10,9 +10,15 @@ export default defineMetric({
   version: '1.0.0',
   modality: 'image',
   description:
-    "The NSFW classifier nsfwjs ships (MobileNetV2, converted to ONNX by Assay's model tools): per-class probabilities and nsfw_score = P(hentai) + P(porn) + P(sexy).",
+    "The NSFW classifier nsfwjs ships (MobileNetV2, converted to ONNX by Assay's model tools): per-class " +
+    'probabilities and nsfw_score = P(hentai) + P(porn) + P(sexy).',
   scores: [
-    ...NSFW_CLASSES.map((c) => ({ key: c, description: `probability of class ${c}`, range: [0, 1] as [number, number], direction: (UNSAFE.includes(c) ? 'lower' : 'none') as 'lower' | 'none' })),
+    ...NSFW_CLASSES.map((c): ScoreSpec => ({
+      key: c,
+      description: `probability of class ${c}`,
+      range: [0, 1],
+      direction: UNSAFE.includes(c) ? 'lower' : 'none',
+    })),
     { key: 'nsfw_score', description: 'probability mass of hentai, porn and sexy', range: [0, 1], direction: 'lower' },
   ],
   params: Params,

@@ -12,7 +12,8 @@ export default defineMetric({
   name: 'perceptual_hash',
   version: '1.0.0',
   modality: 'image',
-  description: 'Perceptual hashes of BT.601 luma: pHash (32×32 DCT, 8×8 low frequencies vs their median) and dHash (9×8 horizontal gradient signs).',
+  description:
+    'Perceptual hashes of BT.601 luma: pHash (32×32 DCT, 8×8 low frequencies vs their median) and dHash (9×8 horizontal gradient signs).',
   scores: [],
   fingerprints: ['phash', 'dhash'],
   needs: {},

@@ -28,13 +28,34 @@ export default defineMetric({
   version: '1.0.0',
   modality: 'image',
   description:
-    'Product-shot checks: background uniformity on the border band against a configured colour, subject fill ratio (bounding box of non-background rows and columns over the image area), minimum resolution and allowed aspect ratios.',
+    'Product-shot checks: background uniformity on the border band against a configured colour, subject fill ratio ' +
+    '(bounding box of non-background rows and columns over the image area), minimum resolution and allowed aspect ratios.',
   scores: [
-    { key: 'background_uniformity', description: 'share of border-band pixels within `tolerance` of the background colour', range: [0, 1], direction: 'higher' },
-    { key: 'background_distance', description: 'mean largest per-channel distance of border-band pixels from the background colour', range: [0, 255], direction: 'lower' },
-    { key: 'subject_fill_ratio', description: 'subject bounding-box area / image area (0 when no subject)', range: [0, 1], direction: 'none' },
+    {
+      key: 'background_uniformity',
+      description: 'share of border-band pixels within `tolerance` of the background colour',
+      range: [0, 1],
+      direction: 'higher',
+    },
+    {
+      key: 'background_distance',
+      description: 'mean largest per-channel distance of border-band pixels from the background colour',
+      range: [0, 255],
+      direction: 'lower',
+    },
+    {
+      key: 'subject_fill_ratio',
+      description: 'subject bounding-box area / image area (0 when no subject)',
+      range: [0, 1],
+      direction: 'none',
+    },
     { key: 'resolution_ok', description: '1 when width ≥ minWidth and height ≥ minHeight', range: [0, 1], direction: 'higher' },
-    { key: 'aspect_ok', description: '1 when the aspect ratio is one of aspectRatios (within aspectTolerance), or none is set', range: [0, 1], direction: 'higher' },
+    {
+      key: 'aspect_ok',
+      description: '1 when the aspect ratio is one of aspectRatios (within aspectTolerance), or none is set',
+      range: [0, 1],
+      direction: 'higher',
+    },
   ],
   params: Params,
   needs: {},

@@ -7,7 +7,9 @@ export default defineMetric({
   name: 'psnr',
   version: '1.0.0',
   modality: 'image',
-  description: `Peak signal-to-noise ratio against the reference over all RGB samples (data range 255), capped at ${PSNR_CAP_DB} dB; scikit-image peak_signal_noise_ratio.`,
+  description:
+    `Peak signal-to-noise ratio against the reference over all RGB samples (data range 255), capped at ` +
+    `${PSNR_CAP_DB} dB; scikit-image peak_signal_noise_ratio.`,
   scores: [
     { key: 'psnr', description: `10·log10(255² / MSE), at most ${PSNR_CAP_DB}`, range: [0, PSNR_CAP_DB], direction: 'higher', unit: 'dB' },
     { key: 'mse', description: 'mean squared error over all RGB samples', range: [0, 65025], direction: 'lower' },

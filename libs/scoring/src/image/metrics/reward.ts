@@ -8,7 +8,8 @@ export default defineMetric({
   version: '1.0.0',
   modality: 'image',
   description:
-    "A reward-model judge (ImageReward / HPSv2 / PickScore-style image + prompt → scalar): the model's raw output and its documented normalization from the manifest's `score` block.",
+    "A reward-model judge (ImageReward / HPSv2 / PickScore-style image + prompt → scalar): the model's raw output " +
+    "and its documented normalization from the manifest's `score` block.",
   scores: [
     { key: 'score', description: 'normalized reward', range: [null, null], direction: 'higher' },
     { key: 'raw', description: "the model's output before normalization", range: [null, null], direction: 'higher' },

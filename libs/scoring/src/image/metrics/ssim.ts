@@ -6,7 +6,9 @@ export default defineMetric({
   version: '1.0.0',
   modality: 'image',
   description:
-    'SSIM (Wang et al. 2004) against the reference: Gaussian window σ 1.5, K1 0.01, K2 0.03, data range 255, computed per RGB channel and averaged; matches scikit-image structural_similarity(gaussian_weights=True, sigma=1.5, use_sample_covariance=False, data_range=255, channel_axis=-1).',
+    'SSIM (Wang et al. 2004) against the reference: Gaussian window σ 1.5, K1 0.01, K2 0.03, data range 255, ' +
+    'computed per RGB channel and averaged; matches scikit-image structural_similarity(gaussian_weights=True, ' +
+    'sigma=1.5, use_sample_covariance=False, data_range=255, channel_axis=-1).',
   scores: [{ key: 'ssim', description: 'mean SSIM over the three channels', range: [-1, 1], direction: 'higher' }],
   needs: { reference: true },
   cost: 'cpu',

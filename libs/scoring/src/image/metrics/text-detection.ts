@@ -7,7 +7,8 @@ export default defineMetric({
   name: 'text_detection',
   version: '2.0.0',
   modality: 'image',
-  description: 'Text regions found by PaddleOCR PP-OCRv4 detection (DB post-processing with rotated boxes); stray text is a defect in generated product images.',
+  description:
+    'Text regions found by PaddleOCR PP-OCRv4 detection (DB post-processing with rotated boxes); stray text is a defect in generated product images.',
   scores: [
     { key: 'region_count', description: 'number of text regions', range: [0, null], direction: 'lower' },
     { key: 'area_ratio', description: 'union of the (rotated) text boxes over the image area', range: [0, 1], direction: 'lower' },

@@ -37,14 +37,38 @@ export default defineMetric({
   version: '2.0.0',
   modality: 'image',
   description:
-    'Text read with PaddleOCR PP-OCRv4 (detection, 0°/180° direction classification, recognition), checked against the prompt: stray text when the prompt asks for none, character error rate and exact match against the quoted strings (or the expectedText attribute) when it asks for text.',
+    'Text read with PaddleOCR PP-OCRv4 (detection, 0°/180° direction classification, recognition), checked against ' +
+    'the prompt: stray text when the prompt asks for none, character error rate and exact match against the quoted ' +
+    'strings (or the expectedText attribute) when it asks for text.',
   scores: [
-    { key: 'region_count', description: 'regions read as text (recognition confidence ≥ minConfidence)', range: [0, null], direction: 'none' },
+    {
+      key: 'region_count',
+      description: 'regions read as text (recognition confidence ≥ minConfidence)',
+      range: [0, null],
+      direction: 'none',
+    },
     { key: 'text_area_ratio', description: 'union of the text regions over the image area', range: [0, 1], direction: 'none' },
     { key: 'unexpected_text', description: '1 when text was read but the prompt asks for none, else 0', range: [0, 1], direction: 'lower' },
-    { key: 'unexpected_area_ratio', description: 'union of the text regions that are not part of the expected text (all of them when none is expected) over the image area', range: [0, 1], direction: 'lower' },
-    { key: 'cer', description: 'character error rate of the text read (reading order) against the expected text, after normalization; only when text is expected', range: [0, null], direction: 'lower' },
-    { key: 'exact_match', description: '1 when the normalized text read equals the normalized expected text; only when text is expected', range: [0, 1], direction: 'higher' },
+    {
+      key: 'unexpected_area_ratio',
+      description:
+        'union of the text regions that are not part of the expected text (all of them when none is expected) over the image area',
+      range: [0, 1],
+      direction: 'lower',
+    },
+    {
+      key: 'cer',
+      description:
+        'character error rate of the text read (reading order) against the expected text, after normalization; only when text is expected',
+      range: [0, null],
+      direction: 'lower',
+    },
+    {
+      key: 'exact_match',
+      description: '1 when the normalized text read equals the normalized expected text; only when text is expected',
+      range: [0, 1],
+      direction: 'higher',
+    },
   ],
   params: Params,
   needs: { models: [DETECTOR_ID, CLASSIFIER_ID, RECOGNIZER_ID], files: [DICTIONARY_FILE] },
@@ -56,7 +80,12 @@ export default defineMetric({
     const readString = ordered.map((r) => r.text).join(' ');
     const expected = expectedText(prompt, attributes);
     const area = image.width * image.height;
-    const ratioOf = (regions: ReadRegion[]) => quadUnionArea(regions.map((r) => r.box.points), image.width, image.height) / area;
+    const ratioOf = (regions: ReadRegion[]) =>
+      quadUnionArea(
+        regions.map((r) => r.box.points),
+        image.width,
+        image.height,
+      ) / area;
     const unexpected = expected === null ? ordered : ordered.filter((r) => !isExpected(r.text, expected));
 
     const scores: Record<string, number> = {
@@ -85,7 +114,11 @@ export default defineMetric({
         lowConfidenceRegions: read.regions.length - text.length,
         skippedRegions: read.skipped,
         // id only for a model that did not run (no region to read)
-        models: { detector: provenance(det), classifier: provenance(read.models.classifier) ?? { id: CLASSIFIER_ID }, recognizer: provenance(read.models.recognizer) ?? { id: RECOGNIZER_ID } },
+        models: {
+          detector: provenance(det),
+          classifier: provenance(read.models.classifier) ?? { id: CLASSIFIER_ID },
+          recognizer: provenance(read.models.recognizer) ?? { id: RECOGNIZER_ID },
+        },
       },
       model: { id: det.id, version: det.version, sha256: det.sha256, provider: det.provider },
       inferenceMs: read.inferenceMs,

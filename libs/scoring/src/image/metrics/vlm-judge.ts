@@ -49,14 +49,20 @@ const Params = z
     /** JSON schema of the answer (an object); the client checks each answer against it */
     answerSchema: AnswerSchema.default(DEFAULT_ANSWER_SCHEMA as z.output<typeof AnswerSchema>),
     /** the numeric answer field reported as the score */
-    scoreField: z.string().regex(/^[A-Za-z_]\w{0,63}$/, 'a field name').default('score'),
+    scoreField: z
+      .string()
+      .regex(/^[A-Za-z_]\w{0,63}$/, 'a field name')
+      .default('score'),
     /** [min, max] of the rubric's scale; sent as the score field's minimum/maximum, and used to normalize */
     scoreRange: z.tuple([z.number().min(0), z.number()]).default([1, 10]),
     /** the image is downscaled (never enlarged) to fit this many pixels on its longer side, then sent as JPEG */
     maxImageSide: z.number().int().min(64).max(4096).default(768),
     maxTokens: z.number().int().min(16).max(8192).default(512),
     /** names the judge in metrics (`assay_judge_*{judge}`) and outcome messages */
-    judge: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'lower-case letters, digits, _ and -').default('vlm'),
+    judge: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]{0,39}$/, 'lower-case letters, digits, _ and -')
+      .default('vlm'),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -66,13 +72,23 @@ const Params = z
     if (!field || (field.type !== 'number' && field.type !== 'integer')) {
       ctx.addIssue({ code: 'custom', path: ['scoreField'], message: `answerSchema has no number or integer property "${p.scoreField}"` });
     } else {
-      if (!p.answerSchema.required?.includes(p.scoreField)) ctx.addIssue({ code: 'custom', path: ['answerSchema', 'required'], message: `must include "${p.scoreField}"` });
+      if (!p.answerSchema.required?.includes(p.scoreField))
+        ctx.addIssue({ code: 'custom', path: ['answerSchema', 'required'], message: `must include "${p.scoreField}"` });
       if ((field.minimum !== undefined && field.minimum < lo) || (field.maximum !== undefined && field.maximum > hi)) {
-        ctx.addIssue({ code: 'custom', path: ['answerSchema', 'properties', p.scoreField], message: 'minimum/maximum must lie within scoreRange (or be left out: scoreRange fills them)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['answerSchema', 'properties', p.scoreField],
+          message: 'minimum/maximum must lie within scoreRange (or be left out: scoreRange fills them)',
+        });
       }
     }
     for (const [, name] of p.rubric.matchAll(PLACEHOLDER)) {
-      if (!KNOWN_PLACEHOLDER.test(name)) ctx.addIssue({ code: 'custom', path: ['rubric'], message: `unknown placeholder {{${name}}}: use {{prompt}} or {{attributes.<key>}}` });
+      if (!KNOWN_PLACEHOLDER.test(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rubric'],
+          message: `unknown placeholder {{${name}}}: use {{prompt}} or {{attributes.<key>}}`,
+        });
     }
   });
 
@@ -116,7 +132,9 @@ const JUDGE_CODES = new Set<string>([ErrorCode.JudgeUnavailable, ErrorCode.Judge
 /** A JudgeError, recognised by its code so this package needs @assay/judges for types only. */
 function judgeFailure(err: unknown): { code: JudgeErrorCode; message: string } | undefined {
   const code = (err as { code?: unknown })?.code;
-  return err instanceof Error && typeof code === 'string' && JUDGE_CODES.has(code) ? { code: code as JudgeErrorCode, message: err.message } : undefined;
+  return err instanceof Error && typeof code === 'string' && JUDGE_CODES.has(code)
+    ? { code: code as JudgeErrorCode, message: err.message }
+    : undefined;
 }
 
 export default defineMetric({
@@ -124,9 +142,16 @@ export default defineMetric({
   version: '1.0.0',
   modality: 'image',
   description:
-    'A vision-language model rates the image against a rubric, over an OpenAI-compatible chat-completions endpoint (VLM_JUDGE_URL); the answer is JSON checked against answerSchema. Not applicable without a configured judge, or when the judge gives no valid answer (judge_unavailable, judge_invalid_answer).',
+    'A vision-language model rates the image against a rubric, over an OpenAI-compatible chat-completions endpoint ' +
+    '(VLM_JUDGE_URL); the answer is JSON checked against answerSchema. Not applicable without a configured judge, ' +
+    'or when the judge gives no valid answer (judge_unavailable, judge_invalid_answer).',
   scores: [
-    { key: 'score', description: 'the answer field `scoreField`, on the rubric scale `scoreRange` (default 1–10)', range: [0, null], direction: 'higher' },
+    {
+      key: 'score',
+      description: 'the answer field `scoreField`, on the rubric scale `scoreRange` (default 1–10)',
+      range: [0, null],
+      direction: 'higher',
+    },
     { key: 'score_normalized', description: '(score − scoreRange min) / (max − min)', range: [0, 1], direction: 'higher' },
   ],
   params: Params,

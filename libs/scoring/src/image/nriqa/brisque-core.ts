@@ -84,6 +84,7 @@ export function brisqueFeatures(luma: Uint8Array, w: number, h: number): Float32
 
 // cv::exp for float (mathfuncs_core): 2^(k + j/64) from a table times a degree-4 polynomial, in float32 with
 // FMA. The SVR sums 774 kernel values weighted by ±1024, so exp's last-bit behaviour shows in the score.
+/* eslint-disable no-loss-of-precision -- OpenCV's constants digit for digit; the nearest doubles are what it uses */
 const EXP_A0 = 0.9670371139572337719125840413672004409288e-2;
 const EXP_A4 = f(1.000000000000002438532970795181890933776 / EXP_A0);
 const EXP_A3 = f(0.6931471805521448196800669615864773144641 / EXP_A0);
@@ -91,6 +92,7 @@ const EXP_A2 = f(0.2402265109513301490103372422686535526573 / EXP_A0);
 const EXP_A1 = f(0.5550339366753125211915322047004666939128e-1 / EXP_A0);
 const EXP_PRESCALE = f(1.4426950408889634073599246810019 * 64);
 const EXP_MAX = f((3000 * 64) / (1.4426950408889634073599246810019 * 64));
+/* eslint-enable no-loss-of-precision */
 const EXP_TAB = Float32Array.from({ length: 64 }, (_, i) => Math.pow(2, i / 64) * EXP_A0);
 
 /** cv::exp of a float32 value, bit for bit (checked against OpenCV 4.6.0 on x86-64 with FMA). */

@@ -27,9 +27,10 @@ const num = (v: FsValue | undefined, what: string): number => {
 
 export function parseBrisqueModel(modelYaml: string, rangeYaml: string): BrisqueModel {
   const svm = map(parseOpenCvYaml(modelYaml).opencv_ml_svm, 'opencv_ml_svm');
-  if (svm.svmType !== 'EPS_SVR' && svm.svmType !== 'NU_SVR') throw new Error(`BRISQUE model: svmType ${String(svm.svmType)}, expected a regression SVM`);
+  if (svm.svmType !== 'EPS_SVR' && svm.svmType !== 'NU_SVR')
+    throw new Error(`BRISQUE model: svmType ${JSON.stringify(svm.svmType)}, expected a regression SVM`);
   const kernel = map(svm.kernel, 'kernel');
-  if (kernel.type !== 'RBF') throw new Error(`BRISQUE model: kernel ${String(kernel.type)}, expected RBF`);
+  if (kernel.type !== 'RBF') throw new Error(`BRISQUE model: kernel ${JSON.stringify(kernel.type)}, expected RBF`);
   const varCount = num(svm.var_count, 'var_count');
   const svList = svm.support_vectors;
   if (!Array.isArray(svList)) throw new Error('BRISQUE model: support_vectors missing');

@@ -80,9 +80,12 @@ export function blurPairOpenCv32(
       mu.set(rowMu.subarray(c, c + w));
       sq.set(rowSq.subarray(c, c + w));
     } else {
-      const u1 = Math.max(0, y - 1) * w, d1 = Math.min(lastRow, y + 1) * w;
-      const u2 = Math.max(0, y - 2) * w, d2 = Math.min(lastRow, y + 2) * w;
-      const u3 = Math.max(0, y - 3) * w, d3 = Math.min(lastRow, y + 3) * w;
+      const u1 = Math.max(0, y - 1) * w,
+        d1 = Math.min(lastRow, y + 1) * w;
+      const u2 = Math.max(0, y - 2) * w,
+        d2 = Math.min(lastRow, y + 2) * w;
+      const u3 = Math.max(0, y - 3) * w,
+        d3 = Math.min(lastRow, y + 3) * w;
       for (let x = 0; x < w; x++) {
         let s = f(rowMu[c + x] * k3);
         s = f(f(rowMu[d1 + x] + rowMu[u1 + x]) * k4 + s);
@@ -127,19 +130,46 @@ export function blurPairNearest(
       padSq[x] = f(v * v);
     }
     for (let x = 0; x < w; x++) {
-      rowMu[o + x] = g0 * pad[x] + g1 * pad[x + 1] + g2 * pad[x + 2] + g3 * pad[x + 3] + g4 * pad[x + 4] + g5 * pad[x + 5] + g6 * pad[x + 6];
-      rowSq[o + x] = g0 * padSq[x] + g1 * padSq[x + 1] + g2 * padSq[x + 2] + g3 * padSq[x + 3] + g4 * padSq[x + 4] + g5 * padSq[x + 5] + g6 * padSq[x + 6];
+      rowMu[o + x] =
+        g0 * pad[x] + g1 * pad[x + 1] + g2 * pad[x + 2] + g3 * pad[x + 3] + g4 * pad[x + 4] + g5 * pad[x + 5] + g6 * pad[x + 6];
+      rowSq[o + x] =
+        g0 * padSq[x] +
+        g1 * padSq[x + 1] +
+        g2 * padSq[x + 2] +
+        g3 * padSq[x + 3] +
+        g4 * padSq[x + 4] +
+        g5 * padSq[x + 5] +
+        g6 * padSq[x + 6];
     }
   }
   const mu = new Float32Array(w);
   const sq = new Float32Array(w);
   const last = h - 1;
   for (let y = 0; y < h; y++) {
-    const r0 = Math.max(0, y - 3) * w, r1 = Math.max(0, y - 2) * w, r2 = Math.max(0, y - 1) * w, r3 = y * w;
-    const r4 = Math.min(last, y + 1) * w, r5 = Math.min(last, y + 2) * w, r6 = Math.min(last, y + 3) * w;
+    const r0 = Math.max(0, y - 3) * w,
+      r1 = Math.max(0, y - 2) * w,
+      r2 = Math.max(0, y - 1) * w,
+      r3 = y * w;
+    const r4 = Math.min(last, y + 1) * w,
+      r5 = Math.min(last, y + 2) * w,
+      r6 = Math.min(last, y + 3) * w;
     for (let x = 0; x < w; x++) {
-      mu[x] = g0 * rowMu[r0 + x] + g1 * rowMu[r1 + x] + g2 * rowMu[r2 + x] + g3 * rowMu[r3 + x] + g4 * rowMu[r4 + x] + g5 * rowMu[r5 + x] + g6 * rowMu[r6 + x];
-      sq[x] = g0 * rowSq[r0 + x] + g1 * rowSq[r1 + x] + g2 * rowSq[r2 + x] + g3 * rowSq[r3 + x] + g4 * rowSq[r4 + x] + g5 * rowSq[r5 + x] + g6 * rowSq[r6 + x];
+      mu[x] =
+        g0 * rowMu[r0 + x] +
+        g1 * rowMu[r1 + x] +
+        g2 * rowMu[r2 + x] +
+        g3 * rowMu[r3 + x] +
+        g4 * rowMu[r4 + x] +
+        g5 * rowMu[r5 + x] +
+        g6 * rowMu[r6 + x];
+      sq[x] =
+        g0 * rowSq[r0 + x] +
+        g1 * rowSq[r1 + x] +
+        g2 * rowSq[r2 + x] +
+        g3 * rowSq[r3 + x] +
+        g4 * rowSq[r4 + x] +
+        g5 * rowSq[r5 + x] +
+        g6 * rowSq[r6 + x];
     }
     emit(y, mu, sq);
   }

@@ -13,8 +13,18 @@ export interface MatArray {
   data: Float64Array;
 }
 
-const miINT8 = 1, miUINT8 = 2, miINT16 = 3, miUINT16 = 4, miINT32 = 5, miUINT32 = 6, miSINGLE = 7, miDOUBLE = 9;
-const miINT64 = 12, miUINT64 = 13, miMATRIX = 14, miCOMPRESSED = 15;
+const miINT8 = 1,
+  miUINT8 = 2,
+  miINT16 = 3,
+  miUINT16 = 4,
+  miINT32 = 5,
+  miUINT32 = 6,
+  miSINGLE = 7,
+  miDOUBLE = 9;
+const miINT64 = 12,
+  miUINT64 = 13,
+  miMATRIX = 14,
+  miCOMPRESSED = 15;
 /** mxCLASS ids of numeric arrays (double, single, int8 … uint64) */
 const NUMERIC_CLASSES = new Set([6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
 
@@ -39,7 +49,18 @@ class Reader {
   }
 
   numbers(type: number, start: number, bytes: number): Float64Array {
-    const size = { [miINT8]: 1, [miUINT8]: 1, [miINT16]: 2, [miUINT16]: 2, [miINT32]: 4, [miUINT32]: 4, [miSINGLE]: 4, [miDOUBLE]: 8, [miINT64]: 8, [miUINT64]: 8 }[type];
+    const size = {
+      [miINT8]: 1,
+      [miUINT8]: 1,
+      [miINT16]: 2,
+      [miUINT16]: 2,
+      [miINT32]: 4,
+      [miUINT32]: 4,
+      [miSINGLE]: 4,
+      [miDOUBLE]: 8,
+      [miINT64]: 8,
+      [miUINT64]: 8,
+    }[type];
     if (!size) throw new Error(`MAT-file: unsupported data type ${type}`);
     const n = bytes / size;
     if (!Number.isInteger(n)) throw new Error(`MAT-file: ${bytes} bytes is not a whole number of type-${type} values`);
@@ -48,16 +69,36 @@ class Reader {
     for (let i = 0; i < n; i++) {
       const p = start + i * size;
       switch (type) {
-        case miINT8: out[i] = v.getInt8(p); break;
-        case miUINT8: out[i] = v.getUint8(p); break;
-        case miINT16: out[i] = v.getInt16(p, this.le); break;
-        case miUINT16: out[i] = v.getUint16(p, this.le); break;
-        case miINT32: out[i] = v.getInt32(p, this.le); break;
-        case miUINT32: out[i] = v.getUint32(p, this.le); break;
-        case miSINGLE: out[i] = v.getFloat32(p, this.le); break;
-        case miDOUBLE: out[i] = v.getFloat64(p, this.le); break;
-        case miINT64: out[i] = Number(v.getBigInt64(p, this.le)); break;
-        case miUINT64: out[i] = Number(v.getBigUint64(p, this.le)); break;
+        case miINT8:
+          out[i] = v.getInt8(p);
+          break;
+        case miUINT8:
+          out[i] = v.getUint8(p);
+          break;
+        case miINT16:
+          out[i] = v.getInt16(p, this.le);
+          break;
+        case miUINT16:
+          out[i] = v.getUint16(p, this.le);
+          break;
+        case miINT32:
+          out[i] = v.getInt32(p, this.le);
+          break;
+        case miUINT32:
+          out[i] = v.getUint32(p, this.le);
+          break;
+        case miSINGLE:
+          out[i] = v.getFloat32(p, this.le);
+          break;
+        case miDOUBLE:
+          out[i] = v.getFloat64(p, this.le);
+          break;
+        case miINT64:
+          out[i] = Number(v.getBigInt64(p, this.le));
+          break;
+        case miUINT64:
+          out[i] = Number(v.getBigUint64(p, this.le));
+          break;
       }
     }
     return out;

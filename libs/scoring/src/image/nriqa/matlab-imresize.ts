@@ -73,7 +73,12 @@ function mirror(i: number, n: number): number {
   return i;
 }
 
-export function imresizeMatlab(src: Float32Array, w: number, h: number, scale: number): { data: Float32Array; width: number; height: number } {
+export function imresizeMatlab(
+  src: Float32Array,
+  w: number,
+  h: number,
+  scale: number,
+): { data: Float32Array; width: number; height: number } {
   const outH = Math.ceil(h * scale);
   const outW = Math.ceil(w * scale);
   const ch = contributions(h, outH, scale);

@@ -62,7 +62,16 @@ function aggdParams(m: AggdMoments): { alpha: number; betaL: number; betaR: numb
 }
 
 /** `compute_feature` of the b×b block at (bx, by) of the MSCN map; products use np.roll (wrap-around). */
-function blockFeatures(mscn: Float32Array, stride: number, bx: number, by: number, b: number, into: Float64Array, at: number, m: AggdMoments[]): void {
+function blockFeatures(
+  mscn: Float32Array,
+  stride: number,
+  bx: number,
+  by: number,
+  b: number,
+  into: Float64Array,
+  at: number,
+  m: AggdMoments[],
+): void {
   for (const mm of m) mm.reset();
   const [plain, s01, s10, s11, s1m1] = m;
   for (let r = 0; r < b; r++) {
@@ -128,7 +137,8 @@ export function niqeFeatures(rgb: Uint8Array, width: number, height: number): { 
     const b = NIQE_BLOCK / scale;
     let k = 0;
     for (let bw = 0; bw < nbw; bw++) {
-      for (let bh = 0; bh < nbh; bh++, k++) blockFeatures(mscn, iw, bw * b, bh * b, b, feats, k * NIQE_FEATURES + (scale - 1) * 18, moments);
+      for (let bh = 0; bh < nbh; bh++, k++)
+        blockFeatures(mscn, iw, bw * b, bh * b, b, feats, k * NIQE_FEATURES + (scale - 1) * 18, moments);
     }
     if (scale === 1) {
       const unit = new Float32Array(img.length);

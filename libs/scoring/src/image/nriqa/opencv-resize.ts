@@ -79,10 +79,16 @@ export function resizeCubicOpenCv(src: Float32Array, sw: number, sh: number, dw:
     const r1 = Math.min(lastY, Math.max(0, s + 1)) * dw;
     const r2 = Math.min(lastY, Math.max(0, s + 2)) * dw;
     const r3 = Math.min(lastY, Math.max(0, s + 3)) * dw;
-    const b0 = yt.weight[d * 4], b1 = yt.weight[d * 4 + 1], b2 = yt.weight[d * 4 + 2], b3 = yt.weight[d * 4 + 3];
+    const b0 = yt.weight[d * 4],
+      b1 = yt.weight[d * 4 + 1],
+      b2 = yt.weight[d * 4 + 2],
+      b3 = yt.weight[d * 4 + 3];
     const o = d * dw;
     for (let x = 0; x < dw; x++) {
-      const p0 = f(hb[r0 + x] * b0), p1 = f(hb[r1 + x] * b1), p2 = f(hb[r2 + x] * b2), p3 = f(hb[r3 + x] * b3);
+      const p0 = f(hb[r0 + x] * b0),
+        p1 = f(hb[r1 + x] * b1),
+        p2 = f(hb[r2 + x] * b2),
+        p3 = f(hb[r3 + x] * b3);
       out[o + x] = x < simd ? f(p0 + f(p1 + f(p2 + p3))) : f(f(f(p0 + p1) + p2) + p3);
     }
   }

@@ -139,7 +139,11 @@ class Parser {
 
   private sequence(indent: number): FsValue[] {
     const out: FsValue[] = [];
-    while (this.i < this.lines.length && this.lines[this.i].indent === indent && (this.lines[this.i].text === '-' || this.lines[this.i].text.startsWith('- '))) {
+    while (
+      this.i < this.lines.length &&
+      this.lines[this.i].indent === indent &&
+      (this.lines[this.i].text === '-' || this.lines[this.i].text.startsWith('- '))
+    ) {
       const line = this.lines[this.i];
       const rest = line.text.slice(1);
       const trimmed = rest.trim();
@@ -204,7 +208,7 @@ export function readOpenCvMatrix(node: FsValue, what: string): { rows: number; c
   if (typeof rows !== 'number' || typeof cols !== 'number' || !Array.isArray(data) || data.length !== rows * cols) {
     throw new FsError(`${what}: rows × cols does not match the data`);
   }
-  if (typeof dt !== 'string' || !/^[ifd]$/.test(dt)) throw new FsError(`${what}: unsupported element type dt=${String(dt)}`);
+  if (typeof dt !== 'string' || !/^[ifd]$/.test(dt)) throw new FsError(`${what}: unsupported element type dt=${JSON.stringify(dt)}`);
   return { rows, cols, dt, data: numbers(data, what) };
 }
 

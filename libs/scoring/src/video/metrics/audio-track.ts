@@ -15,7 +15,13 @@ export default defineMetric({
     'Audio track presence (ffprobe) and |audio duration − video duration|; the mismatch is absent when there is no audio track or a duration is unknown.',
   scores: [
     { key: 'present', description: '1 when the file has an audio stream, else 0', range: [0, 1], direction: 'none' },
-    { key: 'duration_mismatch_seconds', description: '|audio stream duration − video stream duration| (only with an audio track)', range: [0, null], direction: 'lower', unit: 's' },
+    {
+      key: 'duration_mismatch_seconds',
+      description: '|audio stream duration − video stream duration| (only with an audio track)',
+      range: [0, null],
+      direction: 'lower',
+      unit: 's',
+    },
   ],
   needs: {},
   cost: 'cpu',
@@ -25,10 +31,22 @@ export default defineMetric({
     const fromFrames = seriesDuration(frames);
     const video = probe.video?.durationSeconds ?? (fromFrames > 0 ? fromFrames : undefined);
     const known = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v) && v >= 0;
-    const details = { codec: audio.codec, sampleRate: audio.sampleRate, channels: audio.channels, audioSeconds: audio.durationSeconds, videoSeconds: video };
+    const details = {
+      codec: audio.codec,
+      sampleRate: audio.sampleRate,
+      channels: audio.channels,
+      audioSeconds: audio.durationSeconds,
+      videoSeconds: video,
+    };
     if (!known(audio.durationSeconds) || !known(video)) {
-      return { scores: { present: 1 }, details: { ...details, note: 'a stream duration is unknown: duration_mismatch_seconds not reported' } };
+      return {
+        scores: { present: 1 },
+        details: { ...details, note: 'a stream duration is unknown: duration_mismatch_seconds not reported' },
+      };
     }
-    return { scores: { present: 1, duration_mismatch_seconds: Math.abs(audio.durationSeconds - video) }, details: { ...details, videoSeconds: round(video) } };
+    return {
+      scores: { present: 1, duration_mismatch_seconds: Math.abs(audio.durationSeconds - video) },
+      details: { ...details, videoSeconds: round(video) },
+    };
   },
 });

@@ -23,11 +23,23 @@ export default defineMetric({
   version: '1.0.0',
   modality: 'video',
   description:
-    'Black pictures and segments as ffmpeg 5.1 blackdetect finds them (pix_th 0.10 of the luma range, pic_th 0.98, d 2 s by default): share of black pictures, segments reported and their total duration.',
+    'Black pictures and segments as ffmpeg 5.1 blackdetect finds them (pix_th 0.10 of the luma range, pic_th 0.98, ' +
+    'd 2 s by default): share of black pictures, segments reported and their total duration.',
   scores: [
     { key: 'ratio', description: 'black pictures / frames (whatever the segment length)', range: [0, 1], direction: 'lower' },
-    { key: 'segments', description: 'black segments of at least minDuration (blackdetect black_start/black_end)', range: [0, null], direction: 'lower' },
-    { key: 'segment_seconds', description: 'total duration of those segments, as blackdetect reports them', range: [0, null], direction: 'lower', unit: 's' },
+    {
+      key: 'segments',
+      description: 'black segments of at least minDuration (blackdetect black_start/black_end)',
+      range: [0, null],
+      direction: 'lower',
+    },
+    {
+      key: 'segment_seconds',
+      description: 'total duration of those segments, as blackdetect reports them',
+      range: [0, null],
+      direction: 'lower',
+      unit: 's',
+    },
   ],
   params: Params,
   needs: {},
@@ -35,7 +47,12 @@ export default defineMetric({
   compute({ frames, probe }, _ctx, p) {
     requireFrames(frames, 1, 'no picture to test for black');
     const range = p.range !== 'auto' ? p.range : (frames.lumaRange ?? (/^yuvj/.test(probe.video?.pixelFormat ?? '') ? 'full' : 'limited'));
-    const det = blackdetect(frames, { pixelThreshold: p.pixelThreshold, pictureThreshold: p.pictureThreshold, minDuration: p.minDuration, range });
+    const det = blackdetect(frames, {
+      pixelThreshold: p.pixelThreshold,
+      pictureThreshold: p.pictureThreshold,
+      minDuration: p.minDuration,
+      range,
+    });
     return {
       scores: {
         ratio: det.blackFrames / frames.count,

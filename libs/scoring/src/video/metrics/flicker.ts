@@ -22,11 +22,24 @@ export default defineMetric({
   version: '1.0.0',
   modality: 'video',
   description:
-    'Frame-to-frame change of mean luma with the slow trend removed (second difference), in luma levels (0–255); fades score ~0, alternating brightness its step.',
+    'Frame-to-frame change of mean luma with the slow trend removed (second difference), in luma levels (0–255); ' +
+    'fades score ~0, alternating brightness its step.',
   scores: [
-    { key: 'mean', description: 'mean |m[i] − (m[i−1] + m[i+1])/2| over frames (m = mean luma, 0–255)', range: [0, 255], direction: 'lower', unit: 'luma levels' },
+    {
+      key: 'mean',
+      description: 'mean |m[i] − (m[i−1] + m[i+1])/2| over frames (m = mean luma, 0–255)',
+      range: [0, 255],
+      direction: 'lower',
+      unit: 'luma levels',
+    },
     { key: 'p95', description: '95th percentile of the same', range: [0, 255], direction: 'lower', unit: 'luma levels' },
-    { key: 'raw_mean', description: 'mean |m[i] − m[i−1]| without detrending (fades count)', range: [0, 255], direction: 'lower', unit: 'luma levels' },
+    {
+      key: 'raw_mean',
+      description: 'mean |m[i] − m[i−1]| without detrending (fades count)',
+      range: [0, 255],
+      direction: 'lower',
+      unit: 'luma levels',
+    },
   ],
   params: Params,
   needs: {},
@@ -41,7 +54,8 @@ export default defineMetric({
       residuals.push(Math.abs(m[i] - (m[i - 1] + m[i + 1]) / 2));
     }
     const cuts = cut.reduce((s, v) => s + v, 0);
-    if (!residuals.length) throw new MetricNotApplicable(`every frame is next to one of the ${cuts} scene cuts: no three consecutive frames of one scene`);
+    if (!residuals.length)
+      throw new MetricNotApplicable(`every frame is next to one of the ${cuts} scene cuts: no three consecutive frames of one scene`);
     const steps: number[] = [];
     for (let i = 1; i < frames.count; i++) if (!cut[i]) steps.push(Math.abs(m[i] - m[i - 1]));
     return {

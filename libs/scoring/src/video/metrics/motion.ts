@@ -24,25 +24,47 @@ export default defineMetric({
   version: '1.0.0',
   modality: 'video',
   description:
-    'Dynamic degree from block-matching motion on the luma: mean displacement per frame pair and per second as a fraction of the frame diagonal, the same for the fastest 5 % of blocks (subject motion), and the share of near-static frame pairs.',
+    'Dynamic degree from block-matching motion on the luma: mean displacement per frame pair and per second as a ' +
+    'fraction of the frame diagonal, the same for the fastest 5 % of blocks (subject motion), and the share of ' +
+    'near-static frame pairs.',
   scores: [
-    { key: 'mean', description: 'mean block displacement per frame pair / frame diagonal', range: [0, null], direction: 'none', unit: 'diagonals/frame' },
-    { key: 'per_second', description: 'total displacement / elapsed time, in frame diagonals per second (independent of the frame rate)', range: [0, null], direction: 'none', unit: 'diagonals/s' },
     {
-      key: 'subject_per_second',
-      description: 'the same for the fastest 5 % of the textured blocks: a subject moving in a fixed shot (people walking past a static camera) that barely moves the whole-frame mean',
+      key: 'mean',
+      description: 'mean block displacement per frame pair / frame diagonal',
+      range: [0, null],
+      direction: 'none',
+      unit: 'diagonals/frame',
+    },
+    {
+      key: 'per_second',
+      description: 'total displacement / elapsed time, in frame diagonals per second (independent of the frame rate)',
       range: [0, null],
       direction: 'none',
       unit: 'diagonals/s',
     },
-    { key: 'static_ratio', description: 'share of frame pairs slower than staticSpeed (1 for a single frame)', range: [0, 1], direction: 'lower' },
+    {
+      key: 'subject_per_second',
+      description:
+        'the same for the fastest 5 % of the textured blocks: a subject moving in a fixed shot (people walking past a ' +
+        'static camera) that barely moves the whole-frame mean',
+      range: [0, null],
+      direction: 'none',
+      unit: 'diagonals/s',
+    },
+    {
+      key: 'static_ratio',
+      description: 'share of frame pairs slower than staticSpeed (1 for a single frame)',
+      range: [0, 1],
+      direction: 'lower',
+    },
   ],
   params: Params,
   needs: {},
   cost: 'cpu',
   compute({ frames }, _ctx, p) {
     requireFrames(frames, 1, 'no picture to measure motion on');
-    if (!frames.motionMeasured) throw new MetricNotApplicable('the frame analysis ran without block matching (FrameAnalyzer motion: false)');
+    if (!frames.motionMeasured)
+      throw new MetricNotApplicable('the frame analysis ran without block matching (FrameAnalyzer motion: false)');
     const cut = cutFrames(frames, p.cutThreshold);
     const step = frameInterval(frames);
     const values: number[] = [];

@@ -17,7 +17,8 @@ export default defineMetric({
   version: '1.0.0',
   modality: 'video',
   description:
-    'Scene cuts as ffmpeg 5.1 scdet finds them on the luma: score = min(mafd, |mafd − previous mafd|) with mafd = 100·mean|ΔY|/256, a cut at score ≥ threshold (10).',
+    'Scene cuts as ffmpeg 5.1 scdet finds them on the luma: score = min(mafd, |mafd − previous mafd|) with mafd = ' +
+    '100·mean|ΔY|/256, a cut at score ≥ threshold (10).',
   scores: [
     { key: 'count', description: 'frames starting a new scene', range: [0, null], direction: 'none' },
     { key: 'per_minute', description: 'cuts per minute of video', range: [0, null], direction: 'none', unit: '1/min' },
@@ -35,7 +36,10 @@ export default defineMetric({
     for (const s of det.scores) if (s > max) max = s;
     return {
       scores: { count: det.cuts.length, per_minute: duration > 0 ? det.cuts.length / (duration / 60) : 0, max_score: max },
-      details: { durationSeconds: round(duration), cuts: det.cuts.slice(0, 100).map((c) => ({ frame: c.frame, time: round(c.time), score: round(c.score, 3) })) },
+      details: {
+        durationSeconds: round(duration),
+        cuts: det.cuts.slice(0, 100).map((c) => ({ frame: c.frame, time: round(c.time), score: round(c.score, 3) })),
+      },
     };
   },
 });

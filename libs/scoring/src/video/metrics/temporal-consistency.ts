@@ -42,7 +42,8 @@ export default defineMetric({
   needs: { samples: true },
   cost: 'model',
   async compute({ samples }, ctx, p) {
-    if (!p.model) throw new MetricNotApplicable('no image-embedding model configured: set the param model to an image-embedding model of the catalog');
+    if (!p.model)
+      throw new MetricNotApplicable('no image-embedding model configured: set the param model to an image-embedding model of the catalog');
     if (!ctx.modelCalls) throw new MetricNotApplicable('no model registry on this worker');
     if (!samples.length) throw new MetricNotApplicable('no sampled frames (the suite samples none)');
     const ordered = [...samples].sort((a, b) => a.index - b.index);
@@ -50,7 +51,8 @@ export default defineMetric({
     const vectors: Float32Array[] = [];
     for (const s of ordered) {
       const r = await ctx.modelCalls.embedImage(p.model, s.image);
-      if (!r.vector.length || !r.vector.every(Number.isFinite)) throw new Error(`${p.model} returned a ${r.vector.length ? 'non-finite' : 'empty'} embedding for frame ${s.index}`);
+      if (!r.vector.length || !r.vector.every(Number.isFinite))
+        throw new Error(`${p.model} returned a ${r.vector.length ? 'non-finite' : 'empty'} embedding for frame ${s.index}`);
       model ??= r.model;
       vectors.push(r.vector);
     }
@@ -64,7 +66,9 @@ export default defineMetric({
       details: {
         samples: ordered.length,
         pairs: sims.length,
-        ...(worst >= 0 ? { lowestPair: { from: ordered[worst].index, to: ordered[worst + 1].index, similarity: round(sims[worst]) } } : { note: 'one sampled frame: nothing to compare, scores 1' }),
+        ...(worst >= 0
+          ? { lowestPair: { from: ordered[worst].index, to: ordered[worst + 1].index, similarity: round(sims[worst]) } }
+          : { note: 'one sampled frame: nothing to compare, scores 1' }),
       },
       model,
     };

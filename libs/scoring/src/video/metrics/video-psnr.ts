@@ -13,13 +13,32 @@ export default defineMetric({
   name: 'video_psnr',
   version: '1.0.0',
   modality: 'video',
-  description: `PSNR of Y against the reference video per frame (ffmpeg 5.1 psnr filter, data range 255), capped at ${PSNR_CAP_DB} dB: mean and minimum over frames, and ffmpeg's summary (PSNR of the mean MSE).`,
+  description:
+    `PSNR of Y against the reference video per frame (ffmpeg 5.1 psnr filter, data range 255), capped at ` +
+    `${PSNR_CAP_DB} dB: mean and minimum over frames, and ffmpeg's summary (PSNR of the mean MSE).`,
   scores: [
-    { key: 'psnr_mean', description: `mean over frames of 10·log10(255²/MSE_Y), each at most ${PSNR_CAP_DB}`, range: [0, PSNR_CAP_DB], direction: 'higher', unit: 'dB' },
+    {
+      key: 'psnr_mean',
+      description: `mean over frames of 10·log10(255²/MSE_Y), each at most ${PSNR_CAP_DB}`,
+      range: [0, PSNR_CAP_DB],
+      direction: 'higher',
+      unit: 'dB',
+    },
     { key: 'psnr_min', description: 'worst frame', range: [0, PSNR_CAP_DB], direction: 'higher', unit: 'dB' },
-    { key: 'psnr_avg_mse', description: "10·log10(255²/mean MSE_Y): ffmpeg psnr's summary y: value", range: [0, PSNR_CAP_DB], direction: 'higher', unit: 'dB' },
+    {
+      key: 'psnr_avg_mse',
+      description: "10·log10(255²/mean MSE_Y): ffmpeg psnr's summary y: value",
+      range: [0, PSNR_CAP_DB],
+      direction: 'higher',
+      unit: 'dB',
+    },
     { key: 'mse_mean', description: 'mean over frames of the MSE of Y', range: [0, 65025], direction: 'lower' },
-    { key: 'unmatched_frames', description: '|asset frames − reference frames|: frames left without a partner', range: [0, null], direction: 'lower' },
+    {
+      key: 'unmatched_frames',
+      description: '|asset frames − reference frames|: frames left without a partner',
+      range: [0, null],
+      direction: 'lower',
+    },
   ],
   needs: { reference: true },
   cost: 'cpu',
@@ -37,8 +56,21 @@ export default defineMetric({
     });
     const mseMean = mean(mse);
     return {
-      scores: { psnr_mean: mean(psnr), psnr_min: worst, psnr_avg_mse: psnrOf(mseMean), mse_mean: mseMean, unmatched_frames: unmatchedFrames(r) },
-      details: { framesCompared: r.count, assetFrames: r.assetFrames, referenceFrames: r.referenceFrames, size: [r.width, r.height], worstFrame, worstPsnr: round(worst) },
+      scores: {
+        psnr_mean: mean(psnr),
+        psnr_min: worst,
+        psnr_avg_mse: psnrOf(mseMean),
+        mse_mean: mseMean,
+        unmatched_frames: unmatchedFrames(r),
+      },
+      details: {
+        framesCompared: r.count,
+        assetFrames: r.assetFrames,
+        referenceFrames: r.referenceFrames,
+        size: [r.width, r.height],
+        worstFrame,
+        worstPsnr: round(worst),
+      },
     };
   },
 });

@@ -15,12 +15,24 @@ export default defineMetric({
   version: '1.0.0',
   modality: 'video',
   description:
-    "SSIM of Y against the reference video per frame with ffmpeg 5.1's ssim filter algorithm: mean (ffmpeg's summary Y:) and minimum over frames, and the mean in dB.",
+    "SSIM of Y against the reference video per frame with ffmpeg 5.1's ssim filter algorithm: mean (ffmpeg's " +
+    'summary Y:) and minimum over frames, and the mean in dB.',
   scores: [
     { key: 'ssim_mean', description: "mean over frames of SSIM_Y (ffmpeg ssim's summary Y:)", range: [-1, 1], direction: 'higher' },
     { key: 'ssim_min', description: 'worst frame', range: [-1, 1], direction: 'higher' },
-    { key: 'ssim_db', description: `10·log10(1/(1 − ssim_mean)), ffmpeg's dB form, at most ${SSIM_DB_CAP}`, range: [null, SSIM_DB_CAP], direction: 'higher', unit: 'dB' },
-    { key: 'unmatched_frames', description: '|asset frames − reference frames|: frames left without a partner', range: [0, null], direction: 'lower' },
+    {
+      key: 'ssim_db',
+      description: `10·log10(1/(1 − ssim_mean)), ffmpeg's dB form, at most ${SSIM_DB_CAP}`,
+      range: [null, SSIM_DB_CAP],
+      direction: 'higher',
+      unit: 'dB',
+    },
+    {
+      key: 'unmatched_frames',
+      description: '|asset frames − reference frames|: frames left without a partner',
+      range: [0, null],
+      direction: 'lower',
+    },
   ],
   needs: { reference: true },
   cost: 'cpu',
@@ -30,7 +42,14 @@ export default defineMetric({
     const worst = min(r.ssimY);
     return {
       scores: { ssim_mean: m, ssim_min: worst, ssim_db: ssimDb(m), unmatched_frames: unmatchedFrames(r) },
-      details: { framesCompared: r.count, assetFrames: r.assetFrames, referenceFrames: r.referenceFrames, size: [r.width, r.height], worstFrame: r.ssimY.indexOf(worst), worstSsim: round(worst, 6) },
+      details: {
+        framesCompared: r.count,
+        assetFrames: r.assetFrames,
+        referenceFrames: r.referenceFrames,
+        size: [r.width, r.height],
+        worstFrame: r.ssimY.indexOf(worst),
+        worstSsim: round(worst, 6),
+      },
     };
   },
 });
