@@ -40,8 +40,8 @@ writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
 const registry = await MetricRegistry.load();
 const metrics = registry.all().sort((a, b) => a.name.localeCompare(b.name));
 const host = new InferenceHost(['cpu'], quietLogger(), undefined, { intraOpThreads: 1 });
-for (const id of new Set(metrics.flatMap((m) => m.needs.models ?? []))) await host.load(resolveModel(id, MODELS));
-const files = resolveCatalogFiles([...new Set(metrics.flatMap((m) => m.needs.files ?? []))], MODELS).found;
+for (const id of new Set(metrics.flatMap((m) => m.needs.models ?? []))) await host.load(resolveModel(id, [MODELS]));
+const files = resolveCatalogFiles([...new Set(metrics.flatMap((m) => m.needs.files ?? []))], [MODELS]).found;
 const ctx = { models: host, file: (rel: string) => files.get(rel) ?? rel };
 const limits = { maxBytes: 1e9, maxPixels: 1e9 };
 

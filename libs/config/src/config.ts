@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Modality } from '@assay/contracts';
 import { EnvSchema, type ExecutionProvider } from './schema.js';
 
@@ -17,7 +18,13 @@ export interface AssayConfig {
   embedded: boolean;
   auth: { apiKeys: string[]; hookSecret?: string; hookToleranceSeconds: number };
   dataDir: string;
+  /** MODEL_DIR as set (undefined when unset) */
   modelDir?: string;
+  /**
+   * where model manifests and files are looked for, first match wins: MODEL_DIR, then ASSAY_DATA_DIR/models
+   * (where `npm start` and `npm run models` convert the NSFW classifier)
+   */
+  modelDirs: string[];
   /** models (manifests and files) from an S3 prefix, mirrored into ASSAY_DATA_DIR/model-cache */
   modelsUri?: { bucket: string; key: string };
   /** suite overrides: a folder and/or an S3 prefix of YAML files */
@@ -124,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
     auth: { apiKeys: e.ASSAY_API_KEYS, hookSecret: e.ASSAY_HOOK_SECRET, hookToleranceSeconds: e.ASSAY_HOOK_TOLERANCE_SECONDS },
     dataDir: e.ASSAY_DATA_DIR,
     modelDir: e.MODEL_DIR,
+    modelDirs: [...new Set([...(e.MODEL_DIR ? [resolve(e.MODEL_DIR)] : []), resolve(e.ASSAY_DATA_DIR, 'models')])],
     modelsUri: e.MODELS_URI ? splitS3Uri(e.MODELS_URI) : undefined,
     suites: { dir: e.SUITES_DIR, uri: e.SUITES_URI ? splitS3Uri(e.SUITES_URI) : undefined },
     executionProviders: e.ORT_EXECUTION_PROVIDERS.length ? [...new Set(e.ORT_EXECUTION_PROVIDERS)] : (['cpu'] as ExecutionProvider[]),

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '@assay/config';
 
@@ -42,6 +43,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ WORKER_MODALITIES: 'video, video' }).worker.modalities).toEqual(['video']);
     expect(loadConfig({ WORKER_MODALITIES: 'image,audio' }).worker.modalities).toEqual(['image', 'audio']);
     expect(() => loadConfig({ WORKER_MODALITIES: 'image,3d' })).toThrow(/WORKER_MODALITIES/);
+  });
+
+  it('looks for models in MODEL_DIR, then ASSAY_DATA_DIR/models', () => {
+    expect(loadConfig({}).modelDirs).toEqual([resolve('data/models')]);
+    expect(loadConfig({ MODEL_DIR: '/m', ASSAY_DATA_DIR: '/d' }).modelDirs).toEqual(['/m', '/d/models']);
+    expect(loadConfig({ MODEL_DIR: '/d/models', ASSAY_DATA_DIR: '/d' }).modelDirs).toEqual(['/d/models']);
   });
 
   it('takes cuda,cpu for GPU pods', () => {

@@ -68,10 +68,11 @@ export async function readManifestDir(dir: string, label = dir): Promise<{ entri
 
 /**
  * The model file: beside the manifest, else in the npm package the manifest names (`assets/` next to its
- * entry), else under `modelDir` (MODEL_DIR) — so a built-in manifest can describe a file that is not shipped
- * in npm (e.g. `file: silero-vad/silero_vad.onnx`, found as `MODEL_DIR/silero-vad/silero_vad.onnx`).
+ * entry), else under the model directories in order (MODEL_DIR, then ASSAY_DATA_DIR/models) — so a built-in
+ * manifest can describe a file that is not shipped in npm (e.g. `file: silero-vad/silero_vad.onnx`, found as
+ * `MODEL_DIR/silero-vad/silero_vad.onnx`).
  */
-export function modelFilePath(entry: ManifestEntry, modelDir?: string): string {
+export function modelFilePath(entry: ManifestEntry, modelDirs: readonly string[] = []): string {
   const candidates = [resolve(entry.dir, entry.manifest.file)];
   if (entry.manifest.npmEntry) {
     try {
@@ -80,21 +81,18 @@ export function modelFilePath(entry: ManifestEntry, modelDir?: string): string {
       // package not installed
     }
   }
-  if (modelDir) {
-    const inModelDir = resolve(modelDir, entry.manifest.file);
+  for (const dir of modelDirs) {
+    const inModelDir = resolve(dir, entry.manifest.file);
     if (!candidates.includes(inModelDir)) candidates.push(inModelDir);
   }
   const found = candidates.find((p) => existsSync(p));
-  if (!found) {
-    const hint = modelDir ? '' : ' (MODEL_DIR is not set)';
-    throw new Error(`${entry.source}: file: ${entry.manifest.file} not found (looked in ${candidates.join(', ')})${hint}`);
-  }
+  if (!found) throw new Error(`${entry.source}: file: ${entry.manifest.file} not found (looked in ${candidates.join(', ')})`);
   return found;
 }
 
-/** A file a manifest refers to (e.g. a tokenizer vocabulary): beside the manifest, else under `fallbackDir`. */
-export function manifestAssetPath(entry: ManifestEntry, relativePath: string, fallbackDir?: string): string {
-  const candidates = [resolve(entry.dir, relativePath), ...(fallbackDir ? [resolve(fallbackDir, relativePath)] : [])];
+/** A file a manifest refers to (e.g. a tokenizer vocabulary): beside the manifest, else under the model directories. */
+export function manifestAssetPath(entry: ManifestEntry, relativePath: string, modelDirs: readonly string[] = []): string {
+  const candidates = [resolve(entry.dir, relativePath), ...modelDirs.map((d) => resolve(d, relativePath))];
   const found = candidates.find((p) => existsSync(p));
   if (!found) throw new Error(`${entry.source}: ${relativePath} not found (looked in ${candidates.join(', ')})`);
   return found;

@@ -15,8 +15,11 @@ import { checkSignature, sha256File } from './verify.js';
 
 export interface ModelRegistryOptions {
   host: InferenceHost;
-  /** MODEL_DIR: manifests found below it (recursively) add to or replace the built-in ones by id */
-  modelDir?: string;
+  /**
+   * MODEL_DIR, then ASSAY_DATA_DIR/models: manifests found below them (recursively) add to or replace the
+   * built-in ones by id, an earlier directory's over a later one's; model files are looked for in them in order
+   */
+  modelDirs?: readonly string[];
   /** MODELS_URI: an S3 prefix mirrored into `cacheDir`, applied last */
   s3?: { store: ObjectStore; prefix: ObjectRef; cacheDir: string };
 }
@@ -51,12 +54,13 @@ export class ModelRegistry {
     private readonly host: InferenceHost,
     private readonly entries: Map<string, ManifestEntry>,
     readonly problems: ManifestProblem[],
-    private readonly modelDir?: string,
+    private readonly modelDirs: readonly string[],
   ) {}
 
   static async open(options: ModelRegistryOptions): Promise<ModelRegistry> {
     const layers = [await readManifestDir(BUILTIN_MANIFEST_DIR, 'builtin')];
-    if (options.modelDir) layers.push(await readManifestDir(options.modelDir));
+    const modelDirs = options.modelDirs ?? [];
+    for (const dir of [...modelDirs].reverse()) layers.push(await readManifestDir(dir));
     if (options.s3) {
       const { store, prefix, cacheDir } = options.s3;
       layers.push(await readManifestDir(await mirrorS3Prefix(store, prefix, cacheDir), `s3://${prefix.bucket}/${prefix.key}`));
@@ -72,7 +76,7 @@ export class ModelRegistry {
         entries.set(e.manifest.id, e);
       }
     }
-    return new ModelRegistry(options.host, entries, problems, options.modelDir);
+    return new ModelRegistry(options.host, entries, problems, modelDirs);
   }
 
   entry(id: string): ManifestEntry | undefined {
@@ -85,11 +89,11 @@ export class ModelRegistry {
     return e.manifest;
   }
 
-  /** A file a manifest names (e.g. a vocabulary): beside the manifest, else in MODEL_DIR. */
+  /** A file a manifest names (e.g. a vocabulary): beside the manifest, else in the model directories. */
   assetPath(id: string, relativePath: string): string {
     const e = this.entries.get(id);
     if (!e) throw new ModelLoadError(`no manifest for model ${id}`);
-    return manifestAssetPath(e, relativePath, this.modelDir);
+    return manifestAssetPath(e, relativePath, this.modelDirs);
   }
 
   /** The models an embedding input of `id` reads from, transitively (loaded before `id` is used). */
@@ -115,12 +119,12 @@ export class ModelRegistry {
     const entry = this.entries.get(id);
     if (!entry)
       throw new ModelLoadError(
-        `model ${id}: no manifest (looked in the built-in manifests${this.modelDir ? ` and ${this.modelDir}` : ''})`,
+        `model ${id}: no manifest (looked in the built-in manifests${this.modelDirs.map((d) => ` and ${d}`).join('')})`,
       );
     const { manifest, source } = entry;
     let path: string;
     try {
-      path = modelFilePath(entry, this.modelDir);
+      path = modelFilePath(entry, this.modelDirs);
     } catch (err) {
       throw new ModelLoadError((err as Error).message);
     }

@@ -18,16 +18,16 @@ function manifestFiles(dir: string): string[] {
 }
 
 /**
- * The file of model `id` from its manifest (MODEL_DIR's, else the built-in one), without loading it: for
- * tools, tests and benchmarks that drive an InferenceHost directly. Services use ModelRegistry.
+ * The file of model `id` from its manifest (the model directories' in order, else the built-in one), without
+ * loading it: for tools, tests and benchmarks that drive an InferenceHost directly. Services use ModelRegistry.
  */
-export function resolveModel(id: string, modelDir?: string): ModelSpec {
-  const dirs = [...(modelDir ? [modelDir] : []), BUILTIN_MANIFEST_DIR];
+export function resolveModel(id: string, modelDirs: readonly string[] = []): ModelSpec {
+  const dirs = [...modelDirs, BUILTIN_MANIFEST_DIR];
   for (const dir of dirs) {
     for (const file of manifestFiles(dir)) {
       const entry = parseManifest(readFileSync(file, 'utf8'), file, dirname(file));
       if ('manifest' in entry && entry.manifest.id === id)
-        return { id, version: entry.manifest.version, path: modelFilePath(entry, modelDir) };
+        return { id, version: entry.manifest.version, path: modelFilePath(entry, modelDirs) };
     }
   }
   throw new Error(`unknown model ${id}: no manifest in ${dirs.join(', ')}`);

@@ -51,7 +51,7 @@ beforeAll(async () => {
   writeFileSync(join(extraDir, 'op15.model.yaml'), sileroManifest('silero-vad-16k-op15', op15, SHA256['silero-vad-16k-op15']));
   writeFileSync(join(extraDir, 'wrong.model.yaml'), sileroManifest('silero-vad-wrong-sha', op15, SHA256['silero-vad']));
   host = new InferenceHost(['cpu'], quietLogger());
-  registry = await ModelRegistry.open({ host, modelDir: MODEL_DIR });
+  registry = await ModelRegistry.open({ host, modelDirs: [MODEL_DIR] });
   kit = new ModelKit(registry, host, () => Promise.reject(new Error('no tokenizer in this test')));
   testWav = decodePcm(SILERO_TEST_WAV).channels[0];
 }, 60_000);
@@ -74,7 +74,7 @@ describe('audio model manifests', () => {
   });
 
   it('refuse a file whose sha256 is not the manifest’s, naming the field', async () => {
-    const other = await ModelRegistry.open({ host, modelDir: extraDir });
+    const other = await ModelRegistry.open({ host, modelDirs: [extraDir] });
     await expect(other.ensure('silero-vad-wrong-sha')).rejects.toThrow(
       /wrong\.model\.yaml: sha256: the manifest says 1a153a22.*, .*silero_vad_16k_op15\.onnx has 7ed98ddb/,
     );
@@ -122,7 +122,7 @@ describe('Silero VAD v6.2 (streamed: 512-sample chunks, 64 samples of context, s
   });
 
   it('the 16 kHz-only op15 export gives the same decisions (SOURCE.md: identical for both files)', async () => {
-    const other = await ModelRegistry.open({ host, modelDir: extraDir });
+    const other = await ModelRegistry.open({ host, modelDirs: [extraDir] });
     const r = await new ModelKit(other, host, () => Promise.reject(new Error('unused'))).voiceActivity(
       'silero-vad-16k-op15',
       testWav,

@@ -42,7 +42,7 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'nested'));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   host = new InferenceHost(['cpu'], quietLogger());
-  registry = await ModelRegistry.open({ host, modelDir: dir });
+  registry = await ModelRegistry.open({ host, modelDirs: [dir] });
 });
 afterAll(async () => {
   await host.close();

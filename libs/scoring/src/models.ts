@@ -31,10 +31,12 @@ export const FILE_CATALOG: Record<string, CatalogAsset> = {
 
 const require = createRequire(import.meta.url);
 
-/** Where to look for an asset, in order: MODEL_DIR first (so operators can pin or replace files), then its npm package. */
-function candidatePaths(relativePath: string, npmEntry: string | undefined, modelDir?: string): string[] {
-  const candidates: string[] = [];
-  if (modelDir) candidates.push(resolve(join(modelDir, relativePath)));
+/**
+ * Where to look for an asset, in order: the model directories first (MODEL_DIR, then ASSAY_DATA_DIR/models:
+ * operators can pin or replace files), then its npm package.
+ */
+function candidatePaths(relativePath: string, npmEntry: string | undefined, modelDirs: readonly string[]): string[] {
+  const candidates = modelDirs.map((dir) => resolve(join(dir, relativePath)));
   if (npmEntry) {
     try {
       candidates.push(join(dirname(require.resolve(npmEntry)), 'assets', relativePath));
@@ -45,25 +47,25 @@ function candidatePaths(relativePath: string, npmEntry: string | undefined, mode
   return candidates;
 }
 
-function locate(what: string, relativePath: string, npmEntry: string | undefined, modelDir?: string): string {
-  const candidates = candidatePaths(relativePath, npmEntry, modelDir);
+function locate(what: string, relativePath: string, npmEntry: string | undefined, modelDirs: readonly string[]): string {
+  const candidates = candidatePaths(relativePath, npmEntry, modelDirs);
   const path = candidates.find((p) => existsSync(p));
   if (!path) throw new Error(`${what}: ${relativePath} not found (looked in ${candidates.join(', ') || 'nowhere: set MODEL_DIR'})`);
   return path;
 }
 
-/** A parameter file: MODEL_DIR first, then the npm package `FILE_CATALOG` names for it (if any). */
-export function resolveFile(relativePath: string, modelDir?: string): string {
-  return locate(`file ${relativePath}`, relativePath, FILE_CATALOG[relativePath]?.npmEntry, modelDir);
+/** A parameter file: the model directories first, then the npm package `FILE_CATALOG` names for it (if any). */
+export function resolveFile(relativePath: string, modelDirs: readonly string[] = []): string {
+  return locate(`file ${relativePath}`, relativePath, FILE_CATALOG[relativePath]?.npmEntry, modelDirs);
 }
 
 /** `resolveFile` over a list: what was found (relative → absolute path) and what is missing. */
-export function resolveCatalogFiles(files: string[], modelDir?: string): { found: Map<string, string>; missing: string[] } {
+export function resolveCatalogFiles(files: string[], modelDirs: readonly string[] = []): { found: Map<string, string>; missing: string[] } {
   const found = new Map<string, string>();
   const missing: string[] = [];
   for (const f of files) {
     try {
-      found.set(f, resolveFile(f, modelDir));
+      found.set(f, resolveFile(f, modelDirs));
     } catch {
       missing.push(f);
     }

@@ -37,7 +37,7 @@ const segmentsOf = async (path: string) =>
 beforeAll(async () => {
   fx = makeAudioFixtures();
   host = new InferenceHost(['cpu'], quietLogger());
-  const registry = await ModelRegistry.open({ host, modelDir: MODEL_DIR });
+  const registry = await ModelRegistry.open({ host, modelDirs: [MODEL_DIR] });
   ctx = { models: host, modelCalls: new ModelKit(registry, host, () => Promise.reject(new Error('no tokenizer here'))), file: (p) => p };
   metrics = await MetricRegistry.load();
 }, 60_000);

@@ -114,8 +114,8 @@ describe('CTC decoding, reading order, geometry', () => {
     const dir = mkdtempSync(join(tmpdir(), 'assay-model-dir-'));
     try {
       copyFileSync(fromPackage, join(dir, 'ppocr_keys_v1.txt'));
-      expect(resolveFile('ppocr_keys_v1.txt', dir)).toBe(join(dir, 'ppocr_keys_v1.txt'));
-      const { found, missing } = resolveCatalogFiles(['ppocr_keys_v1.txt', 'not-in-any-catalog.bin'], dir);
+      expect(resolveFile('ppocr_keys_v1.txt', [dir])).toBe(join(dir, 'ppocr_keys_v1.txt'));
+      const { found, missing } = resolveCatalogFiles(['ppocr_keys_v1.txt', 'not-in-any-catalog.bin'], [dir]);
       expect([...found.keys()]).toEqual(['ppocr_keys_v1.txt']);
       expect(missing).toEqual(['not-in-any-catalog.bin']);
       expect(() => resolveFile('not-in-any-catalog.bin')).toThrow(/not found \(looked in nowhere: set MODEL_DIR\)/);

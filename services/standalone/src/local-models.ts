@@ -5,18 +5,19 @@ import type { Logger } from '@assay/observability';
 const NSFW_MANIFEST = 'nsfw-mobilenet-v2.model.yaml';
 
 /**
- * Local mode: the model folder is `ASSAY_DATA_DIR/models` unless MODEL_DIR says otherwise, and on first
- * start the NSFW classifier is converted there from the installed nsfwjs package (a development
- * dependency; skipped with a warning where it is not installed). Nothing is downloaded.
+ * Local mode: on first start the NSFW classifier is converted from the installed nsfwjs package (a
+ * development dependency; skipped with a warning where it is not installed) into `ASSAY_DATA_DIR/models`,
+ * unless one of the model directories (MODEL_DIR, then that folder, which the worker also reads) has it.
+ * MODEL_DIR is never written to: it is the operator's. Nothing is downloaded.
  */
-export async function prepareLocalModels(dataDir: string, modelDir: string | undefined, logger: Logger): Promise<string> {
-  const dir = modelDir ?? join(dataDir, 'models');
-  if (modelDir || existsSync(join(dir, NSFW_MANIFEST))) return dir;
+export async function prepareLocalModels(modelDirs: readonly string[], dataDir: string, logger: Logger): Promise<void> {
+  if (modelDirs.some((dir) => existsSync(join(dir, NSFW_MANIFEST)))) return;
+  const outDir = join(dataDir, 'models');
   try {
     const { convertNsfwjs } = await import('@assay/model-tools');
-    const r = convertNsfwjs({ outDir: dir });
+    const r = convertNsfwjs({ outDir });
     logger.info(
-      { model: r.id, dir, ms: Math.round(r.timings.readMs + r.timings.convertMs + r.timings.writeMs) },
+      { model: r.id, dir: outDir, ms: Math.round(r.timings.readMs + r.timings.convertMs + r.timings.writeMs) },
       'converted the nsfwjs classifier to ONNX for the image-safety suite',
     );
   } catch (err) {
@@ -25,5 +26,4 @@ export async function prepareLocalModels(dataDir: string, modelDir: string | und
       'could not convert nsfwjs (install dev dependencies); the image-safety suite will be unavailable',
     );
   }
-  return dir;
 }

@@ -63,8 +63,8 @@ try {
   const redis = await ensureRedis(config.redis.url, join(dataDir, 'redis'), logger);
   redisProcess = redis.process;
 
-  const modelDir = await prepareLocalModels(dataDir, config.modelDir, logger);
-  const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: redis.url, ASSAY_DATA_DIR: dataDir, MODEL_DIR: modelDir };
+  await prepareLocalModels(config.modelDirs, dataDir, logger);
+  const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: redis.url, ASSAY_DATA_DIR: dataDir };
   if (config.embedded) {
     s3 = await startEmbeddedS3({
       directory: join(dataDir, 's3'),
@@ -124,7 +124,7 @@ try {
       metrics: Object.fromEntries(Object.entries(ports).map(([n, p]) => [n, `http://127.0.0.1:${p}/metrics`])),
       s3: s3?.endpoint ?? config.s3.endpoint,
       redis: redis.url,
-      modelDir,
+      modelDirs: config.modelDirs,
       executionProviders: config.executionProviders,
       dataDir,
     },

@@ -22,7 +22,8 @@ export interface SuitePlan {
 export interface PlanOptions {
   /** the modalities this worker serves: suites of others are not loaded (their jobs never come here) */
   modalities: readonly Modality[];
-  modelDir: string | undefined;
+  /** where model files are looked for (config.modelDirs) */
+  modelDirs: readonly string[];
   logger: Logger;
   /** why ffmpeg cannot be used here (video and audio suites are then unavailable) */
   mediaProblem?: string;
@@ -34,7 +35,7 @@ export async function planSuites(
   models: ModelRegistry,
   options: PlanOptions,
 ): Promise<SuitePlan> {
-  const { modelDir, logger, mediaProblem } = options;
+  const { modelDirs, logger, mediaProblem } = options;
   const resolved = catalog
     .list()
     .filter((s) => options.modalities.includes(s.modality))
@@ -51,8 +52,8 @@ export async function planSuites(
       logger.error({ model: id, err: (err as Error).message }, 'model refused');
     }
   }
-  // MODEL_DIR first, then the npm package the file catalog names (e.g. the PP-OCR dictionary)
-  const { found, missing } = resolveCatalogFiles([...new Set(resolved.flatMap((s) => s.files))], modelDir);
+  // the model directories first, then the npm package the file catalog names (e.g. the PP-OCR dictionary)
+  const { found, missing } = resolveCatalogFiles([...new Set(resolved.flatMap((s) => s.files))], modelDirs);
 
   const plan: SuitePlan = { servable: new Map(), unavailable: new Map(), files: found };
   for (const suite of resolved) {
@@ -61,7 +62,7 @@ export async function planSuites(
       ...needs(suite)
         .filter((m) => modelErrors.has(m))
         .map((m) => modelErrors.get(m)!),
-      ...suite.files.filter((f) => missing.includes(f)).map((f) => `${f} not found in MODEL_DIR (${modelDir ?? 'unset'})`),
+      ...suite.files.filter((f) => missing.includes(f)).map((f) => `${f} not found in ${modelDirs.join(' or ')}`),
     ];
     if (reasons.length) plan.unavailable.set(suite.name, reasons.join('; '));
     else plan.servable.set(suite.name, suite);

@@ -41,7 +41,7 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
   const models = new InferenceHost(config.executionProviders, logger, registry, { intraOpThreads: config.intraOpThreads });
   const modelRegistry = await ModelRegistry.open({
     host: models,
-    modelDir: config.modelDir,
+    modelDirs: config.modelDirs,
     s3: config.modelsUri ? { store, prefix: config.modelsUri, cacheDir: join(config.dataDir, 'model-cache') } : undefined,
   });
   const needsMedia = config.worker.modalities.some((m) => m !== 'image');
@@ -52,7 +52,7 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
   }
   const plan = await planSuites(catalog, await MetricRegistry.load(), modelRegistry, {
     modalities: config.worker.modalities,
-    modelDir: config.modelDir,
+    modelDirs: config.modelDirs,
     logger,
     mediaProblem: needsMedia ? await mediaToolsProblem(config.mediaTools) : undefined,
   });
