@@ -41,6 +41,11 @@ export class ModelLoadError extends Error {
   override name = 'ModelLoadError';
 }
 
+/** The model is simply not there (no manifest, or no file): optional models are often not installed. */
+export class ModelNotInstalled extends ModelLoadError {
+  override name = 'ModelNotInstalled';
+}
+
 /**
  * The models a worker knows (from manifests) and the ones it has loaded. A model is loaded once per process,
  * on first use, after its file's sha256 and the graph's inputs and outputs were checked against the manifest;
@@ -118,7 +123,7 @@ export class ModelRegistry {
   private async load(id: string): Promise<ModelInfo> {
     const entry = this.entries.get(id);
     if (!entry)
-      throw new ModelLoadError(
+      throw new ModelNotInstalled(
         `model ${id}: no manifest (looked in the built-in manifests${this.modelDirs.map((d) => ` and ${d}`).join('')})`,
       );
     const { manifest, source } = entry;
@@ -126,7 +131,7 @@ export class ModelRegistry {
     try {
       path = modelFilePath(entry, this.modelDirs);
     } catch (err) {
-      throw new ModelLoadError((err as Error).message);
+      throw new ModelNotInstalled((err as Error).message);
     }
     const sha256 = await sha256File(path);
     if (sha256 !== manifest.sha256)

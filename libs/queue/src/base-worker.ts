@@ -167,6 +167,7 @@ export class QueueWorker<N extends JobName> {
   /** Waits until every dependency answers (retrying with backoff), then starts taking jobs. */
   async start(signal?: AbortSignal): Promise<void> {
     let delay = 250;
+    let said = '';
     for (;;) {
       const checks = await runChecks(this.options.dependencies);
       const failures = Object.entries(checks)
@@ -174,7 +175,10 @@ export class QueueWorker<N extends JobName> {
         .map(([name, c]) => `${name}: ${c.detail}`);
       if (!failures.length) break;
       if (signal?.aborted) throw new Error('aborted while waiting for dependencies');
-      this.log.warn({ failures, retryInMs: delay }, 'dependencies not ready; worker stays paused');
+      // once per distinct failure: retries of the same one are not news
+      const level = failures.join('|') === said ? 'debug' : 'warn';
+      said = failures.join('|');
+      this.log[level]({ failures, retryInMs: delay }, 'dependencies not ready; worker stays paused');
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 5000);
     }

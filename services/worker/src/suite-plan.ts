@@ -1,5 +1,5 @@
 import type { Modality } from '@assay/contracts';
-import type { ModelRegistry } from '@assay/models';
+import { ModelNotInstalled, type ModelRegistry } from '@assay/models';
 import type { Logger } from '@assay/observability';
 import { resolveCatalogFiles, type MetricRegistry, type ResolvedSuite } from '@assay/scoring';
 import type { SuiteCatalog } from '@assay/suites';
@@ -17,7 +17,8 @@ export interface SuitePlan {
  * Resolves every suite of an enabled modality against the metric registry (a bad suite definition stops the
  * start), loads each needed model once through the model registry (manifest, sha256 and graph checked; a
  * model's `from` models too), and finds parameter files. A suite missing a model or file (or, for video and
- * audio, ffmpeg) is not fatal — the worker still serves the others — but it is logged and reported.
+ * audio, ffmpeg) is not fatal — the worker still serves the others — and reported (`/readyz`, GET /v1/models,
+ * the start-up log line); a model that is installed but refused is logged as an error.
  */
 export interface PlanOptions {
   /** the modalities this worker serves: suites of others are not loaded (their jobs never come here) */
@@ -40,7 +41,7 @@ export async function planSuites(
     .list()
     .filter((s) => options.modalities.includes(s.modality))
     .map((s) => registry.resolveSuite(s));
-  for (const p of models.problems) logger.warn({ manifest: p.source, problem: p.message }, 'model manifest refused');
+  for (const p of models.problems) logger.error({ manifest: p.source, problem: p.message }, 'model manifest refused');
 
   const needs = (suite: ResolvedSuite) => [...new Set(suite.models.flatMap((id) => [id, ...models.dependencies(id)]))];
   const modelErrors = new Map<string, string>();
@@ -49,7 +50,9 @@ export async function planSuites(
       await models.ensure(id);
     } catch (err) {
       modelErrors.set(id, (err as Error).message);
-      logger.error({ model: id, err: (err as Error).message }, 'model refused');
+      // an optional model that is not installed is normal (the start-up line lists what is unavailable); one
+      // that is there but wrong (hash, graph, ONNX Runtime) is an operator's error
+      if (!(err instanceof ModelNotInstalled)) logger.error({ model: id, err: (err as Error).message }, 'model refused');
     }
   }
   // the model directories first, then the npm package the file catalog names (e.g. the PP-OCR dictionary)
@@ -67,6 +70,5 @@ export async function planSuites(
     if (reasons.length) plan.unavailable.set(suite.name, reasons.join('; '));
     else plan.servable.set(suite.name, suite);
   }
-  for (const [name, reason] of plan.unavailable) logger.warn({ suite: name, reason }, 'suite unavailable on this worker');
   return plan;
 }

@@ -109,7 +109,8 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
   logger.info(
     {
       suites: [...plan.servable.keys()],
-      unavailable: [...plan.unavailable.keys()],
+      // suites whose optional models or files are not installed here, and why (docs/models.md says where to get them)
+      unavailable: Object.fromEntries(plan.unavailable),
       models: models.models().map((m) => `${m.id}@${m.provider}`),
     },
     'worker service started',
