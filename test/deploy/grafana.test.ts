@@ -59,6 +59,8 @@ describe('Grafana dashboard', () => {
     expect(all).toMatch(/sum by \(le, metric\) \(rate\(assay_metric_duration_seconds_bucket/);
     expect(all).toMatch(/histogram_quantile\(0\.99, sum by \(le, route\) \(rate\(assay_http_request_duration_seconds_bucket/);
     expect(all).toMatch(/sum by \(code\) \(rate\(assay_requests_rejected_total\{/);
+    expect(all).toMatch(/sum by \(suite, model_version\) \(increase\(assay_quality_assets_total\{[^}]*result="pass"\}\[1h\]\)\) \//);
+    expect(all).toMatch(/sum by \(suite, model_version, score\) \(increase\(assay_quality_score_sum\{/);
     const table = panels().find((p) => p.type === 'table');
     expect(table?.targets?.[0].expr).toMatch(/count by \(model, version, requested, provider\) \(assay_model_info\{/);
   });

@@ -71,7 +71,7 @@ describe('Prometheus alerts', () => {
       expect(['critical', 'warning'], r.alert).toContain(r.labels.severity);
       expect(r.annotations.summary, r.alert).toBeTruthy();
       expect(r.annotations.description, r.alert).toBeTruthy();
-      expect(r.annotations.runbook, r.alert).toBe(`docs/operations.md#${r.alert.toLowerCase()}`);
+      expect(r.annotations.runbook_url, r.alert).toBe(`docs/operations.md#${r.alert.toLowerCase()}`);
       expect(anchors.has(r.alert.toLowerCase()), `docs/operations.md has no section ${r.alert}`).toBe(true);
     }
   });

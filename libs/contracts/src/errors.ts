@@ -92,6 +92,9 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   internal_error: 500,
 };
 
+/** The codes the API answers with: the values of the `code` label of `assay_requests_rejected_total`. */
+export const API_ERROR_CODES = Object.keys(HTTP_STATUS_BY_CODE) as readonly ErrorCode[];
+
 export interface FieldIssue {
   path: string;
   message: string;
@@ -138,3 +141,11 @@ export const PERMANENT_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCode.ReferenceMissing,
   ErrorCode.ModelUnavailable,
 ]);
+
+/** Every reason an asset can fail with: bad input, and the transient faults that outlast their retries. */
+export const JOB_FAILURE_CODES: readonly ErrorCode[] = [
+  ...PERMANENT_FAILURES,
+  ErrorCode.StorageUnavailable,
+  ErrorCode.InferenceError,
+  ErrorCode.Internal,
+];

@@ -11,7 +11,7 @@ import {
   type JobPayloadMap,
   type QueueName,
 } from '@assay/contracts';
-import { DURATION_BUCKETS_SECONDS, runChecks, type DependencyCheck, type Logger } from '@assay/observability';
+import { DURATION_BUCKETS_SECONDS, runChecks, zeroSeries, type DependencyCheck, type Logger } from '@assay/observability';
 import { createRedis } from './redis.js';
 
 /** `signal` aborts when the job is cancelled or the worker closes by force: handlers pass it to child processes. */
@@ -49,6 +49,9 @@ export class DependencyOutage extends Error {
     super(message);
   }
 }
+
+/** The `outcome` label of `assay_jobs_total` and `assay_job_duration_seconds`. */
+const JOB_OUTCOMES = ['completed', 'retried', 'failed', 'deferred'];
 
 /** A permanent failure gets no retry; anything else is retried with the queue's backoff. */
 export function isPermanent(err: unknown): boolean {
@@ -92,7 +95,7 @@ export class QueueWorker<N extends JobName> {
         new Histogram({
           name: 'assay_job_duration_seconds',
           help: 'Wall time of one job attempt by queue, job name and outcome.',
-          labelNames: ['queue', 'job', 'outcome'],
+          labelNames: ['queue', 'job_name', 'outcome'],
           buckets: DURATION_BUCKETS_SECONDS,
           registers: [options.registry],
         }),
@@ -104,7 +107,7 @@ export class QueueWorker<N extends JobName> {
         new Counter({
           name: 'assay_jobs_total',
           help: 'Job attempts by queue, job name and outcome (completed, retried, failed, deferred: a dependency was down).',
-          labelNames: ['queue', 'job', 'outcome'],
+          labelNames: ['queue', 'job_name', 'outcome'],
           registers: [options.registry],
         }),
     );
@@ -120,6 +123,7 @@ export class QueueWorker<N extends JobName> {
         }),
     );
     this.pausedGauge.set({ queue: options.queue }, 0);
+    zeroSeries(this.jobsTotal, { queue: [options.queue], job_name: JOBS_BY_QUEUE[options.queue], outcome: JOB_OUTCOMES });
     this.worker = new Worker(options.queue, (job, token, signal) => this.process(job, token, signal), {
       connection: createRedis(options.redisUrl, 'worker', `assay-worker-${options.queue}-${hostname()}`),
       prefix: queuePrefix(options.basePrefix, options.queue),
@@ -137,24 +141,24 @@ export class QueueWorker<N extends JobName> {
     const handler = this.options.handlers[name] as JobHandler<N> | undefined;
     const log = this.log.child({ jobId: job.id, job: job.name, attempt: job.attemptsMade + 1, ...idsOf(job.data) });
     if (!handler) throw new UnrecoverableError(`no handler for job name ${job.name}`);
-    const end = this.jobDuration.startTimer({ queue: this.options.queue, job: name });
+    const end = this.jobDuration.startTimer({ queue: this.options.queue, job_name: name });
     try {
       const out = await handler(job as Job<JobPayloadMap[N]>, log, signal);
       end({ outcome: 'completed' });
-      this.jobsTotal.inc({ queue: this.options.queue, job: name, outcome: 'completed' });
+      this.jobsTotal.inc({ queue: this.options.queue, job_name: name, outcome: 'completed' });
       return out;
     } catch (err) {
       if (err instanceof DependencyOutage) {
         await job.moveToDelayed(Date.now() + (this.options.outageDeferMs ?? 5_000), token);
         end({ outcome: 'deferred' });
-        this.jobsTotal.inc({ queue: this.options.queue, job: name, outcome: 'deferred' });
+        this.jobsTotal.inc({ queue: this.options.queue, job_name: name, outcome: 'deferred' });
         this.pauseWhileDown(err);
         throw new DelayedError();
       }
       const final = isFinalAttempt(job, err);
       const outcome = final ? 'failed' : 'retried';
       end({ outcome });
-      this.jobsTotal.inc({ queue: this.options.queue, job: name, outcome });
+      this.jobsTotal.inc({ queue: this.options.queue, job_name: name, outcome });
       const code = err instanceof AssayError ? err.code : undefined;
       log.warn({ err, code, final }, final ? 'job failed' : 'job attempt failed; will retry');
       if (isPermanent(err) && !(err instanceof UnrecoverableError)) {

@@ -1,7 +1,9 @@
 import { Counter, type Registry } from 'prom-client';
+import { ENABLED_MODALITIES, JOB_FAILURE_CODES } from '@assay/contracts';
+import { zeroSeries } from '@assay/observability';
 
 export function createAggregatorMetrics(registry: Registry) {
-  return {
+  const metrics = {
     completed: new Counter({
       name: 'assay_assets_completed_total',
       help: 'Assets scored, counted once per asset (redeliveries excluded).',
@@ -37,5 +39,10 @@ export function createAggregatorMetrics(registry: Registry) {
       registers: [registry],
     }),
   };
+  zeroSeries(metrics.completed, { modality: ENABLED_MODALITIES });
+  zeroSeries(metrics.failed, { modality: ENABLED_MODALITIES, reason: JOB_FAILURE_CODES });
+  zeroSeries(metrics.summaries, { final: ['true', 'false'] });
+  zeroSeries(metrics.reconciled, { reason: JOB_FAILURE_CODES });
+  return metrics;
 }
 export type AggregatorMetrics = ReturnType<typeof createAggregatorMetrics>;

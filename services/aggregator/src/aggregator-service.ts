@@ -10,6 +10,7 @@ import { globalKeys, RunStore } from '@assay/runs';
 import { S3ObjectStore } from '@assay/storage';
 import { createAggregatorMetrics } from './aggregator-metrics.js';
 import { FailureRecorder } from './failure-record.js';
+import { QualityMetrics } from './quality-metrics.js';
 import { closeRunHandler, recordResultHandler } from './handlers.js';
 import { Reconciler } from './reconciler.js';
 import { RunBusyError, RunWriter } from './run-writer.js';
@@ -39,6 +40,7 @@ export async function startAggregatorService(config: AssayConfig, logger: Logger
     failures,
     writer,
     metrics,
+    quality: new QualityMetrics(registry),
     version,
     trackClosing: async (runId: string) => void (await redis.sadd(closingKey, runId)),
   };

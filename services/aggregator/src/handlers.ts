@@ -3,6 +3,7 @@ import type { RunAggregates } from '@assay/aggregation';
 import type { JobHandler } from '@assay/queue';
 import type { RunStore } from '@assay/runs';
 import type { AggregatorMetrics } from './aggregator-metrics.js';
+import type { QualityMetrics } from './quality-metrics.js';
 import { aggregatorFailure, type FailureRecorder } from './failure-record.js';
 import type { RunWriter } from './run-writer.js';
 
@@ -12,6 +13,7 @@ export interface HandlerDeps {
   failures: FailureRecorder;
   writer: RunWriter;
   metrics: AggregatorMetrics;
+  quality: QualityMetrics;
   version: string;
   /** remember a run that waits for results after a close request */
   trackClosing: (runId: string) => Promise<void>;
@@ -27,6 +29,7 @@ export function recordResultHandler(deps: HandlerDeps): JobHandler<'record-resul
       log.info('result already counted; ignored');
     } else if (record.status === 'completed') {
       deps.metrics.completed.inc({ modality: record.modality });
+      deps.quality.observe(record);
     } else {
       deps.metrics.failed.inc({ modality: record.modality, reason: record.failure?.code ?? ErrorCode.Internal });
     }

@@ -1,7 +1,9 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { API_ERROR_CODES, ENABLED_MODALITIES } from '@assay/contracts';
+import { zeroSeries } from '@assay/observability';
 
 export function createIngestMetrics(registry: Registry) {
-  return {
+  const metrics = {
     httpSeconds: new Histogram({
       name: 'assay_http_request_duration_seconds',
       help: 'HTTP request duration by method, route template and status code.',
@@ -33,5 +35,9 @@ export function createIngestMetrics(registry: Registry) {
       registers: [registry],
     }),
   };
+  zeroSeries(metrics.submitted, { modality: ENABLED_MODALITIES });
+  zeroSeries(metrics.duplicates, { modality: ENABLED_MODALITIES });
+  zeroSeries(metrics.rejected, { code: API_ERROR_CODES });
+  return metrics;
 }
 export type IngestMetrics = ReturnType<typeof createIngestMetrics>;

@@ -1,10 +1,12 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { DURATION_BUCKETS_SECONDS } from '@assay/observability';
+import { JOB_FAILURE_CODES, type Modality } from '@assay/contracts';
+import { DURATION_BUCKETS_SECONDS, zeroSeries } from '@assay/observability';
 
 export type Stage = 'fetch' | 'decode' | 'metrics' | 'publish';
 
-export function createWorkerMetrics(registry: Registry) {
-  return {
+/** `modalities` and `metricNames` are what this worker serves: their counters start at 0. */
+export function createWorkerMetrics(registry: Registry, modalities: readonly Modality[], metricNames: readonly string[]) {
+  const metrics = {
     stageSeconds: new Histogram({
       name: 'assay_worker_stage_duration_seconds',
       help: 'Time per scoring stage (fetch, decode, metrics, publish) by modality.',
@@ -32,5 +34,8 @@ export function createWorkerMetrics(registry: Registry) {
       registers: [registry],
     }),
   };
+  zeroSeries(metrics.failures, { modality: modalities, reason: JOB_FAILURE_CODES, final: ['true', 'false'] });
+  zeroSeries(metrics.metricOutcomes, { metric: metricNames, status: ['ok', 'not_applicable', 'error'] });
+  return metrics;
 }
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;

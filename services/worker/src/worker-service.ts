@@ -84,7 +84,9 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
     modelKit,
     // one client per process: its rate limit and concurrency are per client
     judges: { vlm: createChatJudgeClient(config, registry) },
-    metrics: createWorkerMetrics(registry),
+    metrics: createWorkerMetrics(registry, config.worker.modalities, [
+      ...new Set([...plan.servable.values()].flatMap((s) => s.metrics.map((m) => m.def.name))),
+    ]),
     identity: { host: hostname(), pid: process.pid, version, executionProviders: config.executionProviders },
     storageReachable: async () => (await runChecks([storage]))[storage.name].ok,
   });
