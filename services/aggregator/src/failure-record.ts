@@ -1,29 +1,26 @@
 import { hostname } from 'node:os';
-import { RunObjects, scoreJobId, type AssetRecord, type ResultRecord, type RunRecord } from '@assay/contracts';
+import { failedRecord, RunObjects, scoreJobId, type AssetRecord, type ResultRecord, type RunRecord } from '@assay/contracts';
 import type { RunAggregates } from '@assay/aggregation';
 import type { ObjectStore } from '@assay/storage';
 
 /** A failed result the aggregator records itself, for assets that will never reach a worker. */
 export function aggregatorFailure(run: RunRecord, asset: AssetRecord, code: string, message: string, version: string): ResultRecord {
-  return {
-    schemaVersion: 1,
+  const origin = {
     runId: run.id,
+    runName: run.name,
+    runLabels: run.labels,
     assetId: asset.assetId,
     jobId: scoreJobId(run.id, asset.assetId),
     modality: asset.modality,
     suite: run.suite,
     modelVersion: run.modelVersion,
-    status: 'failed',
-    failure: { code, message },
-    scores: {},
-    metrics: [],
     sourceUri: asset.uri ?? '',
     prompt: asset.prompt,
     attributes: asset.attributes,
     attempt: 0,
     worker: { host: hostname(), pid: process.pid, version, executionProviders: [] },
-    finishedAt: new Date().toISOString(),
   };
+  return failedRecord(origin, { code, message });
 }
 
 /**

@@ -73,9 +73,11 @@ export class RunWriter {
     if (run.status === 'closed') return true;
     const r = await this.aggregates.withLock(runId, LOCK_TTL_MS, async () => {
       await this.flushParts(runId);
-      // the final summary is complete in storage before anyone can see the run closed
+      // the final summary and the run record are complete in storage before anyone can see the run closed
       const closedAt = new Date().toISOString();
-      const summary = await this.writeSummary({ ...run, status: 'closed', closedAt });
+      const closed: RunRecord = { ...run, status: 'closed', closedAt };
+      const summary = await this.writeSummary(closed);
+      await this.store.put({ bucket: this.bucket, key: RunObjects.run(runId) }, JSON.stringify(closed, null, 2), 'application/json');
       await this.runs.markClosed(runId, closedAt);
       return summary;
     });

@@ -1,14 +1,15 @@
 import {
   AssayError,
   ErrorCode,
+  failedRecord,
   isModalityEnabled,
   parseOrThrow,
   RunObjects,
   ScoreAssetPayload,
   sha256Hex,
   toS3Uri,
-  type MetricOutcome,
   type ObjectRef,
+  type RecordOrigin,
   type ResultRecord,
 } from '@assay/contracts';
 import type { AssayConfig } from '@assay/config';
@@ -131,7 +132,9 @@ export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score
         ? await storeEmbeddings(deps, payload, await deps.modelKit.embeddingsOf(input.embeddingSource))
         : [];
       const record: ResultRecord = {
-        ...recordBase(job, payload, deps.identity),
+        schemaVersion: 1,
+        ...recordOrigin(job, payload, deps.identity),
+        finishedAt: new Date().toISOString(),
         status: 'completed',
         scores: evaluation.scores,
         fingerprints: evaluation.fingerprints,
@@ -196,10 +199,12 @@ async function fetchReference(store: ObjectStore, ref: ObjectRef, maxBytes: numb
   }
 }
 
-function recordBase(job: Job, p: Partial<ScoreAssetPayload>, identity: WorkerIdentity) {
+/** Where a record comes from, from the job (a payload that failed validation gives what it has). */
+function recordOrigin(job: Job, p: Partial<ScoreAssetPayload>, identity: WorkerIdentity): RecordOrigin {
   return {
-    schemaVersion: 1 as const,
     runId: String(p.runId),
+    runName: p.runName,
+    runLabels: p.runLabels,
     assetId: String(p.assetId),
     jobId: String(job.id),
     modality: p.modality ?? 'image',
@@ -211,7 +216,6 @@ function recordBase(job: Job, p: Partial<ScoreAssetPayload>, identity: WorkerIde
     attributes: p.attributes ?? {},
     attempt: job.attemptsMade + 1,
     worker: identity,
-    finishedAt: new Date().toISOString(),
   };
 }
 
@@ -224,8 +228,7 @@ async function publishFailure(
 ) {
   const p = (job.data ?? {}) as Partial<ScoreAssetPayload>;
   if (typeof p.runId !== 'string' || typeof p.assetId !== 'string') return; // nothing to attribute it to
-  const metrics: MetricOutcome[] = [];
-  const record: ResultRecord = { ...recordBase(job, p, deps.identity), status: 'failed', failure: { code, message }, scores: {}, metrics };
+  const record = failedRecord(recordOrigin(job, p, deps.identity), { code, message });
   try {
     await deps.publisher.publishFailure(record);
   } catch (err) {

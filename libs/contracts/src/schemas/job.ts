@@ -9,6 +9,9 @@ export const ScoreAssetPayload = z.object({
   modality: z.enum(MODALITIES),
   suite: z.string(),
   modelVersion: z.string(),
+  /** the run's name and labels, carried into the result record */
+  runName: z.string().optional(),
+  runLabels: z.record(z.string(), z.string()).optional(),
   source: ObjectRef,
   /** sha256 of uploaded content (its key is content-addressed): the worker checks the bytes it fetched against it */
   sourceSha256: z

@@ -79,6 +79,9 @@ export type Checks = z.infer<typeof Checks>;
 export const ResultRecord = z.object({
   schemaVersion: z.literal(1),
   runId: z.string(),
+  /** the run's name and labels, so records read on their own (Parquet, NDJSON) say which run they belong to */
+  runName: z.string().optional(),
+  runLabels: z.record(z.string(), z.string()).optional(),
   assetId: z.string(),
   jobId: z.string(),
   modality: z.enum(MODALITIES),
@@ -110,3 +113,11 @@ export const ResultRecord = z.object({
   finishedAt: z.string(),
 });
 export type ResultRecord = z.infer<typeof ResultRecord>;
+
+/** The fields that place a record (run, asset, job, who produced it), whether the asset was scored or failed. */
+export type RecordOrigin = Omit<ResultRecord, 'status' | 'failure' | 'scores' | 'metrics' | 'finishedAt' | 'schemaVersion'>;
+
+/** The record of an asset that failed for good: no scores, the reason, whoever decided it (worker or aggregator). */
+export function failedRecord(origin: RecordOrigin, failure: FailureReason): ResultRecord {
+  return { schemaVersion: 1, ...origin, status: 'failed', failure, scores: {}, metrics: [], finishedAt: new Date().toISOString() };
+}

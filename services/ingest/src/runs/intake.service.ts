@@ -116,6 +116,8 @@ export class IntakeService {
       modality: asset.modality,
       suite: run.suite,
       modelVersion: run.modelVersion,
+      runName: run.name,
+      runLabels: run.labels,
       source,
       sourceSha256,
       reference: asset.referenceUri ? parseS3Uri(asset.referenceUri) : undefined,
