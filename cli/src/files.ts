@@ -1,9 +1,11 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, extname, join, relative } from 'node:path';
+import { readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { basename, extname, join, relative, resolve } from 'node:path';
+import type { AssetSubmission, Modality } from '@assay/contracts';
+import { InputError } from './errors.js';
 
-export type LocalModality = 'image' | 'video' | 'audio';
+export type LocalModality = Exclude<Modality, '3d'>;
 
-/** File extension → content type and modality; other files in a folder are skipped. */
+/** File extension → content type and modality; other files in a folder are skipped (and listed). */
 export const FILE_TYPES: Record<string, { contentType: string; modality: LocalModality }> = {
   '.png': { contentType: 'image/png', modality: 'image' },
   '.jpg': { contentType: 'image/jpeg', modality: 'image' },
@@ -28,6 +30,13 @@ export const FILE_TYPES: Record<string, { contentType: string; modality: LocalMo
   '.m4a': { contentType: 'audio/mp4', modality: 'audio' },
 };
 
+/**
+ * The API's asset id rule (libs/contracts AssetId), restated because the CLI ships without the contracts'
+ * runtime; cli/test/files.test.ts checks that both accept the same names.
+ */
+const ASSET_ID = /^[\w.\-/:@+=~ ]{1,256}$/;
+export const isAssetId = (id: string) => ASSET_ID.test(id);
+
 export interface LocalAsset {
   assetId: string;
   path: string;
@@ -35,51 +44,130 @@ export interface LocalAsset {
   modality: LocalModality;
 }
 
-/** Files given directly, and supported files under folders (recursively); ids are paths relative to the folder. */
-export function collectAssets(inputs: string[]): LocalAsset[] {
-  const out = new Map<string, LocalAsset>();
+export type SkipReason = 'unsupported' | 'hidden' | 'bad-name' | 'cycle';
+
+/** How `describeSkipped` names the files skipped for each reason. */
+const SKIP_REASONS: Record<SkipReason, (n: number) => string> = {
+  unsupported: (n) => `${n} ${n === 1 ? 'file' : 'files'} with other extensions (not image, video or audio)`,
+  hidden: (n) => `${n} hidden ${n === 1 ? 'file or folder' : 'files or folders'}`,
+  cycle: (n) => `${n} ${n === 1 ? 'link' : 'links'} to a folder that contains ${n === 1 ? 'it' : 'them'}`,
+  'bad-name': (n) =>
+    `${n} ${n === 1 ? 'file whose name' : 'files whose names'} cannot be an asset id (letters, digits, space and . - / : @ + = ~ _ only, at most 256)`,
+};
+
+export interface Skipped {
+  /** as the user would name it: relative to the folder given, or the file as given; folders end in "/" */
+  name: string;
+  path: string;
+  reason: SkipReason;
+}
+
+export interface Collected {
+  assets: LocalAsset[];
+  skipped: Skipped[];
+}
+
+/**
+ * Files given directly, and the supported files under folders (recursively, following links); asset ids are
+ * paths relative to the folder given, or the file's name. Nothing is dropped silently: every file not
+ * taken is in `skipped` with its reason. Hidden files and folders (".git", ".DS_Store") are skipped whole.
+ */
+export function collectAssets(inputs: string[]): Collected {
+  const missing = inputs.filter((input) => !statOrUndefined(input));
+  if (missing.length) throw new InputError(`no such file or folder: ${missing.join(', ')}`);
+  const assets = new Map<string, LocalAsset>();
+  const skipped: Skipped[] = [];
   const add = (path: string, assetId: string) => {
     const type = FILE_TYPES[extname(path).toLowerCase()];
-    if (type) out.set(assetId, { assetId, path, ...type });
+    if (!type) return skipped.push({ name: assetId, path, reason: 'unsupported' });
+    if (!isAssetId(assetId)) return skipped.push({ name: assetId, path, reason: 'bad-name' });
+    const other = assets.get(assetId);
+    if (other && realpathSync(other.path) !== realpathSync(path)) {
+      throw new InputError(
+        `two files would have the same asset id "${assetId}": ${other.path} and ${path}; evaluate them as separate runs`,
+      );
+    }
+    assets.set(assetId, { assetId, path, ...type });
   };
   for (const input of inputs) {
-    if (statSync(input).isDirectory()) {
-      const walk = (dir: string) => {
-        for (const entry of readdirSync(dir, { withFileTypes: true })) {
-          const p = join(dir, entry.name);
-          if (entry.isDirectory()) walk(p);
-          else add(p, relative(input, p).split('\\').join('/'));
-        }
-      };
-      walk(input);
-    } else {
+    if (!statOrUndefined(input)!.isDirectory()) {
       add(input, basename(input));
+      continue;
     }
+    const walk = (dir: string, ancestors: string[]) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+        const path = join(dir, entry.name);
+        const id = relative(input, path).split('\\').join('/');
+        const stat = entry.isSymbolicLink() ? statOrUndefined(path) : entry;
+        const isDir = stat?.isDirectory() ?? false;
+        if (entry.name.startsWith('.')) skipped.push({ name: isDir ? `${id}/` : id, path, reason: 'hidden' });
+        else if (!isDir) add(path, id);
+        // a link to a folder that contains it would be read forever
+        else if (ancestors.includes(realpathSync(path))) skipped.push({ name: `${id}/`, path, reason: 'cycle' });
+        else walk(path, [...ancestors, realpathSync(path)]);
+      }
+    };
+    walk(input, [realpathSync(input)]);
   }
-  return [...out.values()].sort((a, b) => a.assetId.localeCompare(b.assetId));
+  return { assets: [...assets.values()].sort((a, b) => a.assetId.localeCompare(b.assetId)), skipped };
 }
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** "skipped 2 files with other extensions (…): a.txt, b.md", a line per reason; at most `max` names each. */
+export function describeSkipped(skipped: Skipped[], max = 10): string[] {
+  const lines: string[] = [];
+  for (const reason of Object.keys(SKIP_REASONS) as SkipReason[]) {
+    const names = skipped.filter((s) => s.reason === reason).map((s) => s.name);
+    if (!names.length) continue;
+    const shown = names.slice(0, max).join(', ');
+    const more = names.length > max ? `, and ${names.length - max} more` : '';
+    lines.push(`skipped ${SKIP_REASONS[reason](names.length)}: ${shown}${more}`);
+  }
+  return lines;
+}
+
+/** The same path, however it was written (to leave the prompt file out of the skipped list). */
+export const samePath = (a: string, b: string) => resolve(a) === resolve(b);
 
 export interface PromptLine {
   file: string;
   prompt?: string;
-  attributes?: Record<string, string | number | boolean>;
+  attributes?: AssetSubmission['attributes'];
 }
 
 /** JSONL: one `{"file": ..., "prompt": ..., "attributes": {...}}` per line, matched by asset id or file name. */
 export function readPrompts(path: string): Map<string, PromptLine> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(
+      code === 'ENOENT' ? `no such prompt file: ${path}` : `cannot read the prompt file ${path}: ${code ?? (err as Error).message}`,
+    );
+  }
   const map = new Map<string, PromptLine>();
-  readFileSync(path, 'utf8')
-    .split('\n')
-    .forEach((line, i) => {
-      if (!line.trim()) return;
-      let parsed: PromptLine;
-      try {
-        parsed = JSON.parse(line) as PromptLine;
-      } catch {
-        throw new Error(`${path}:${i + 1}: not valid JSON`);
-      }
-      if (typeof parsed.file !== 'string') throw new Error(`${path}:${i + 1}: "file" is required`);
-      map.set(parsed.file, parsed);
-    });
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      throw new InputError(`${path}:${i + 1}: not valid JSON`);
+    }
+    const p = parsed as Partial<PromptLine> | null;
+    if (typeof p !== 'object' || p === null || typeof p.file !== 'string') throw new InputError(`${path}:${i + 1}: "file" is required`);
+    if (p.prompt !== undefined && typeof p.prompt !== 'string') throw new InputError(`${path}:${i + 1}: "prompt" must be a string`);
+    if (p.attributes !== undefined && (typeof p.attributes !== 'object' || p.attributes === null || Array.isArray(p.attributes)))
+      throw new InputError(`${path}:${i + 1}: "attributes" must be an object`);
+    map.set(p.file, p as PromptLine);
+  });
   return map;
 }

@@ -1,36 +1,6 @@
-interface Stats {
-  count: number;
-  mean: number;
-  std: number;
-  min: number;
-  max: number;
-  p5: number;
-  p50: number;
-  p95: number;
-}
-
-interface Rate {
-  passed: number;
-  failed: number;
-  rate: number | null;
-}
+import type { RunSummary } from '@assay/contracts';
 
 const pct = (r: number | null) => (r === null ? '-' : `${(100 * r).toFixed(1)} %`);
-
-export interface SummaryLike {
-  runId: string;
-  name: string;
-  suite: string;
-  status: string;
-  final: boolean;
-  counts: Record<string, number>;
-  failures: Record<string, number>;
-  scores: Record<string, Stats>;
-  passRates?: { assets: Rate; scores: Record<string, Rate & { skipped: number }> };
-  nearDuplicates?: { fingerprint: string; maxDistance: number; pairs: number; assets: number; hashed: number; rate: number | null };
-  summaryUri: string;
-  resultsUri: string;
-}
 
 const fmt = (v: number) => {
   if (!Number.isFinite(v)) return '-';
@@ -40,7 +10,7 @@ const fmt = (v: number) => {
 };
 
 /** The run summary as plain-text tables. */
-export function renderSummary(s: SummaryLike): string {
+export function renderSummary(s: RunSummary): string {
   const lines: string[] = [];
   lines.push(`Run ${s.name} (${s.runId}), suite ${s.suite}: ${s.status}${s.final ? ', final' : ''}`);
   lines.push(
