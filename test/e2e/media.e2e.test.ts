@@ -164,6 +164,14 @@ describe('video and audio, end to end over HTTP, Redis, S3 and ffmpeg', () => {
     expect(Object.values(results.quiet.scores).every((v) => Number.isFinite(v))).toBe(true);
     expect(results.mute.failure).toMatchObject({ code: 'no_audio_stream' });
     expect(summary.counts).toMatchObject({ completed: 4, failed: 1 });
+    // the silence's −70 LUFS floor is flagged in its record and left out of the run's loudness statistics
+    expect(results.quiet.censored).toMatchObject({ 'loudness.integrated_lufs': 'below' });
+    // and the bell, shorter than one 400 ms gating block
+    const floored = ['center', 'bell', 'words', 'quiet'].filter((id) => results[id].censored?.['loudness.integrated_lufs']);
+    expect(floored).toEqual(['bell', 'quiet']);
+    expect(summary.censored['loudness.integrated_lufs']).toEqual({ below: floored.length, above: 0 });
+    expect(summary.scores['loudness.integrated_lufs'].count).toBe(4 - floored.length);
+    expect(summary.scores['loudness.integrated_lufs'].min).toBeGreaterThan(-70);
   });
 
   it('a worker without ffmpeg refuses the video and audio suites with the reason and keeps serving images; an image-only pool needs none', async () => {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { NearDuplicates, ResultRecord, RunSummary, ScoreStats } from '@assay/contracts';
+import type { Censoring, NearDuplicates, ResultRecord, RunSummary, ScoreStats } from '@assay/contracts';
 import { globalKeys, runKeys, withRedisLock } from '@assay/runs';
 import { binOf, quantiles } from './ddsketch.js';
 import {
@@ -58,12 +58,20 @@ export interface AggregateState {
   completed: number;
   failed: number;
   failures: Record<string, number>;
+  /** statistics of measured values only */
   scores: Record<string, ScoreStats>;
+  /** per score: values at a measurement floor or cap, left out of `scores` */
+  censored: RunSummary['censored'];
   passRates: RunSummary['passRates'];
   nearDuplicates: NearDuplicates;
 }
 
 const withCount = (xs: string[]) => [String(xs.length), ...xs];
+
+/** `censored|<score>|below|above` per censored score: counted instead of entering the moments and sketch. */
+function censoredCounters(record: ResultRecord): string[] {
+  return Object.entries(record.censored ?? {}).map(([score, side]) => `censored|${score}|${side}`);
+}
 
 /** `checks|pass|fail` per asset and `check|<score>|pass|fail|skip` per thresholded score. */
 function checkCounters(record: ResultRecord): string[] {
@@ -107,7 +115,8 @@ export class RunAggregates {
   /** Returns false when this asset's result was already applied (a redelivery). */
   async apply(record: ResultRecord): Promise<boolean> {
     const k = runKeys(this.prefix, record.runId);
-    const scores = Object.entries(record.scores).filter(([, v]) => Number.isFinite(v));
+    // censored values are floors or caps, not measurements: they would drag means and quantiles
+    const scores = Object.entries(record.scores).filter(([key, v]) => Number.isFinite(v) && !record.censored?.[key]);
     const argv = [
       record.assetId,
       record.status,
@@ -115,7 +124,7 @@ export class RunAggregates {
       JSON.stringify(record),
       String(scores.length),
       ...scores.flatMap(([key, v]) => [key, String(v), binOf(v)]),
-      ...withCount(checkCounters(record)),
+      ...withCount([...checkCounters(record), ...censoredCounters(record)]),
       ...nearDuplicateArgs(record, this.nearDuplicates),
     ];
     const applied = (await this.redis.eval(APPLY, 6, k.done, k.agg, k.stats, k.bins, k.buffer, k.mih, ...argv)) === 1;
@@ -127,7 +136,15 @@ export class RunAggregates {
     const k = runKeys(this.prefix, runId);
     const [agg, stats, bins] = await Promise.all([this.redis.hgetall(k.agg), this.redis.hgetall(k.stats), this.redis.hgetall(k.bins)]);
     const failures: Record<string, number> = {};
-    for (const [field, v] of Object.entries(agg)) if (field.startsWith('failed|')) failures[field.slice(7)] = Number(v);
+    const censored: RunSummary['censored'] = {};
+    for (const [field, v] of Object.entries(agg)) {
+      if (field.startsWith('failed|')) failures[field.slice(7)] = Number(v);
+      else if (field.startsWith('censored|')) {
+        const side = field.slice(field.lastIndexOf('|') + 1) as Censoring;
+        const score = field.slice('censored|'.length, field.lastIndexOf('|'));
+        (censored[score] ??= { below: 0, above: 0 })[side] = Number(v);
+      }
+    }
     const binsByScore = new Map<string, { bin: string; count: number }[]>();
     for (const [field, v] of Object.entries(bins)) {
       const cut = field.indexOf('|');
@@ -164,6 +181,7 @@ export class RunAggregates {
       failed: Number(agg.failed ?? 0),
       failures,
       scores,
+      censored,
       passRates: passRatesOf(agg),
       nearDuplicates: nearDuplicatesOf(agg, this.nearDuplicates.maxDistance),
     };

@@ -17,6 +17,7 @@ export function buildSummary(run: RunRecord, counts: RunCounts, state: Aggregate
     counts,
     failures: state.failures,
     scores: Object.fromEntries(Object.entries(state.scores).sort(([a], [b]) => a.localeCompare(b))),
+    censored: Object.fromEntries(Object.entries(state.censored).sort(([a], [b]) => a.localeCompare(b))),
     passRates: state.passRates,
     nearDuplicates: state.nearDuplicates,
     resultsUri: toS3Uri({ bucket, key: RunObjects.resultsPrefix(run.id) }),

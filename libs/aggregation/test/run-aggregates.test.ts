@@ -45,6 +45,21 @@ describe('RunAggregates', () => {
     expect(s.p95).toBeLessThanOrEqual(s.max);
   });
 
+  it('leaves censored values (floors and caps) out of the statistics and counts them by side', async () => {
+    const runId = newRunId();
+    const censored = (assetId: string, lufs: number, side?: 'below') => ({
+      ...record(runId, assetId, { 'loudness.integrated_lufs': lufs }),
+      ...(side ? { censored: { 'loudness.integrated_lufs': side } } : {}),
+    });
+    await aggregates.apply(censored('speech1', -20));
+    await aggregates.apply(censored('speech2', -24));
+    await aggregates.apply(censored('silence1', -70, 'below'));
+    await aggregates.apply(censored('silence2', -70, 'below'));
+    const state = await aggregates.state(runId);
+    expect(state.scores['loudness.integrated_lufs']).toMatchObject({ count: 2, mean: -22, min: -24, max: -20 });
+    expect(state.censored).toEqual({ 'loudness.integrated_lufs': { below: 2, above: 0 } });
+  });
+
   it('buffers records for parts until advanced', async () => {
     const runId = newRunId();
     for (let i = 0; i < 5; i++) await aggregates.apply(record(runId, `a${i}`, { 'm.x': i }));

@@ -72,6 +72,8 @@ export async function evaluateVideo(
   return {
     scores,
     fingerprints: Object.keys(fingerprints).length ? fingerprints : undefined,
+    // the clip's own metrics say what they censored; per-frame statistics of image metrics are not flagged
+    censored: whole.censored,
     outcomes,
     metricsMs: whole.metricsMs + (performance.now() - begin),
     inferenceMs: whole.inferenceMs + frames.reduce((sum, f) => sum + f.inferenceMs, 0),

@@ -1,4 +1,4 @@
-import { ErrorCode, type MetricOutcome } from '@assay/contracts';
+import { ErrorCode, type Censoring, type MetricOutcome } from '@assay/contracts';
 import { InferenceError } from '@assay/inference';
 import { MetricNotApplicable, type MetricContext, type MetricInput } from './metric.js';
 import type { ResolvedMetric } from './registry.js';
@@ -8,6 +8,8 @@ export interface Evaluation {
   scores: Record<string, number>;
   /** `metric.key` → fingerprint (e.g. `perceptual_hash.phash`); undefined when no metric returned one */
   fingerprints?: Record<string, string>;
+  /** `metric.score` → which side of a floor or cap the value is censored on; undefined when none is */
+  censored?: Record<string, Censoring>;
   outcomes: MetricOutcome[];
   metricsMs: number;
   inferenceMs: number;
@@ -28,6 +30,7 @@ export async function evaluate(
 ): Promise<Evaluation> {
   const scores: Record<string, number> = {};
   const fingerprints: Record<string, string> = {};
+  const censored: Record<string, Censoring> = {};
   const outcomes: MetricOutcome[] = [];
   let inferenceMs = 0;
   const begin = performance.now();
@@ -40,6 +43,7 @@ export async function evaluate(
       const prints = Object.entries(result.fingerprints ?? {});
       // an undeclared or empty fingerprint is a metric bug, reported like a non-finite score
       const badPrints = prints.filter(([k, v]) => !metric.fingerprints?.includes(k) || typeof v !== 'string' || !v);
+      const badCensoring = Object.keys(result.censored ?? {}).filter((k) => !(k in result.scores));
       const durationMs = performance.now() - start;
       inferenceMs += result.inferenceMs ?? 0;
       if (bad.length) {
@@ -56,8 +60,16 @@ export async function evaluate(
           durationMs,
           reason: { code: ErrorCode.MetricError, message: `undeclared or empty fingerprints ${badPrints.map(([k]) => k).join(', ')}` },
         });
+      } else if (badCensoring.length) {
+        outcomes.push({
+          ...base,
+          status: 'error',
+          durationMs,
+          reason: { code: ErrorCode.MetricError, message: `censoring of scores it did not report: ${badCensoring.join(', ')}` },
+        });
       } else {
         for (const [k, v] of Object.entries(result.scores)) scores[`${metric.name}.${k}`] = v;
+        for (const [k, side] of Object.entries(result.censored ?? {})) censored[`${metric.name}.${k}`] = side;
         for (const [k, v] of prints) fingerprints[`${metric.name}.${k}`] = v;
         outcomes.push({ ...base, status: 'ok', durationMs, model: result.model, details: result.details });
       }
@@ -75,6 +87,7 @@ export async function evaluate(
   return {
     scores,
     fingerprints: Object.keys(fingerprints).length ? fingerprints : undefined,
+    censored: Object.keys(censored).length ? censored : undefined,
     outcomes,
     metricsMs: performance.now() - begin,
     inferenceMs,

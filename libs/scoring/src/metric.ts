@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ErrorCode, type MediaProbe, type Modality, type ModelProvenance } from '@assay/contracts';
+import { ErrorCode, type Censoring, type MediaProbe, type Modality, type ModelProvenance } from '@assay/contracts';
 import type { RunResult, TensorData } from '@assay/inference';
 import type { ImageJudge } from '@assay/judges';
 import type { AudioPcm, DecodedImage, SampledFrame } from '@assay/media';
@@ -17,6 +17,11 @@ export interface ScoreSpec {
 
 export interface MetricResult {
   scores: Record<string, number>;
+  /**
+   * scores whose value is a floor or cap of the measurement rather than a measurement: the true value is at
+   * or below the floor, or at or above the cap (run statistics leave them out and count them)
+   */
+  censored?: Record<string, Censoring>;
   /** identifiers such as perceptual hashes (strings, not scores); only the keys declared in `fingerprints` */
   fingerprints?: Record<string, string>;
   details?: Record<string, unknown>;

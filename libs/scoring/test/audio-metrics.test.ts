@@ -170,6 +170,9 @@ describe('WADA-SNR', () => {
     expect(details(padded, 'snr').digitalSilenceRatio).toBeGreaterThan(details(clean, 'snr').digitalSilenceRatio);
     const reference = await run(fx.padded, ['snr'], { snr: { digitalSilenceMs: 0 } });
     expect(reference.scores['snr.snr_db']).toBe(100);
+    // the table's end is a cap, not a measurement: flagged, so run means leave it out
+    expect(reference.censored).toEqual({ 'snr.snr_db': 'above' });
+    expect(clean.censored).toBeUndefined();
   });
 });
 
@@ -188,6 +191,14 @@ describe('digital silence (2 s, stereo)', () => {
       'silence.ratio': 1,
       'silence.leading_seconds': 2,
       'bandwidth.effective_hz': 0,
+    });
+    // floors, not measurements: thresholds see them, run statistics leave them out
+    expect(e.censored).toEqual({
+      'loudness.integrated_lufs': 'below',
+      'loudness.max_momentary_lufs': 'below',
+      'loudness.max_short_term_lufs': 'below',
+      'loudness.true_peak_dbtp': 'below',
+      'loudness.sample_peak_dbfs': 'below',
     });
     const notApplicable = Object.fromEntries(
       e.outcomes.filter((o) => o.status === 'not_applicable').map((o) => [o.metric, o.reason?.message]),

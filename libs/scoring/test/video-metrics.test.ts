@@ -24,6 +24,7 @@ const videoMetrics = () => registry.all().filter((d) => d.modality === 'video');
 
 interface Run {
   scores: Record<string, number>;
+  censored?: Record<string, string>;
   outcome(metric: string): MetricOutcome;
 }
 
@@ -50,7 +51,7 @@ async function run(
     metrics: names.map((metric) => ({ metric, params: o.params?.[metric] ?? {}, thresholds: {} })),
   });
   const { probe, frames } = await decoded(file);
-  const { scores, outcomes } = await evaluateVideo(
+  const { scores, censored, outcomes } = await evaluateVideo(
     suite.metrics,
     { probe, frames, samples: [], attributes: {}, ...o.extra },
     o.context ?? ctx,
@@ -67,7 +68,7 @@ async function run(
       expect(v, `${def.name}.${spec.key}`).toBeLessThanOrEqual(hi ?? Infinity);
     }
   }
-  return { scores, outcome: (metric) => outcomes.find((x) => x.metric === metric)! };
+  return { scores, censored, outcome: (metric) => outcomes.find((x) => x.metric === metric)! };
 }
 
 describe('video metric definitions', () => {
@@ -336,6 +337,7 @@ describe('video_psnr and video_ssim', () => {
       'video_ssim.ssim_mean': 1,
       'video_ssim.unmatched_frames': 0,
     });
+    expect(same.censored).toEqual({ 'video_psnr.psnr_mean': 'above', 'video_psnr.psnr_min': 'above', 'video_psnr.psnr_avg_mse': 'above' });
     const other = await run(file, { metrics, extra: { reference: await compareFiles(file, small) } });
     for (const m of metrics)
       expect(other.outcome(m)).toMatchObject({ status: 'not_applicable', reason: { code: 'reference_size_mismatch' } });

@@ -50,7 +50,8 @@ export class QualityMetrics {
     this.assets.inc(result);
     for (const score of [...checks.passed, ...checks.failures.map((f) => f.score)]) {
       const value = record.scores[score];
-      if (value === undefined) continue;
+      // a floor or cap is no measurement: it stays out of the mean, as in the run summary
+      if (value === undefined || record.censored?.[score]) continue;
       const labels = { ...base, score };
       series.scores.set(`${record.suite}\u0000${score}`, labels);
       this.scores.observe(labels, value);

@@ -137,6 +137,7 @@ export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score
         finishedAt: new Date().toISOString(),
         status: 'completed',
         scores: evaluation.scores,
+        censored: evaluation.censored,
         fingerprints: evaluation.fingerprints,
         embeddings: embeddings.length ? embeddings : undefined,
         metrics: evaluation.outcomes,

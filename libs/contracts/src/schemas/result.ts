@@ -64,6 +64,10 @@ export const ThresholdFailure = z.object({
 });
 export type ThresholdFailure = z.infer<typeof ThresholdFailure>;
 
+/** Which side of a floor or cap a censored score's true value lies on. */
+export const Censoring = z.enum(['below', 'above']);
+export type Censoring = z.infer<typeof Censoring>;
+
 /** The suite's thresholds applied to one asset: pass when no threshold failed. */
 export const Checks = z.object({
   pass: z.boolean(),
@@ -91,6 +95,12 @@ export const ResultRecord = z.object({
   failure: FailureReason.optional(),
   /** flattened `metric.score` → finite value; never NaN */
   scores: z.record(z.string(), z.number().finite()),
+  /**
+   * scores whose value is a measurement floor or cap, not a measurement (the loudness of digital silence, a
+   * WADA-SNR past its table, PSNR of identical images): the true value is at or `below` the floor, at or
+   * `above` the cap. Thresholds see the value; run statistics leave it out and count it (summary `censored`).
+   */
+  censored: z.record(z.string(), Censoring).optional(),
   /** `metric.key` → fingerprint, e.g. `perceptual_hash.phash` (16 hex digits); not a score */
   fingerprints: z.record(z.string(), z.string()).optional(),
   metrics: z.array(MetricOutcome),

@@ -54,7 +54,10 @@ export const RunSummary = z.object({
   generatedAt: z.string(),
   counts: RunCounts,
   failures: z.record(z.string(), z.number().int()),
+  /** statistics of the measured values; censored ones (see `censored`) are left out */
   scores: z.record(z.string(), ScoreStats),
+  /** per score: values at a measurement floor (`below`) or cap (`above`), left out of `scores` */
+  censored: z.record(z.string(), z.object({ below: z.number().int(), above: z.number().int() })).default({}),
   /** suite thresholds: assets that met all of them, and each thresholded score on its own (skips excluded) */
   passRates: z.object({ assets: PassRate, scores: z.record(z.string(), PassRate.extend({ skipped: z.number().int() })) }),
   nearDuplicates: NearDuplicates,

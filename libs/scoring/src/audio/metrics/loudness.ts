@@ -1,3 +1,4 @@
+import type { Censoring } from '@assay/contracts';
 import { defineMetric } from '../../metric.js';
 import { ABSOLUTE_GATE_LUFS, measureLoudness } from '../loudness.js';
 import { amplitudeDb, channelNames, loudnessWeights, PEAK_FLOOR_DB, requireSamples } from '../pcm.js';
@@ -79,7 +80,17 @@ export default defineMetric({
     if (!m.gatedShortTermBlocks)
       flags.push(m.shortTermBlocks ? 'loudness range: no 3 s window above the gates; 0' : 'loudness range: shorter than 3 s; 0');
     if (m.samplePeak === 0) flags.push('digital silence: peaks floored at −150 dB');
+    const atFloor = (x: number | null) => x === null || x <= ABSOLUTE_GATE_LUFS;
+    const censored: Record<string, Censoring> = {};
+    for (const [key, x] of [
+      ['integrated_lufs', m.integrated],
+      ['max_momentary_lufs', m.maxMomentary],
+      ['max_short_term_lufs', m.maxShortTerm],
+    ] as const)
+      if (atFloor(x)) censored[key] = 'below';
+    if (m.samplePeak === 0) Object.assign(censored, { true_peak_dbtp: 'below', sample_peak_dbfs: 'below' });
     return {
+      censored,
       scores: {
         integrated_lufs: floor(m.integrated),
         loudness_range_lu: m.range,

@@ -48,6 +48,8 @@ export default defineMetric({
     const r = wadaSnr(samples);
     return {
       scores: { snr_db: r.snr },
+      // past either end of the Gamma table the estimate is pinned there: the SNR is at least 100 (or at most −20) dB
+      censored: r.clamped ? { snr_db: r.snr >= WADA_DB_MAX ? 'above' : 'below' } : undefined,
       details: { g: Number(r.g.toFixed(6)), clamped: r.clamped, digitalSilenceRatio: Number((dropped / mono.length).toFixed(6)) },
     };
   },

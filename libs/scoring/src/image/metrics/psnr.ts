@@ -27,6 +27,7 @@ export default defineMetric({
     }
     const mse = sum / a.length;
     const psnr = mse === 0 ? PSNR_CAP_DB : Math.min(PSNR_CAP_DB, 10 * Math.log10((255 * 255) / mse));
-    return { scores: { psnr, mse } };
+    const censored = psnr >= PSNR_CAP_DB ? { psnr: 'above' as const } : undefined;
+    return { scores: { psnr, mse }, censored };
   },
 });
