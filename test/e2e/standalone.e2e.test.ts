@@ -121,7 +121,8 @@ describe('npm start (the local launcher)', () => {
     expect(app.lines.join('\n')).toContain(key); // printed once, on creation
     expect(await app.until(/Assay is up/)).toMatch(new RegExp(`"api":"http://127.0.0.1:${port}/v1"`));
     const { stdout } = await promisify(execFile)(process.execPath, ['cli/dist/main.js', 'eval', 'samples', '--run', 'standalone'], {
-      env: { ...process.env, ASSAY_DATA_DIR: dataDir, PORT: String(port) },
+      // the launcher's fallbacks (PORT, ASSAY_DATA_DIR/api-key) come after a user's config file: there is none in dataDir
+      env: { ...process.env, ASSAY_DATA_DIR: dataDir, PORT: String(port), XDG_CONFIG_HOME: dataDir },
       timeout: 60_000,
     });
     expect(stdout).toMatch(/completed 6 · failed 0/);
