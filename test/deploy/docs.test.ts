@@ -6,7 +6,7 @@ import { headingAnchors, parseYaml, read } from './tools.js';
 
 const DOCS = ['docs/operations.md', 'deploy/docker/README.md'];
 /** Build arguments, not service variables. */
-const BUILD_ARGS = new Set(['CUDA_IMAGE', 'NODE_IMAGE', 'ASSAY_UID', 'ONNXRUNTIME_NODE_INSTALL']);
+const BUILD_ARGS = new Set(['CUDA_VERSION', 'CUDA_REPO', 'NODE_IMAGE', 'ASSAY_UID', 'ONNXRUNTIME_NODE_INSTALL']);
 
 describe.each(DOCS)('%s', (doc) => {
   const text = read(doc);
