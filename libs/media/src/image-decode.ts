@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { AssayError, ErrorCode, type DecodeInfo } from '@assay/contracts';
+import { readIccProfile } from './icc-profile.js';
 
 export interface ImageLimits {
   maxBytes: number;
@@ -29,11 +30,33 @@ function decodeFailure(err: unknown): AssayError {
   return new AssayError(ErrorCode.DecodeError, `image could not be decoded: ${message}`);
 }
 
+/** libvips interpretations by the ICC colour space a profile must declare to apply to them. */
+const PROFILE_SPACE: Record<string, string> = {
+  srgb: 'RGB',
+  rgb: 'RGB',
+  rgb16: 'RGB',
+  scrgb: 'RGB',
+  'b-w': 'GRAY',
+  grey16: 'GRAY',
+  cmyk: 'CMYK',
+};
+
+/** What the embedded profile is and what libvips does with it when converting to sRGB. */
+export function colourProfileOf(meta: Pick<sharp.Metadata, 'icc' | 'space'>): NonNullable<DecodeInfo['colourProfile']> {
+  if (!meta.icc?.byteLength) return { handling: 'assumed_srgb' };
+  const facts = readIccProfile(meta.icc);
+  const embedded = facts?.description;
+  if (!facts || facts.colourSpace !== PROFILE_SPACE[meta.space ?? ''])
+    return { ...(embedded ? { embedded } : {}), handling: 'unsupported' };
+  return { ...(embedded ? { embedded } : {}), handling: /\bsRGB\b/i.test(embedded ?? '') ? 'srgb' : 'converted_to_srgb' };
+}
+
 /**
  * Decodes under a byte and a pixel limit. The dimensions come from the header first, so a tiny file that
  * declares 40000×40000 is refused without allocating it. Conventions, recorded in `info`: EXIF orientation
- * applied; alpha flattened onto white; CMYK, grey and 16-bit inputs converted to 8-bit sRGB; animated
- * inputs scored on their first frame.
+ * applied; alpha flattened onto white; CMYK, grey and 16-bit inputs converted to 8-bit sRGB; an embedded
+ * colour profile converted to sRGB (what a person sees; recorded in `colourProfile`); animated inputs scored
+ * on their first frame.
  */
 export async function decodeImage(bytes: Uint8Array, limits: ImageLimits): Promise<DecodedImage> {
   if (bytes.byteLength === 0) throw new AssayError(ErrorCode.EmptyContent, 'the asset is empty (0 bytes)');
@@ -86,6 +109,7 @@ export async function decodeImage(bytes: Uint8Array, limits: ImageLimits): Promi
       autoOriented: (meta.orientation ?? 1) > 1,
       pixelLimit: limits.maxPixels,
       byteLimit: limits.maxBytes,
+      colourProfile: colourProfileOf(meta),
     },
   };
 }

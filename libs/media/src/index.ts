@@ -9,3 +9,4 @@ export * from './video-frames.js';
 export * from './video-decode.js';
 export * from './luma-pairs.js';
 export * from './audio-decode.js';
+export * from './icc-profile.js';

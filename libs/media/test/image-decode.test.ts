@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { AssayError, ErrorCode } from '@assay/contracts';
-import { decodeImage } from '@assay/media';
+import { colourProfileOf, decodeImage, readIccProfile } from '@assay/media';
+import { OPENCV_DATA } from '../../../test/helpers/env.js';
 import { pngDeclaring, rawOf, texturedRgb } from '../../../test/helpers/images.js';
 
 const limits = { maxBytes: 10 * 1024 * 1024, maxPixels: 4096 * 4096 };
@@ -114,5 +116,45 @@ describe('decodeImage', () => {
     expect((err as AssayError).message).toMatch(/40000×40000/);
     // 1.6 gigapixels × 3 bytes would be 4.8 GB; nothing close to that was allocated
     expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 * 1024);
+  });
+});
+
+describe('colour profiles', () => {
+  const profile = (name: string) => new Uint8Array(readFileSync(`/usr/share/color/icc/${name}`));
+
+  it('reads a profile’s description (v2 desc and v4 mluc) and colour space; a malformed one is refused', () => {
+    expect(readIccProfile(profile('compatibleWithAdobeRGB1998.icc'))).toEqual({
+      description: 'Compatible with Adobe RGB (1998)',
+      colourSpace: 'RGB',
+    });
+    expect(readIccProfile(profile('Gray.icc'))?.colourSpace).toBe('GRAY');
+    const v4 = readIccProfile(profile('sRGB.icc'));
+    expect(v4?.description).toMatch(/sRGB/);
+    expect(readIccProfile(profile('compatibleWithAdobeRGB1998.icc').subarray(0, 200))).toBeUndefined();
+    expect(readIccProfile(new Uint8Array(600))).toBeUndefined();
+  });
+
+  it('says what happens to each: assumed sRGB, sRGB, converted, or unsupported (malformed, or for another colour space)', () => {
+    const adobe = Buffer.from(profile('compatibleWithAdobeRGB1998.icc'));
+    expect(colourProfileOf({ space: 'srgb' })).toEqual({ handling: 'assumed_srgb' });
+    expect(colourProfileOf({ space: 'srgb', icc: adobe })).toEqual({
+      embedded: 'Compatible with Adobe RGB (1998)',
+      handling: 'converted_to_srgb',
+    });
+    expect(colourProfileOf({ space: 'srgb', icc: Buffer.from(profile('sRGB.icc')) }).handling).toBe('srgb');
+    expect(colourProfileOf({ space: 'srgb', icc: adobe.subarray(0, 200) })).toEqual({ handling: 'unsupported' });
+    expect(colourProfileOf({ space: 'b-w', icc: adobe }).handling).toBe('unsupported');
+    expect(colourProfileOf({ space: 'b-w', icc: Buffer.from(profile('Gray.icc')) }).handling).toBe('converted_to_srgb');
+  });
+
+  it('a JPEG tagged Adobe RGB is converted to sRGB on decoding (libvips and LittleCMS), and says so', async () => {
+    const tagged = await sharp(readFileSync(`${OPENCV_DATA}/fruits.jpg`))
+      .withIccProfile('/usr/share/color/icc/compatibleWithAdobeRGB1998.icc')
+      .jpeg()
+      .toBuffer();
+    const image = await decodeImage(tagged, limits);
+    expect(image.info.colourProfile).toEqual({ embedded: 'Compatible with Adobe RGB (1998)', handling: 'converted_to_srgb' });
+    const plain = await decodeImage(readFileSync(`${OPENCV_DATA}/fruits.jpg`), limits);
+    expect(plain.info.colourProfile).toEqual({ handling: 'assumed_srgb' });
   });
 });

@@ -42,6 +42,19 @@ export const DecodeInfo = z.object({
   autoOriented: z.boolean(),
   pixelLimit: z.number().int(),
   byteLimit: z.number().int(),
+  /** the embedded colour profile and what was done with it: every metric reads sRGB */
+  colourProfile: z
+    .object({
+      /** the embedded ICC profile's description; absent when there is none (or it has no description) */
+      embedded: z.string().optional(),
+      /**
+       * `assumed_srgb`: no profile, the pixels are taken as sRGB; `srgb`: an sRGB profile, nothing changes;
+       * `converted_to_srgb`: converted from the embedded profile to sRGB (LittleCMS, what a viewer shows);
+       * `unsupported`: a profile that is malformed or not for the image's colour space, ignored like libvips does
+       */
+      handling: z.enum(['assumed_srgb', 'srgb', 'converted_to_srgb', 'unsupported']),
+    })
+    .optional(),
 });
 export type DecodeInfo = z.infer<typeof DecodeInfo>;
 
