@@ -34,6 +34,13 @@ export function renderSummary(s: RunSummary): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   lines.push(line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line));
+  const censored = Object.entries(s.censored ?? {});
+  if (censored.length) {
+    lines.push('', 'censored (at a floor or cap, not in the statistics above):');
+    const width = Math.max(...censored.map(([k]) => k.length));
+    for (const [k, c] of censored)
+      lines.push(`  ${k.padEnd(width)}  ${[c.below && `${c.below} below`, c.above && `${c.above} above`].filter(Boolean).join(', ')}`);
+  }
   const checked = s.passRates && s.passRates.assets.passed + s.passRates.assets.failed;
   if (s.passRates && checked) {
     const { assets, scores } = s.passRates;
