@@ -11,3 +11,4 @@ export * from './schemas/job.js';
 export * from './schemas/result.js';
 export * from './schemas/summary.js';
 export * from './validate.js';
+export * from './schemas/listing.js';

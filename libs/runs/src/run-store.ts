@@ -69,10 +69,12 @@ export class RunStore {
   }
 
   async create(req: CreateRunRequest): Promise<RunRecord> {
-    const record: RunRecord = { id: newRunId(), ...req, createdAt: new Date().toISOString(), status: 'open' };
+    // one clock reading: the index score is exactly createdAt, so listing by creation time agrees with the records
+    const now = Date.now();
+    const record: RunRecord = { id: newRunId(now), ...req, createdAt: new Date(now).toISOString(), status: 'open' };
     const k = this.keys(record.id);
     await this.redis.hset(k.run, { record: JSON.stringify(record), status: 'open', submitted: 0, duplicates: 0 });
-    await this.redis.zadd(globalKeys(this.prefix).runIndex, Date.now(), record.id);
+    await this.redis.zadd(globalKeys(this.prefix).runIndex, now, record.id);
     return record;
   }
 

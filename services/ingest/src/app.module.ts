@@ -14,6 +14,7 @@ import { OpsController } from './ops/ops.controller.js';
 import { ModelsController } from './ops/models.controller.js';
 import { QueuesController } from './ops/queues.controller.js';
 import { IntakeService } from './runs/intake.service.js';
+import { ListingService } from './runs/listing.service.js';
 import { RunsController } from './runs/runs.controller.js';
 import { RunsService } from './runs/runs.service.js';
 import {
@@ -61,7 +62,7 @@ export class AppModule {
     return {
       module: AppModule,
       controllers: [RunsController, HooksController, QueuesController, ModelsController, OpsController],
-      providers: [...values, IntakeService, RunsService],
+      providers: [...values, IntakeService, RunsService, ListingService],
     };
   }
 }

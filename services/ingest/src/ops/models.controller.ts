@@ -2,6 +2,7 @@ import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { AssayConfig } from '@assay/config';
 import { ModelDirectory } from '@assay/models';
+import type { ModelsReport } from '../api-schemas.js';
 import { ApiKeyGuard } from '../http/api-key.guard.js';
 import { CONFIG, REDIS } from '../tokens.js';
 
@@ -16,7 +17,7 @@ export class ModelsController {
   }
 
   @Get()
-  async list() {
+  async list(): Promise<ModelsReport> {
     const workers = await this.directory.list();
     const models = new Map<
       string,

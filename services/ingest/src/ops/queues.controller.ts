@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { AssayError, ErrorCode, QueueName } from '@assay/contracts';
 import type { QueueSet } from '@assay/queue';
+import type { FailedJobs, QueueDepth } from '../api-schemas.js';
 import { ApiKeyGuard } from '../http/api-key.guard.js';
 import { QUEUES } from '../tokens.js';
 
@@ -18,14 +19,14 @@ export class QueuesController {
   }
 
   @Get()
-  async list() {
+  async list(): Promise<QueueDepth[]> {
     return Promise.all(
       Object.values(QueueName).map(async (name) => ({ queue: name, counts: await this.queues.get(name).getJobCounts(...STATES) })),
     );
   }
 
   @Get(':queue/failed')
-  async failed(@Param('queue') name: string, @Query('start') start = '0', @Query('limit') limit = '50') {
+  async failed(@Param('queue') name: string, @Query('start') start = '0', @Query('limit') limit = '50'): Promise<FailedJobs> {
     const from = Math.max(0, Number.parseInt(start, 10) || 0);
     const count = Math.min(500, Math.max(1, Number.parseInt(limit, 10) || 50));
     const queue = this.queue(name);

@@ -33,15 +33,7 @@ import type { SuiteCatalog } from '@assay/suites';
 import type { IngestMetrics } from '../ingest-metrics.js';
 import { storeContentOnce } from './content-writer.js';
 import { CONFIG, INGEST_METRICS, LOGGER, OBJECT_STORE, QUEUES, RUN_STORE, SUITES } from '../tokens.js';
-
-export interface UploadResult {
-  runId: string;
-  assetId: string;
-  jobId: string;
-  sha256: string;
-  uri: string;
-  duplicate: boolean;
-}
+import type { UploadResult } from '../api-schemas.js';
 
 /**
  * Accepting assets: validation, idempotency by (run, asset id), and queueing. Jobs are queued before the

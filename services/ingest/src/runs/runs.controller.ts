@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Req, UseGuards } from '@nestjs/common';
-import type { RunSummary, RunView, SubmitAssetsResponse } from '@assay/contracts';
-import type { SuiteDefinition } from '@assay/suites';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
+import type { ResultsPage, RunSummary, RunsPage, RunView, SubmitAssetsResponse } from '@assay/contracts';
 import { ApiKeyGuard } from '../http/api-key.guard.js';
 import type { RequestWithId } from '../http/request-context.js';
-import { IntakeService, type UploadResult } from './intake.service.js';
-import { RunsService, type AssetView } from './runs.service.js';
+import type { AssetView, Suite, UploadResult } from '../api-schemas.js';
+import { IntakeService } from './intake.service.js';
+import { ListingService } from './listing.service.js';
+import { RunsService } from './runs.service.js';
 
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
@@ -12,10 +13,11 @@ export class RunsController {
   constructor(
     private readonly runs: RunsService,
     private readonly intake: IntakeService,
+    private readonly listing: ListingService,
   ) {}
 
   @Get('suites')
-  suites(): SuiteDefinition[] {
+  suites(): Suite[] {
     return this.runs.listSuites();
   }
 
@@ -23,6 +25,11 @@ export class RunsController {
   @HttpCode(201)
   create(@Body() body: unknown, @Req() req: RequestWithId): Promise<RunView> {
     return this.runs.create(body, req.id);
+  }
+
+  @Get('runs')
+  list(@Query() query: unknown): Promise<RunsPage> {
+    return this.listing.listRuns(query);
   }
 
   @Get('runs/:runId')
@@ -51,6 +58,11 @@ export class RunsController {
   @HttpCode(202)
   close(@Param('runId') runId: string, @Req() req: RequestWithId): Promise<RunView> {
     return this.runs.close(runId, req.id);
+  }
+
+  @Get('runs/:runId/results')
+  results(@Param('runId') runId: string, @Query() query: unknown): Promise<ResultsPage> {
+    return this.listing.listResults(runId, query);
   }
 
   @Get('runs/:runId/summary')

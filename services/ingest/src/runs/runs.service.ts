@@ -10,9 +10,9 @@ import {
   RunObjects,
   SCORING_QUEUE_BY_MODALITY,
   toS3Uri,
-  type AssetRecord,
   type AssetState,
   type ResultRecord,
+  type RunRecord,
   type RunSummary,
   type RunView,
 } from '@assay/contracts';
@@ -24,16 +24,8 @@ import type { RunStore } from '@assay/runs';
 import type { ObjectStore } from '@assay/storage';
 import type { SuiteCatalog, SuiteDefinition } from '@assay/suites';
 import { CONFIG, LOGGER, OBJECT_STORE, QUEUES, RUN_AGGREGATES, RUN_STORE, SUITES } from '../tokens.js';
+import type { AssetView } from '../api-schemas.js';
 import { IntakeService } from './intake.service.js';
-
-export interface AssetView {
-  runId: string;
-  asset: AssetRecord;
-  state: AssetState;
-  contentUri?: string;
-  job?: { state: string; attemptsMade: number; failedReason?: string };
-  result?: ResultRecord;
-}
 
 @Injectable()
 export class RunsService {
@@ -73,11 +65,14 @@ export class RunsService {
   }
 
   async view(runId: string): Promise<RunView> {
-    const run = await this.intake.requireRun(runId);
+    return this.viewOf(await this.intake.requireRun(runId));
+  }
+
+  async viewOf(run: RunRecord): Promise<RunView> {
     return {
       ...run,
-      counts: await this.runs.counts(runId),
-      summaryUri: toS3Uri({ bucket: this.config.s3.bucket, key: RunObjects.summary(runId) }),
+      counts: await this.runs.counts(run.id),
+      summaryUri: toS3Uri({ bucket: this.config.s3.bucket, key: RunObjects.summary(run.id) }),
     };
   }
 
