@@ -36,7 +36,9 @@ export interface AssayConfig {
     concurrency: number;
     /** the scoring queues (modalities) this worker consumes */
     modalities: Modality[];
+    /** BullMQ job lock of every queue consumer (scoring workers and the aggregator) */
     lockDurationMs: number;
+    /** how often every queue consumer looks for stalled jobs */
     stalledIntervalMs: number;
     shutdownGraceMs: number;
   };
@@ -56,7 +58,8 @@ export interface AssayConfig {
   };
   /** ffmpeg and ffprobe binaries; unset: found on the PATH */
   mediaTools: { ffmpeg?: string; ffprobe?: string };
-  aggregator: { summaryIntervalMs: number; partMaxRecords: number };
+  /** jobs the aggregator applies at once (AGGREGATOR_CONCURRENCY): Lua-atomic, so more only pipelines Redis */
+  aggregator: { summaryIntervalMs: number; partMaxRecords: number; concurrency: number };
   logLevel: string;
   /** the chat-completions endpoint behind the `vlm_judge` metric; undefined when VLM_JUDGE_URL is unset */
   vlmJudge?: VlmJudgeConfig;
@@ -154,7 +157,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
       maxSampledFrames: e.MAX_SAMPLED_FRAMES,
     },
     mediaTools: { ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH },
-    aggregator: { summaryIntervalMs: e.SUMMARY_INTERVAL_MS, partMaxRecords: e.RESULTS_PART_MAX_RECORDS },
+    aggregator: {
+      summaryIntervalMs: e.SUMMARY_INTERVAL_MS,
+      partMaxRecords: e.RESULTS_PART_MAX_RECORDS,
+      concurrency: e.AGGREGATOR_CONCURRENCY,
+    },
     logLevel: e.LOG_LEVEL,
     vlmJudge:
       e.VLM_JUDGE_URL && e.VLM_JUDGE_MODEL

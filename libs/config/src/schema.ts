@@ -69,6 +69,7 @@ export const EnvSchema = z.object({
   FFMPEG_PATH: z.string().min(1).optional(),
   FFPROBE_PATH: z.string().min(1).optional(),
   SUMMARY_INTERVAL_MS: int(5_000, 100),
+  AGGREGATOR_CONCURRENCY: int(8, 1, 256),
   RESULTS_PART_MAX_RECORDS: int(1_000, 1, 100_000),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   // an OpenAI-compatible chat-completions endpoint (vLLM, TGI, Ollama) for the vlm_judge metric; unset: no judge

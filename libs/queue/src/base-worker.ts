@@ -18,12 +18,10 @@ import { createRedis } from './redis.js';
 export type JobHandler<N extends JobName> = (job: Job<JobPayloadMap[N]>, log: Logger, signal?: AbortSignal) => Promise<unknown>;
 export type HandlerMap<N extends JobName> = { [K in N]: JobHandler<K> };
 
-export interface QueueWorkerOptions<N extends JobName> {
-  queue: QueueName;
-  handlers: HandlerMap<N>;
+/** What every queue consumer of a deployment shares (see `consumerSettings` in @assay/lifecycle). */
+export interface ConsumerSettings {
   redisUrl: string;
   basePrefix: string;
-  concurrency: number;
   lockDurationMs: number;
   stalledIntervalMs: number;
   logger: Logger;
@@ -32,6 +30,12 @@ export interface QueueWorkerOptions<N extends JobName> {
   dependencies: DependencyCheck[];
   /** how far a job is deferred when a dependency it needs is down (default 5 s) */
   outageDeferMs?: number;
+}
+
+export interface QueueWorkerOptions<N extends JobName> extends ConsumerSettings {
+  queue: QueueName;
+  handlers: HandlerMap<N>;
+  concurrency: number;
 }
 
 /**

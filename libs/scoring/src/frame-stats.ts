@@ -1,4 +1,5 @@
 import type { ScoreSpec } from './metric.js';
+import { quantileOfSorted } from './stats.js';
 
 /**
  * An image metric in a video suite runs on every sampled frame; each of its scores is reported as three
@@ -11,14 +12,6 @@ export function frameStatsFor(direction: ScoreSpec['direction']): FrameStat[] {
   return direction === 'lower' ? ['mean', 'max', 'p95'] : ['mean', 'min', 'p5'];
 }
 
-/** Linear-interpolated quantile of sorted values (NumPy's default method). */
-function quantileSorted(sorted: number[], q: number): number {
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
-
 export function frameStat(values: number[], stat: FrameStat): number {
   const sorted = [...values].sort((a, b) => a - b);
   switch (stat) {
@@ -29,8 +22,8 @@ export function frameStat(values: number[], stat: FrameStat): number {
     case 'max':
       return sorted[sorted.length - 1];
     case 'p5':
-      return quantileSorted(sorted, 0.05);
+      return quantileOfSorted(sorted, 0.05);
     case 'p95':
-      return quantileSorted(sorted, 0.95);
+      return quantileOfSorted(sorted, 0.95);
   }
 }

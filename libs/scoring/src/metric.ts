@@ -170,6 +170,19 @@ export class MetricNotApplicable extends Error {
   }
 }
 
+/**
+ * The model calls of a process with a model registry (a worker); without one, a metric of a manifest-described
+ * model (`model`) is not applicable, with the same reason everywhere.
+ */
+export function requireModelCalls(ctx: MetricContext, model: string): ModelCalls {
+  if (!ctx.modelCalls) {
+    throw new MetricNotApplicable(
+      `needs the ONNX model ${model} through a model registry, and this process has none (no MODEL_DIR / model kit)`,
+    );
+  }
+  return ctx.modelCalls;
+}
+
 export function defineMetric<P extends ParamsSchema, M extends Modality = 'image'>(
   definition: MetricDefinition<P, M>,
 ): MetricDefinition<P, M> {

@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import { JobName, QueueName } from '@assay/contracts';
 import type { AssayConfig } from '@assay/config';
 import { RunAggregates } from '@assay/aggregation';
-import type { OpsService } from '@assay/lifecycle';
+import { consumerSettings, type OpsService } from '@assay/lifecycle';
 import { runChecks, type Logger } from '@assay/observability';
 import { createRedis, QueueSet, QueueWorker } from '@assay/queue';
 import { globalKeys, RunStore } from '@assay/runs';
@@ -49,16 +49,10 @@ export async function startAggregatorService(config: AssayConfig, logger: Logger
     { name: 's3', check: () => store.ping(config.s3.bucket) },
   ];
   const worker = new QueueWorker({
+    ...consumerSettings(config, logger, registry, dependencies),
     queue: QueueName.Aggregate,
     handlers: { [JobName.RecordResult]: recordResultHandler(deps), [JobName.CloseRun]: closeRunHandler(deps) },
-    redisUrl: config.redis.url,
-    basePrefix: config.redis.prefix,
-    concurrency: 8,
-    lockDurationMs: config.worker.lockDurationMs,
-    stalledIntervalMs: config.worker.stalledIntervalMs,
-    logger,
-    registry,
-    dependencies,
+    concurrency: config.aggregator.concurrency,
   });
   const abort = new AbortController();
   worker.start(abort.signal).catch((err) => logger.error({ err }, 'aggregator worker did not start'));

@@ -5,7 +5,7 @@ import type { Registry } from 'prom-client';
 import { JobName, SCORING_QUEUE_BY_MODALITY } from '@assay/contracts';
 import type { AssayConfig } from '@assay/config';
 import { InferenceHost } from '@assay/inference';
-import type { OpsService } from '@assay/lifecycle';
+import { consumerSettings, type OpsService } from '@assay/lifecycle';
 import { runChecks, type Logger } from '@assay/observability';
 import { createRedis, QueueSet, QueueWorker } from '@assay/queue';
 import { createChatJudgeClient } from '@assay/judges';
@@ -94,16 +94,10 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
   const workers = config.worker.modalities.map(
     (modality) =>
       new QueueWorker({
+        ...consumerSettings(config, logger, registry, dependencies),
         queue: SCORING_QUEUE_BY_MODALITY[modality],
         handlers: { [JobName.ScoreAsset]: handler },
-        redisUrl: config.redis.url,
-        basePrefix: config.redis.prefix,
         concurrency: config.worker.concurrency,
-        lockDurationMs: config.worker.lockDurationMs,
-        stalledIntervalMs: config.worker.stalledIntervalMs,
-        logger,
-        registry,
-        dependencies,
       }),
   );
   const abort = new AbortController();

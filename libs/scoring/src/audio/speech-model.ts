@@ -1,5 +1,5 @@
 import type { AudioPcm } from '@assay/media';
-import { MetricNotApplicable, type MetricContext, type ModelCalls } from '../metric.js';
+import { MetricNotApplicable, requireModelCalls, type MetricContext, type ModelCalls } from '../metric.js';
 import { mono16k, requireSamples } from './pcm.js';
 
 type SpeechTask = 'voiceActivity' | 'speechQuality';
@@ -10,11 +10,8 @@ type SpeechTask = 'voiceActivity' | 'speechQuality';
  */
 export function speechModelInput<T extends SpeechTask>(pcm: AudioPcm, ctx: MetricContext, task: T, model: string) {
   requireSamples(pcm);
-  const calls = ctx.modelCalls;
-  const call = calls?.[task];
-  if (!calls || !call)
-    throw new MetricNotApplicable(
-      `needs the ONNX model ${model} through a model registry, and this process has none (no MODEL_DIR / model kit)`,
-    );
+  const calls = requireModelCalls(ctx, model);
+  const call = calls[task];
+  if (!call) throw new MetricNotApplicable(`this model kit has no ${task} task for ${model}`);
   return { run: call.bind(calls) as NonNullable<ModelCalls[T]>, ...mono16k(pcm) };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineMetric, MetricNotApplicable } from '../../metric.js';
+import { defineMetric, requireModelCalls } from '../../metric.js';
 
 const Params = z.object({ model: z.string().default('laion-aesthetic-vit-b32') }).strict();
 
@@ -18,8 +18,7 @@ export default defineMetric({
   needs: {},
   cost: 'model',
   async compute({ image }, ctx, p) {
-    if (!ctx.modelCalls) throw new MetricNotApplicable('no model registry on this worker');
-    const r = await ctx.modelCalls.scoreHead(p.model, image);
+    const r = await requireModelCalls(ctx, p.model).scoreHead(p.model, image);
     return { scores: { score: r.score }, details: { raw: r.raw, embedding: r.embedding }, model: r.model };
   },
 });

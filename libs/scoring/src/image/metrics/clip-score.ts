@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineMetric, MetricNotApplicable } from '../../metric.js';
+import { defineMetric, MetricNotApplicable, requireModelCalls } from '../../metric.js';
+import { cosineSimilarity } from '../../stats.js';
 
 const Params = z
   .object({
@@ -8,19 +9,6 @@ const Params = z
     textModel: z.string().default('clip-vit-b32-text'),
   })
   .strict();
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) throw new Error(`embedding sizes differ: image ${a.length}, text ${b.length}`);
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return na && nb ? dot / Math.sqrt(na * nb) : 0;
-}
 
 export default defineMetric({
   name: 'clip_score',
@@ -35,10 +23,10 @@ export default defineMetric({
   needs: { prompt: true },
   cost: 'model',
   async compute({ image, prompt }, ctx, p) {
-    if (!ctx.modelCalls) throw new MetricNotApplicable('no model registry on this worker');
+    const calls = requireModelCalls(ctx, p.imageModel);
     if (!prompt?.trim()) throw new MetricNotApplicable('needs a prompt');
-    const [img, txt] = await Promise.all([ctx.modelCalls.embedImage(p.imageModel, image), ctx.modelCalls.embedText(p.textModel, prompt)]);
-    const cos = cosine(img.vector, txt.vector);
+    const [img, txt] = await Promise.all([calls.embedImage(p.imageModel, image), calls.embedText(p.textModel, prompt)]);
+    const cos = cosineSimilarity(img.vector, txt.vector);
     return {
       scores: { clip_score: 100 * Math.max(cos, 0) },
       details: { cosine: cos, promptTokens: txt.tokens, promptTruncated: txt.truncated, textModel: txt.model },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineMetric, MetricNotApplicable, type ScoreSpec } from '../../metric.js';
+import { defineMetric, requireModelCalls, type ScoreSpec } from '../../metric.js';
 
 const Params = z.object({ model: z.string().default('nsfw-mobilenet-v2') }).strict();
 export const NSFW_CLASSES = ['drawing', 'hentai', 'neutral', 'porn', 'sexy'] as const;
@@ -26,8 +26,7 @@ export default defineMetric({
   needs: {},
   cost: 'model',
   async compute({ image }, ctx, p) {
-    if (!ctx.modelCalls) throw new MetricNotApplicable('no model registry on this worker');
-    const { probabilities, model } = await ctx.modelCalls.classify(p.model, image);
+    const { probabilities, model } = await requireModelCalls(ctx, p.model).classify(p.model, image);
     const missing = NSFW_CLASSES.filter((c) => probabilities[c] === undefined);
     if (missing.length) throw new Error(`model ${p.model} has no classes ${missing.join(', ')}`);
     const scores: Record<string, number> = Object.fromEntries(NSFW_CLASSES.map((c) => [c, probabilities[c]]));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineMetric, MetricNotApplicable } from '../../metric.js';
+import { defineMetric, MetricNotApplicable, requireModelCalls } from '../../metric.js';
 
 const Params = z.object({ model: z.string().default('image-reward') }).strict();
 
@@ -19,9 +19,9 @@ export default defineMetric({
   needs: { prompt: true },
   cost: 'model',
   async compute({ image, prompt }, ctx, p) {
-    if (!ctx.modelCalls) throw new MetricNotApplicable('no model registry on this worker');
+    const calls = requireModelCalls(ctx, p.model);
     if (!prompt?.trim()) throw new MetricNotApplicable('needs a prompt');
-    const r = await ctx.modelCalls.scoreImageText(p.model, image, prompt);
+    const r = await calls.scoreImageText(p.model, image, prompt);
     return { scores: { score: r.score, raw: r.raw }, details: { promptTokens: r.tokens, promptTruncated: r.truncated }, model: r.model };
   },
 });

@@ -1,6 +1,6 @@
 import { defineMetric, type MetricResult } from '../../metric.js';
 import { seriesDuration } from '../detect.js';
-import { round } from '../stats.js';
+import { round } from '../../stats.js';
 
 /**
  * Whether the video carries an audio track and whether its length matches the picture. Without an audio

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineMetric, MetricNotApplicable } from '../../metric.js';
 import { requireFrames } from '../applicability.js';
 import { cutFrames } from '../detect.js';
-import { mean, quantile, round } from '../stats.js';
+import { mean, quantile, round } from '../../stats.js';
 
 const Params = z
   .object({

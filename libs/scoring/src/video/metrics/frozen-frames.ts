@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineMetric, MetricNotApplicable } from '../../metric.js';
 import { requireFrames } from '../applicability.js';
 import { freezedetect, frameInterval, DETECT_TIME_EPS } from '../detect.js';
-import { round } from '../stats.js';
+import { round } from '../../stats.js';
 
 const Params = z
   .object({

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineMetric } from '../../metric.js';
 import { requireFrames } from '../applicability.js';
 import { scdet, seriesDuration } from '../detect.js';
-import { round } from '../stats.js';
+import { round } from '../../stats.js';
 
 const Params = z
   .object({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineMetric, MetricNotApplicable, type ModelRef } from '../../metric.js';
-import { mean, round } from '../stats.js';
+import { defineMetric, MetricNotApplicable, requireModelCalls, type ModelRef } from '../../metric.js';
+import { cosineSimilarity, mean, round } from '../../stats.js';
 
 const Params = z
   .object({
@@ -8,20 +8,6 @@ const Params = z
     model: z.string().min(1).optional(),
   })
   .strict();
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  if (na === 0 || nb === 0) return na === nb ? 1 : 0;
-  return Math.max(-1, Math.min(1, dot / Math.sqrt(na * nb)));
-}
 
 /**
  * Frame-to-frame consistency of content: cosine similarity of the image embeddings of adjacent sampled frames
@@ -44,20 +30,20 @@ export default defineMetric({
   async compute({ samples }, ctx, p) {
     if (!p.model)
       throw new MetricNotApplicable('no image-embedding model configured: set the param model to an image-embedding model of the catalog');
-    if (!ctx.modelCalls) throw new MetricNotApplicable('no model registry on this worker');
+    const calls = requireModelCalls(ctx, p.model);
     if (!samples.length) throw new MetricNotApplicable('no sampled frames (the suite samples none)');
     const ordered = [...samples].sort((a, b) => a.index - b.index);
     let model: ModelRef | undefined;
     const vectors: Float32Array[] = [];
     for (const s of ordered) {
-      const r = await ctx.modelCalls.embedImage(p.model, s.image);
+      const r = await calls.embedImage(p.model, s.image);
       if (!r.vector.length || !r.vector.every(Number.isFinite))
         throw new Error(`${p.model} returned a ${r.vector.length ? 'non-finite' : 'empty'} embedding for frame ${s.index}`);
       model ??= r.model;
       vectors.push(r.vector);
     }
     const sims: number[] = [];
-    for (let i = 1; i < vectors.length; i++) sims.push(cosine(vectors[i - 1], vectors[i]));
+    for (let i = 1; i < vectors.length; i++) sims.push(cosineSimilarity(vectors[i - 1], vectors[i]));
     let worst = -1;
     for (let i = 0; i < sims.length; i++) if (worst < 0 || sims[i] < sims[worst]) worst = i;
     return {

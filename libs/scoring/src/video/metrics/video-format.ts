@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineMetric, MetricNotApplicable } from '../../metric.js';
 import { seriesDuration } from '../detect.js';
-import { round } from '../stats.js';
+import { round } from '../../stats.js';
 
 const Params = z
   .object({

@@ -1,7 +1,7 @@
 import { defineMetric } from '../../metric.js';
 import { PSNR_CAP_DB } from '../../image/metrics/psnr.js';
 import { requireReferenceSeries, unmatchedFrames } from '../applicability.js';
-import { mean, round } from '../stats.js';
+import { mean, round } from '../../stats.js';
 
 const psnrOf = (mse: number) => (mse <= 0 ? PSNR_CAP_DB : Math.min(PSNR_CAP_DB, 10 * Math.log10((255 * 255) / mse)));
 

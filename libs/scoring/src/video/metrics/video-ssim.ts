@@ -1,5 +1,5 @@
 import { defineMetric } from '../../metric.js';
-import { mean, min, round } from '../stats.js';
+import { mean, min, round } from '../../stats.js';
 import { requireReferenceSeries, unmatchedFrames } from '../applicability.js';
 
 /** SSIM → dB as ffmpeg reports it (10·log10(1/(1 − ssim))), capped like PSNR for identical clips. */
