@@ -18,8 +18,9 @@ import { NestPinoLogger } from './http/nest-logger.js';
 import { httpObserver, requestId } from './http/request-context.js';
 import { createIngestMetrics } from './ingest-metrics.js';
 import { buildOpenApi } from './openapi.js';
+import { UPLOAD_CONTENT_TYPES } from './upload-types.js';
 
-export const UPLOAD_CONTENT_TYPES = ['application/octet-stream', 'image/*', 'video/*', 'audio/*', 'model/*'];
+export { UPLOAD_CONTENT_TYPES };
 
 export interface IngestApp {
   app: NestExpressApplication;

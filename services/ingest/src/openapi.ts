@@ -1,43 +1,98 @@
 import { z } from 'zod';
 import {
   CreateRunRequest,
-  ERROR_CODES,
   HookRequest,
+  ListResultsQuery,
+  ListRunsQuery,
   MAX_ASSETS_PER_REQUEST,
   ResultRecord,
+  ResultsPage,
+  RunsPage,
   RunSummary,
   RunView,
   SubmitAssetsRequest,
   SubmitAssetsResponse,
 } from '@assay/contracts';
+import { RETRY_AFTER_SECONDS } from '@assay/observability';
+import { AssetView, ErrorEnvelope, FailedJobs, Health, ModelsReport, QueueDepth, Readiness, Suite, UploadResult } from './api-schemas.js';
+import { UPLOAD_CONTENT_TYPES } from './upload-types.js';
 
-const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => z.toJSONSchema(s, { io, unrepresentable: 'any' });
+type JsonSchema = Record<string, unknown>;
 
-const ErrorEnvelope = z.object({
-  error: z.object({
-    code: z.enum(ERROR_CODES as unknown as [string, ...string[]]),
-    message: z.string(),
-    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  }),
-  requestId: z.string(),
-});
+/**
+ * Components from zod schemas, one registry per direction (requests as clients may send them, answers as
+ * the API writes them); a registered schema used inside another becomes a `$ref`.
+ */
+function components(io: 'input' | 'output', schemas: Record<string, z.ZodType>): Record<string, JsonSchema> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, s] of Object.entries(schemas)) registry.add(s, { id });
+  const { schemas: out } = z.toJSONSchema(registry, { io, unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` });
+  // `$id` with a fragment is not valid JSON Schema; the component's place in the document names it
+  return Object.fromEntries(Object.entries(out).map(([id, { $id: _id, $schema: _schema, ...rest }]) => [id, rest as JsonSchema]));
+}
 
-const UploadResult = z.object({
-  runId: z.string(),
-  assetId: z.string(),
-  jobId: z.string(),
-  sha256: z.string(),
-  uri: z.string(),
-  duplicate: z.boolean(),
-});
+/** Query parameters from a zod object: its properties as clients send them, each with its description. */
+function queryParameters(s: z.ZodType) {
+  const js = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as { properties: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(js.properties).map(([name, { description, ...schema }]) => ({
+    name,
+    in: 'query',
+    required: js.required?.includes(name) ?? false,
+    ...(description ? { description } : {}),
+    schema,
+  }));
+}
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'bad input: `error.code` says why, `error.details` names the fields (docs/errors.md)',
+  401: 'not authenticated: no API key, or no valid hook signature',
+  403: 'the API key is not valid',
+  404: 'no such run, asset, queue or route',
+  409: 'conflict: the run is closed, the asset has other content, or the hook delivery was replayed',
+  413: 'the body is over its size limit',
+  415: 'unsupported content type',
+  503: 'a dependency (Redis, S3) is unavailable, or the hook is not configured: retry after `Retry-After` seconds',
+};
+
+/**
+ * Request bodies live in `components.requestBodies`, not `schemas`: generators such as openapi-typescript treat a
+ * property with a `default` as always present, except in request bodies, where the client may leave it out.
+ */
+function requestBodies(bodies: Record<string, { schema: z.ZodType; description: string }>) {
+  const schemas = components('input', Object.fromEntries(Object.entries(bodies).map(([id, b]) => [id, b.schema])));
+  return Object.fromEntries(
+    Object.entries(bodies).map(([id, b]) => [
+      id,
+      { description: b.description, required: true, content: { 'application/json': { schema: schemas[id] } } },
+    ]),
+  );
+}
 
 const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } });
+const ok = (description: string, ref: string) => ({ description, content: json(ref) });
 const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [String(s), { description: 'error (see docs/errors.md)', content: json('Error') }]));
+  Object.fromEntries(
+    statuses.map((s) => [
+      String(s),
+      {
+        description: ERROR_DESCRIPTIONS[s],
+        ...(s === 503
+          ? { headers: { 'Retry-After': { description: 'seconds', schema: { type: 'integer', example: RETRY_AFTER_SECONDS } } } }
+          : {}),
+        content: json('Error'),
+      },
+    ]),
+  );
 const runId = { name: 'runId', in: 'path', required: true, schema: { type: 'string' } };
-const assetId = { name: 'assetId', in: 'path', required: true, description: 'URL-encoded client asset id', schema: { type: 'string' } };
+const assetId = {
+  name: 'assetId',
+  in: 'path',
+  required: true,
+  description: 'the client asset id, URL-encoded (`/` as `%2F`)',
+  schema: { type: 'string' },
+};
 
-/** The OpenAPI 3.1 document, generated from the same zod schemas the API validates with. */
+/** The OpenAPI 3.1 document, generated from the same zod schemas the API validates with and answers in. */
 export function buildOpenApi(version = '0.1.0') {
   return {
     openapi: '3.1.0',
@@ -45,86 +100,149 @@ export function buildOpenApi(version = '0.1.0') {
       title: 'Assay ingest API',
       version,
       description:
-        'Submit generated assets for evaluation, follow runs, read summaries. Errors carry a stable `code` (docs/errors.md). ' +
-        `At most ${MAX_ASSETS_PER_REQUEST} assets per request.`,
+        'Submit generated assets for evaluation, follow runs, read results and summaries. Errors carry a stable `code` (docs/errors.md). ' +
+        `At most ${MAX_ASSETS_PER_REQUEST} assets per request. Guide: docs/api.md.`,
+      license: { name: 'UNLICENSED (proprietary; see the repository owner)' },
     },
+    servers: [
+      { url: '/', description: 'the ingest service that serves this document' },
+      { url: 'http://127.0.0.1:8080', description: 'a local service started with `npm start`' },
+    ],
+    tags: [
+      { name: 'runs', description: 'Create, list, follow and close evaluation runs' },
+      { name: 'assets', description: 'Submit assets, upload their bytes, read one asset' },
+      { name: 'results', description: 'Result records and summaries of a run' },
+      { name: 'hooks', description: 'Signed submissions from generation pipelines (no API key)' },
+      { name: 'operations', description: 'Suites, models, queue depths and the dead-letter view' },
+      { name: 'probes', description: 'Liveness, readiness and Prometheus metrics (no API key)' },
+    ],
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from ASSAY_API_KEYS' },
       },
+      requestBodies: requestBodies({
+        CreateRun: { schema: CreateRunRequest, description: 'the run: its name, model version, suite and labels' },
+        SubmitAssets: { schema: SubmitAssetsRequest, description: `up to ${MAX_ASSETS_PER_REQUEST} assets` },
+        GenerationHook: { schema: HookRequest, description: 'the run and its assets; the raw body is what is signed' },
+      }),
       schemas: {
-        CreateRunRequest: schema(CreateRunRequest, 'input'),
-        Run: schema(RunView),
-        SubmitAssetsRequest: schema(SubmitAssetsRequest, 'input'),
-        SubmitAssetsResponse: schema(SubmitAssetsResponse),
-        HookRequest: schema(HookRequest, 'input'),
-        UploadResult: schema(UploadResult),
-        ResultRecord: schema(ResultRecord),
-        RunSummary: schema(RunSummary),
-        Error: schema(ErrorEnvelope),
+        ...components('output', {
+          Run: RunView,
+          RunsPage,
+          SubmitAssetsResponse,
+          UploadResult,
+          AssetView,
+          ResultRecord,
+          ResultsPage,
+          RunSummary,
+          Suite,
+          ModelsReport,
+          QueueDepth,
+          FailedJobs,
+          Health,
+          Readiness,
+          Error: ErrorEnvelope,
+        }),
       },
     },
     security: [{ apiKey: [] }],
     paths: {
       '/v1/runs': {
         post: {
+          operationId: 'createRun',
+          tags: ['runs'],
           summary: 'Create a run',
-          requestBody: { required: true, content: json('CreateRunRequest') },
-          responses: { '201': { description: 'created', content: json('Run') }, ...errors(400, 401, 403, 503) },
+          requestBody: { $ref: '#/components/requestBodies/CreateRun' },
+          responses: { '201': ok('created', 'Run'), ...errors(400, 401, 403, 413, 503) },
+        },
+        get: {
+          operationId: 'listRuns',
+          tags: ['runs'],
+          summary: 'List runs, newest first, filtered by name, model version, suite, labels, status and creation time',
+          description:
+            'Pages by a cursor on (creation time, run id): runs created while you page are newer than your position and never ' +
+            'shift later pages. A filtered page looks at up to 1000 runs; it may then hold fewer than `limit` (even none) ' +
+            'with a `nextCursor`: follow it.',
+          parameters: queryParameters(ListRunsQuery),
+          responses: { '200': ok('a page of runs', 'RunsPage'), ...errors(400, 401, 403, 503) },
         },
       },
       '/v1/runs/{runId}': {
         get: {
+          operationId: 'getRun',
+          tags: ['runs'],
           summary: 'A run with counts by state',
           parameters: [runId],
-          responses: { '200': { description: 'the run', content: json('Run') }, ...errors(401, 403, 404) },
+          responses: { '200': ok('the run', 'Run'), ...errors(401, 403, 404, 503) },
         },
       },
       '/v1/runs/{runId}/assets': {
         post: {
+          operationId: 'submitAssets',
+          tags: ['assets'],
           summary: `Submit up to ${MAX_ASSETS_PER_REQUEST} assets (idempotent by assetId)`,
           parameters: [runId],
-          requestBody: { required: true, content: json('SubmitAssetsRequest') },
-          responses: {
-            '202': { description: 'accepted', content: json('SubmitAssetsResponse') },
-            ...errors(400, 401, 403, 404, 409, 413, 503),
-          },
+          requestBody: { $ref: '#/components/requestBodies/SubmitAssets' },
+          responses: { '202': ok('accepted', 'SubmitAssetsResponse'), ...errors(400, 401, 403, 404, 409, 413, 503) },
         },
       },
       '/v1/runs/{runId}/assets/{assetId}/content': {
         put: {
+          operationId: 'uploadAssetContent',
+          tags: ['assets'],
           summary: 'Upload the bytes of a declared asset (stored content-addressed, then queued)',
           parameters: [runId, assetId],
-          requestBody: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
-          responses: {
-            '202': { description: 'stored and queued', content: json('UploadResult') },
-            ...errors(400, 401, 403, 404, 409, 413, 415, 503),
+          requestBody: {
+            required: true,
+            content: Object.fromEntries(UPLOAD_CONTENT_TYPES.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
           },
+          responses: { '202': ok('stored and queued', 'UploadResult'), ...errors(400, 401, 403, 404, 409, 413, 415, 503) },
         },
       },
       '/v1/runs/{runId}/assets/{assetId}': {
         get: {
+          operationId: 'getAsset',
+          tags: ['assets'],
           summary: 'State, scores, errors and provenance of one asset',
           parameters: [runId, assetId],
-          responses: { '200': { description: 'the asset; `result` is a ResultRecord once finished' }, ...errors(401, 403, 404) },
+          responses: { '200': ok('the asset; `result` is its ResultRecord once finished', 'AssetView'), ...errors(401, 403, 404, 503) },
         },
       },
       '/v1/runs/{runId}/close': {
         post: {
+          operationId: 'closeRun',
+          tags: ['runs'],
           summary: 'Close a run: the final summary is written once every asset has a result',
           parameters: [runId],
-          responses: { '202': { description: 'closing', content: json('Run') }, ...errors(401, 403, 404) },
+          responses: { '202': ok('closing', 'Run'), ...errors(401, 403, 404, 503) },
+        },
+      },
+      '/v1/runs/{runId}/results': {
+        get: {
+          operationId: 'listRunResults',
+          tags: ['results'],
+          summary: "A page of the run's result records, read from its NDJSON parts",
+          description:
+            'Records in the order the aggregator received them, from the parts written so far: for a run that is not closed, ' +
+            'only records flushed to parts (`flushed`), never those still buffered. The cursor is a record offset. A filtered ' +
+            'page looks at up to 20 000 records; it may then hold fewer than `limit` (even none) with a `nextCursor`: follow it.',
+          parameters: [runId, ...queryParameters(ListResultsQuery)],
+          responses: { '200': ok('a page of result records', 'ResultsPage'), ...errors(400, 401, 403, 404, 503) },
         },
       },
       '/v1/runs/{runId}/summary': {
         get: {
+          operationId: 'getRunSummary',
+          tags: ['results'],
           summary: 'Run summary (final once closed, live before)',
           parameters: [runId],
-          responses: { '200': { description: 'summary', content: json('RunSummary') }, ...errors(401, 403, 404) },
+          responses: { '200': ok('summary', 'RunSummary'), ...errors(401, 403, 404, 503) },
         },
       },
       '/v1/hooks/generation': {
         post: {
+          operationId: 'postGenerationHook',
+          tags: ['hooks'],
           summary: 'Signed batch submission for generation pipelines',
           description:
             'Headers: `X-Assay-Timestamp` (unix seconds) and `X-Assay-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>`. ' +
@@ -134,38 +252,97 @@ export function buildOpenApi(version = '0.1.0') {
             { name: 'X-Assay-Timestamp', in: 'header', required: true, schema: { type: 'string' } },
             { name: 'X-Assay-Signature', in: 'header', required: true, schema: { type: 'string' } },
           ],
-          requestBody: { required: true, content: json('HookRequest') },
-          responses: { '202': { description: 'accepted', content: json('SubmitAssetsResponse') }, ...errors(400, 401, 404, 409, 413, 503) },
+          requestBody: { $ref: '#/components/requestBodies/GenerationHook' },
+          responses: { '202': ok('accepted', 'SubmitAssetsResponse'), ...errors(400, 401, 404, 409, 413, 415, 503) },
         },
       },
-      '/v1/suites': { get: { summary: 'Suites a run can use', responses: { '200': { description: 'suites' } } } },
+      '/v1/suites': {
+        get: {
+          operationId: 'listSuites',
+          tags: ['operations'],
+          summary: 'Suites a run can use',
+          responses: {
+            '200': {
+              description: 'suites',
+              content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Suite' } } } },
+            },
+            ...errors(401, 403),
+          },
+        },
+      },
       '/v1/models': {
         get: {
+          operationId: 'listModels',
+          tags: ['operations'],
           summary: 'Models the workers have loaded: id, version, task, sha256, licence, execution providers in use, and models refused',
-          responses: { '200': { description: 'models' }, ...errors(401, 403) },
+          responses: { '200': ok('models', 'ModelsReport'), ...errors(401, 403, 503) },
         },
       },
-      '/v1/queues': { get: { summary: 'Queue depths by state', responses: { '200': { description: 'queues' } } } },
+      '/v1/queues': {
+        get: {
+          operationId: 'listQueues',
+          tags: ['operations'],
+          summary: 'Queue depths by state',
+          responses: {
+            '200': {
+              description: 'one entry per queue',
+              content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/QueueDepth' } } } },
+            },
+            ...errors(401, 403, 503),
+          },
+        },
+      },
       '/v1/queues/{queue}/failed': {
         get: {
+          operationId: 'listFailedJobs',
+          tags: ['operations'],
           summary: 'Dead-letter view: failed jobs with reason codes',
           parameters: [
             { name: 'queue', in: 'path', required: true, schema: { type: 'string' } },
-            { name: 'start', in: 'query', schema: { type: 'integer', default: 0 } },
-            { name: 'limit', in: 'query', schema: { type: 'integer', default: 50, maximum: 500 } },
+            { name: 'start', in: 'query', schema: { type: 'integer', default: 0, minimum: 0 } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', default: 50, minimum: 1, maximum: 500 } },
           ],
-          responses: { '200': { description: 'failed jobs' }, ...errors(401, 403, 404) },
+          responses: { '200': ok('failed jobs', 'FailedJobs'), ...errors(401, 403, 404, 503) },
         },
       },
-      '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'alive' } } } },
+      '/healthz': {
+        get: {
+          operationId: 'getHealth',
+          tags: ['probes'],
+          summary: 'Liveness',
+          security: [],
+          responses: { '200': ok('alive', 'Health'), ...errors(400, 413) },
+        },
+      },
       '/readyz': {
         get: {
+          operationId: 'getReadiness',
+          tags: ['probes'],
           summary: 'Readiness: Redis and S3 reachable',
           security: [],
-          responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } },
+          responses: {
+            '200': ok('ready', 'Readiness'),
+            ...errors(400, 413),
+            '503': {
+              description: 'not ready: `checks` names the failing dependency',
+              headers: { 'Retry-After': { description: 'seconds', schema: { type: 'integer', example: RETRY_AFTER_SECONDS } } },
+              content: json('Readiness'),
+            },
+          },
         },
       },
-      '/metrics': { get: { summary: 'Prometheus exposition', security: [], responses: { '200': { description: 'metrics' } } } },
+      '/metrics': {
+        get: {
+          operationId: 'getMetrics',
+          tags: ['probes'],
+          summary: 'Prometheus exposition',
+          security: [],
+          responses: {
+            '200': { description: 'metrics in the Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } },
+            ...errors(400, 413),
+          },
+        },
+      },
     },
   };
 }
