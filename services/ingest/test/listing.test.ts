@@ -6,7 +6,7 @@ import { startAggregatorService, type AggregatorService } from '@assay/aggregato
 import { createIngestApp, type IngestApp } from '@assay/ingest';
 import { createMetricsRegistry } from '@assay/observability';
 import { QueueSet } from '@assay/queue';
-import { globalKeys } from '@assay/runs';
+import { globalKeys, RunStore } from '@assay/runs';
 import {
   dropPrefix,
   freePort,
@@ -185,6 +185,25 @@ describe('GET /v1/runs', () => {
     await bad('name=', 'name');
     await bad('modelversion=m1', 'modelversion');
     expect((await api('GET', '/v1/runs', undefined, { authorization: '' })).status).toBe(401);
+  });
+});
+
+describe('GET /v1/runs, a filter that matches little', () => {
+  it('answers a short page with a cursor after looking at 1000 runs, and the match on a later page', async () => {
+    const needle = await newRun({ name: `needle-${randomBytes(4).toString('hex')}` });
+    // 1005 newer runs, written by the run store itself (many share a millisecond)
+    const store = new RunStore(redis, prefix);
+    for (let i = 0; i < 1005; i += 201) {
+      await Promise.all(
+        Array.from({ length: 201 }, () => store.create({ name: 'filler', modelVersion: 'm', labels: {}, suite: 'image-default' })),
+      );
+    }
+    const first = await api('GET', `/v1/runs?name=${needle.name}&limit=5`);
+    expect(first.json.items).toEqual([]);
+    expect(first.json.nextCursor).toEqual(expect.any(String));
+    const second = await api('GET', `/v1/runs?name=${needle.name}&limit=5&cursor=${first.json.nextCursor}`);
+    expect(second.json.items.map((r: { id: string }) => r.id)).toEqual([needle.id]);
+    expect(second.json.nextCursor).toBeNull();
   });
 });
 

@@ -82,7 +82,7 @@ export class ListingService {
       const batch = await this.index.page(position, want, range);
       const records = await Promise.all(batch.map((e) => this.runs.get(e.id)));
       let i = 0;
-      for (; i < batch.length && found.length < q.limit; i++) {
+      for (; i < batch.length && found.length < q.limit && examined < RUNS_SCAN_BUDGET; i++) {
         examined++;
         position = batch[i];
         const run = records[i];
