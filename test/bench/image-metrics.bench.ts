@@ -12,19 +12,23 @@ import sharp from 'sharp';
 import { InferenceHost } from '@assay/inference';
 import { decodeImage } from '@assay/media';
 import { MetricNotApplicable, MetricRegistry, resolveCatalogFiles } from '@assay/scoring';
-import { resolveModel } from '@assay/models';
+import { ModelKit, ModelLoadError, ModelRegistry, resolveModel } from '@assay/models';
+import { ClipBpeTokenizer } from '@assay/tokenizers';
 import { quietLogger } from '../helpers/env.js';
-import { median, table } from './stats.js';
+import { cases, median, rounds, table } from './stats.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const ROUNDS = rounds(7);
+const SIZES = cases([512, 1024]);
 const MODELS = process.env.MODEL_DIR ?? '../shared/models';
+// data/models holds what npm start converts (the NSFW classifier)
+const MODEL_DIRS = [MODELS, 'data/models'];
 const PHOTO = '/usr/share/doc/opencv-doc/examples/data/baboon.jpg';
 const PYTHON = process.env.PARITY_PYTHON ?? '/usr/bin/python3';
 const COMPARE: Record<string, string> = { ssim: 'ssim', psnr: 'psnr', brisque: 'brisque' };
 
 const dir = mkdtempSync(join(tmpdir(), 'assay-bench-'));
 const manifest: Record<string, { image: string; reference: string }> = {};
-for (const size of [512, 1024]) {
+for (const size of SIZES) {
   await sharp(PHOTO)
     .resize(size, size, { kernel: 'lanczos3' })
     .png()
@@ -38,16 +42,24 @@ for (const size of [512, 1024]) {
 writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
 
 const registry = await MetricRegistry.load();
-const metrics = registry.all().sort((a, b) => a.name.localeCompare(b.name));
+// image metrics only: video and audio metrics take other inputs
+const metrics = registry
+  .all()
+  .filter((m) => m.modality === 'image')
+  .sort((a, b) => a.name.localeCompare(b.name));
 const host = new InferenceHost(['cpu'], quietLogger(), undefined, { intraOpThreads: 1 });
 for (const id of new Set(metrics.flatMap((m) => m.needs.models ?? []))) await host.load(resolveModel(id, [MODELS]));
 const files = resolveCatalogFiles([...new Set(metrics.flatMap((m) => m.needs.files ?? []))], [MODELS]).found;
-const ctx = { models: host, file: (rel: string) => files.get(rel) ?? rel };
+// the worker's model kit: metrics whose model this machine lacks are listed as not measured, with the reason
+const modelCalls = new ModelKit(await ModelRegistry.open({ host, modelDirs: MODEL_DIRS }), host, (_spec, vocab) =>
+  ClipBpeTokenizer.load(vocab),
+);
+const ctx = { models: host, modelCalls, file: (rel: string) => files.get(rel) ?? rel };
 const limits = { maxBytes: 1e9, maxPixels: 1e9 };
 
 const ours: Record<string, Record<string, number>> = {};
 const skipped = new Map<string, string>();
-for (const size of [512, 1024]) {
+for (const size of SIZES) {
   const image = await decodeImage(readFileSync(join(dir, manifest[size].image)), limits);
   const reference = await decodeImage(readFileSync(join(dir, manifest[size].reference)), limits);
   for (const m of metrics) {
@@ -56,8 +68,8 @@ for (const size of [512, 1024]) {
     try {
       await m.compute(input, ctx, params); // warm-up (also loads parameter files)
     } catch (err) {
-      // e.g. judges or manifest models this machine does not have
-      if (!(err instanceof MetricNotApplicable)) throw err;
+      // e.g. judges or models this machine does not have
+      if (!(err instanceof MetricNotApplicable || err instanceof ModelLoadError)) throw err;
       skipped.set(m.name, err.message);
       continue;
     }
@@ -94,18 +106,18 @@ const rows = metrics
   .filter((m) => ours[m.name])
   .map((m) => {
     const r = COMPARE[m.name];
-    const cells = [m.name, m.cost, fmt(ours[m.name][512]), fmt(ours[m.name][1024])];
-    if (!r) return [...cells, '', '', ''];
+    const cells = [m.name, m.cost, ...SIZES.map((size) => fmt(ours[m.name][size]))];
+    if (!r) return [...cells, ...SIZES.map(() => ''), ''];
     return [
       ...cells,
-      fmt(ref[512][r]),
-      fmt(ref[1024][r]),
-      `${(ours[m.name][512] / ref[512][r]).toFixed(2)} / ${(ours[m.name][1024] / ref[1024][r]).toFixed(2)}`,
+      ...SIZES.map((size) => fmt(ref[size][r])),
+      SIZES.map((size) => (ours[m.name][size] / ref[size][r]).toFixed(2)).join(' / '),
     ];
   });
+const squares = SIZES.map((size) => `${size}²`);
 process.stdout.write(
   `\nbench:image-metrics — ms per image, median of ${ROUNDS} (one thread for our code, ONNX Runtime, OpenCV); ` +
     'reference = scikit-image (ssim, psnr) / OpenCV (brisque)\n\n' +
-    `${table(['metric', 'cost', '512²', '1024²', 'ref 512²', 'ref 1024²', 'ours/ref 512² / 1024²'], rows)}\n` +
+    `${table(['metric', 'cost', ...squares, ...squares.map((q) => `ref ${q}`), `ours/ref ${squares.join(' / ')}`], rows)}\n` +
     (skipped.size ? `\nnot measured (not applicable here): ${[...skipped].map(([n, why]) => `${n} (${why})`).join('; ')}\n` : ''),
 );

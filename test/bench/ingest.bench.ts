@@ -8,10 +8,10 @@ import { JobName, QueueName, scoreJobId, type ScoreAssetPayload } from '@assay/c
 import { QueueSet } from '@assay/queue';
 import { dropPrefix, REDIS_URL, startTestS3, testPrefix } from '../helpers/env.js';
 import { apiClient, stackEnv, startService } from '../helpers/services.js';
-import { median, pool, quantile, table } from './stats.js';
+import { median, pool, QUICK, quantile, rounds, table } from './stats.js';
 
-const ROUNDS = 5;
-const ASSETS_PER_ROUND = 2000;
+const ROUNDS = rounds(5);
+const ASSETS_PER_ROUND = QUICK ? 200 : 2000;
 const CONCURRENCY = 16;
 
 const prefix = testPrefix('bench-ingest');

@@ -17,10 +17,10 @@ import { decodeAudio, decodeVideo, openMedia, type MediaLimits } from '@assay/me
 import { evaluate, evaluateVideo, FrameAnalyzer, measureLoudness, MetricRegistry, type MetricContext } from '@assay/scoring';
 import { SuiteCatalog } from '@assay/suites';
 import { ffmpeg, FRONT_CENTER_WAV, photo } from '../helpers/media.js';
-import { median, table } from './stats.js';
+import { cases, median, QUICK, rounds, table } from './stats.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const SECONDS = 10;
+const ROUNDS = rounds(5);
+const SECONDS = QUICK ? 2 : 10;
 const limits: MediaLimits = {
   maxBytes: 1 << 30,
   maxDurationSeconds: 600,
@@ -43,7 +43,7 @@ const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(0));
 // ---- video
 const videoSuite = registry.resolveSuite(catalog.get('video-default')!);
 const videoRows: (string | number)[][] = [];
-for (const height of [480, 1080]) {
+for (const height of cases([480, 1080])) {
   const path = join(dir, `megamind-${height}p.mp4`);
   ffmpeg(
     '-stream_loop',
@@ -121,9 +121,10 @@ for (const height of [480, 1080]) {
 
 // ---- audio
 const audioSuite = registry.resolveSuite(catalog.get('audio-default')!);
-const wav = join(dir, 'speech-60s.wav');
-ffmpeg('-stream_loop', '-1', '-i', FRONT_CENTER_WAV, '-t', '60', '-ar', '48000', '-ac', '2', '-c:a', 'pcm_s16le', wav);
-const flac = join(dir, 'speech-60s.flac');
+const AUDIO_SECONDS = QUICK ? 5 : 60;
+const wav = join(dir, 'speech.wav');
+ffmpeg('-stream_loop', '-1', '-i', FRONT_CENTER_WAV, '-t', String(AUDIO_SECONDS), '-ar', '48000', '-ac', '2', '-c:a', 'pcm_s16le', wav);
+const flac = join(dir, 'speech.flac');
 ffmpeg('-i', wav, flac);
 const audioRows: (string | number)[][] = [];
 const loudnessRows: (string | number)[][] = [];
@@ -165,7 +166,7 @@ for (const path of [wav, flac]) {
   const total = median(decodeMs) + median(metricsMs);
   audioRows.push([
     name,
-    (total / 1000 / 60).toFixed(4),
+    (total / 1000 / AUDIO_SECONDS).toFixed(4),
     fmt(total),
     fmt(median(decodeMs)),
     fmt(median(metricsMs)),
@@ -175,6 +176,7 @@ for (const path of [wav, flac]) {
 }
 rmSync(dir, { recursive: true, force: true });
 
+console.log('\nbench:media — video and audio scoring on the CPU, with ffmpeg as the reference for loudness');
 console.log(
   `\nVideo, suite video-default (${videoSuite.metrics.length} metrics, sampling ` +
     `${JSON.stringify(videoSuite.video!.sampling)}), ${SECONDS} s clips, median of ${ROUNDS}`,
@@ -185,7 +187,7 @@ console.log(
     videoRows,
   ),
 );
-console.log(`\nAudio, suite audio-default (${audioSuite.metrics.length} metrics), 60 s, median of ${ROUNDS}`);
+console.log(`\nAudio, suite audio-default (${audioSuite.metrics.length} metrics), ${AUDIO_SECONDS} s, median of ${ROUNDS}`);
 console.log(table(['file', 'real-time factor', 'total ms', 'decode ms', 'metrics ms', 'decode / metrics %'], audioRows));
-console.log(`\nEBU R128 loudness (integrated, LRA, true peak), 60 s, median of ${ROUNDS}`);
+console.log(`\nEBU R128 loudness (integrated, LRA, true peak), ${AUDIO_SECONDS} s, median of ${ROUNDS}`);
 console.log(table(['file', 'TypeScript on PCM ms', 'ffmpeg ebur128 ms (with decode)', 'ffmpeg ebur128 ms (minus decode)'], loudnessRows));

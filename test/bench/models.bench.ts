@@ -14,10 +14,10 @@ import { imageTensor, resolveModel, type ModelManifest } from '@assay/models';
 import { ClipBpeTokenizer } from '@assay/tokenizers';
 import { parse } from 'yaml';
 import { quietLogger } from '../helpers/env.js';
-import { median, table } from './stats.js';
+import { cases, median, rounds, table } from './stats.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const BATCHES = [8, 16, 32];
+const ROUNDS = rounds(5);
+const BATCHES = cases([8, 16, 32]);
 const VOCAB = '../shared/models/clip-bpe/bpe_simple_vocab_16e6.txt.gz';
 const PHOTOS = [
   'baboon.jpg',
@@ -83,7 +83,7 @@ interface Case {
   synthetic?: true;
 }
 
-const cases: Case[] = [
+const models: Case[] = [
   {
     model: 'tiny-clip-image',
     kind: 'tiny',
@@ -110,7 +110,7 @@ const cases: Case[] = [
 ];
 
 const rows: (string | number)[][] = [];
-for (const c of cases) {
+for (const c of models) {
   const items: Record<string, TensorData>[] = [];
   const prep: number[] = [];
   for (let i = 0; i < Math.max(...BATCHES); i++) {
@@ -154,9 +154,7 @@ process.stdout.write(
         'prep ms/item',
         'batch 1 ms',
         'b1 items/s',
-        'b8 items/s',
-        'b16 items/s',
-        'b32 items/s',
+        ...BATCHES.map((b) => `b${b} items/s`),
         'best / b1',
         'prep share at b1',
       ],

@@ -9,10 +9,10 @@ import type { ResultRecord } from '@assay/contracts';
 import { dropPrefix, startTestS3, testPrefix } from '../helpers/env.js';
 import { rawOf, texturedRgb } from '../helpers/images.js';
 import { apiClient, stackEnv, startService, waitForClosed } from '../helpers/services.js';
-import { median, table } from './stats.js';
+import { cases, median, QUICK, rounds, table } from './stats.js';
 
-const ROUNDS = 3;
-const IMAGES = 40;
+const ROUNDS = rounds(3);
+const IMAGES = QUICK ? 8 : 40;
 const CONCURRENCY = Number(process.env.WORKER_CONCURRENCY ?? 2);
 
 const prefix = testPrefix('bench-pipeline');
@@ -36,7 +36,7 @@ async function records(runId: string): Promise<ResultRecord[]> {
 }
 
 const rows: (string | number)[][] = [];
-for (const size of [512, 1024]) {
+for (const size of cases([512, 1024])) {
   for (let i = 0; i < IMAGES; i++) {
     const jpeg = await sharp(texturedRgb(size, size, size + i), rawOf(size, size))
       .jpeg({ quality: 90 })

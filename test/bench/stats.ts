@@ -31,3 +31,15 @@ export function table(header: string[], rows: (string | number)[][]): string {
   const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
+
+/**
+ * BENCH_QUICK=1, the CI smoke run (test/bench-smoke.test.ts): one round over the smallest case, so every
+ * bench script runs end to end in seconds and cannot break unnoticed. Its figures mean nothing.
+ */
+export const QUICK = process.env.BENCH_QUICK === '1';
+
+/** Rounds to take the median of: BENCH_ROUNDS, else `fallback`; one in quick mode. */
+export const rounds = (fallback: number) => (QUICK ? 1 : Number(process.env.BENCH_ROUNDS ?? fallback));
+
+/** The cases to measure (sizes, batches): the first only in quick mode. */
+export const cases = <T>(all: T[]): T[] => (QUICK ? all.slice(0, 1) : all);
