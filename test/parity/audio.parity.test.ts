@@ -117,7 +117,9 @@ beforeAll(async () => {
   ffmpeg(...eight.flatMap(alsa), '-filter_complex', 'concat=n=8:v=0:a=1', '-c:a', 'pcm_s16le', join(dir, 'alsa-concat.wav'));
   metrics = await MetricRegistry.load();
   host = new InferenceHost(['cpu'], quietLogger());
-  kit = new ModelKit(await ModelRegistry.open({ host, modelDirs: [MODEL_DIR] }), host, () => Promise.reject(new Error('no tokenizer here')));
+  kit = new ModelKit(await ModelRegistry.open({ host, modelDirs: [MODEL_DIR] }), host, () =>
+    Promise.reject(new Error('no tokenizer here')),
+  );
   ctx = { models: host, modelCalls: kit, file: (p) => p };
 }, 120_000);
 
