@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '@assay/contracts';
 import { EnvSchema } from '@assay/config';
 import { buildOpenApi } from '@assay/ingest';
-import { MetricRegistry } from '@assay/scoring';
+import { MetricCatalog } from '@assay/metric-catalog';
+import { MetricRegistry, metricCatalogData } from '@assay/scoring';
 import { SuiteCatalog } from '@assay/suites';
 
 const read = (p: string) => readFileSync(p, 'utf8');
@@ -29,6 +30,17 @@ describe('docs stay in step with the code', () => {
       expect(doc).toContain(`| \`${m.name}\` | ${m.version} |`);
       for (const s of m.scores) expect(doc).toContain(`\`${s.key}\``);
     }
+  });
+
+  it('the metric catalog is what the metric implementations declare (npm run catalog)', async () => {
+    expect(JSON.parse(read('libs/metric-catalog/metric-catalog.json'))).toEqual(
+      JSON.parse(JSON.stringify(metricCatalogData(await MetricRegistry.load()))),
+    );
+    expect(
+      MetricCatalog.load()
+        .all()
+        .map((m) => m.name),
+    ).toEqual(metricCatalogData(await MetricRegistry.load()).metrics.map((m) => m.name));
   });
 
   it('docs/suites.md describes every built-in suite', async () => {

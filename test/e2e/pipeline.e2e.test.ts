@@ -159,6 +159,14 @@ describe('the pipeline, end to end over HTTP, Redis, S3 and the real model', () 
     expect(s.count).toBe(good.size);
     expect(Math.abs(s.mean - sharpness.reduce((a, v) => a + v, 0) / sharpness.length) / s.mean).toBeLessThan(1e-9);
     expect([s.min, s.max]).toEqual([Math.min(...sharpness), Math.max(...sharpness)]);
+    // what the catalog says about the score, and the metric version that produced every value
+    expect(s).toMatchObject({
+      direction: 'higher',
+      metricVersion: byId.get('samples/sharp.jpg')!.metrics.find((m) => m.metric === 'sharpness')!.version,
+    });
+    expect(summary.scores['exposure.highlight_clip_ratio']).toMatchObject({ direction: 'lower' });
+    expect(summary.scores['resolution.width']).toMatchObject({ direction: 'none', unit: 'px' });
+    expect(summary.metricVersions.sharpness).toEqual({ [s.metricVersion!]: good.size });
     expect(byId.get('samples/with-text.jpg')!.scores['text.region_count']).toBeGreaterThanOrEqual(1);
     expect(byId.get('samples/with-text.jpg')!.scores['text.unexpected_text']).toBe(1);
     expect(byId.get('samples/sharp.jpg')!.scores['text.region_count']).toBe(0);

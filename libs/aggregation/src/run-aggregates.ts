@@ -62,6 +62,7 @@ export interface AggregateState {
   scores: Record<string, ScoreStats>;
   /** per score: values at a measurement floor or cap, left out of `scores` */
   censored: RunSummary['censored'];
+  metricVersions: RunSummary['metricVersions'];
   passRates: RunSummary['passRates'];
   nearDuplicates: NearDuplicates;
 }
@@ -83,6 +84,11 @@ function checkCounters(record: ResultRecord): string[] {
     ...c.failures.map((f) => `check|${f.score}|fail`),
     ...c.skipped.map((s) => `check|${s}|skip`),
   ];
+}
+
+/** `version|<metric>|<version>` per metric that produced a value: which metric versions scored the run. */
+function versionCounters(record: ResultRecord): string[] {
+  return record.metrics.filter((m) => m.status === 'ok').map((m) => `version|${m.metric}|${m.version}`);
 }
 
 const rate = (passed: number, failed: number) => (passed + failed ? passed / (passed + failed) : null);
@@ -124,7 +130,7 @@ export class RunAggregates {
       JSON.stringify(record),
       String(scores.length),
       ...scores.flatMap(([key, v]) => [key, String(v), binOf(v)]),
-      ...withCount([...checkCounters(record), ...censoredCounters(record)]),
+      ...withCount([...checkCounters(record), ...censoredCounters(record), ...versionCounters(record)]),
       ...nearDuplicateArgs(record, this.nearDuplicates),
     ];
     const applied = (await this.redis.eval(APPLY, 6, k.done, k.agg, k.stats, k.bins, k.buffer, k.mih, ...argv)) === 1;
@@ -137,9 +143,13 @@ export class RunAggregates {
     const [agg, stats, bins] = await Promise.all([this.redis.hgetall(k.agg), this.redis.hgetall(k.stats), this.redis.hgetall(k.bins)]);
     const failures: Record<string, number> = {};
     const censored: RunSummary['censored'] = {};
+    const metricVersions: RunSummary['metricVersions'] = {};
     for (const [field, v] of Object.entries(agg)) {
       if (field.startsWith('failed|')) failures[field.slice(7)] = Number(v);
-      else if (field.startsWith('censored|')) {
+      else if (field.startsWith('version|')) {
+        const [, metric, version] = field.split('|');
+        (metricVersions[metric] ??= {})[version] = Number(v);
+      } else if (field.startsWith('censored|')) {
         const side = field.slice(field.lastIndexOf('|') + 1) as Censoring;
         const score = field.slice('censored|'.length, field.lastIndexOf('|'));
         (censored[score] ??= { below: 0, above: 0 })[side] = Number(v);
@@ -182,6 +192,7 @@ export class RunAggregates {
       failures,
       scores,
       censored,
+      metricVersions,
       passRates: passRatesOf(agg),
       nearDuplicates: nearDuplicatesOf(agg, this.nearDuplicates.maxDistance),
     };

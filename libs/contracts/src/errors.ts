@@ -19,6 +19,7 @@ export const ErrorCode = {
   RunClosed: 'run_closed',
   AssetConflict: 'asset_conflict',
   QueueNotFound: 'queue_not_found',
+  MetricNotFound: 'metric_not_found',
   // authentication
   AuthRequired: 'auth_required',
   InvalidApiKey: 'invalid_api_key',
@@ -78,6 +79,7 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   run_not_found: 404,
   asset_not_found: 404,
   queue_not_found: 404,
+  metric_not_found: 404,
   run_closed: 409,
   asset_conflict: 409,
   auth_required: 401,

@@ -12,3 +12,4 @@ export * from './schemas/result.js';
 export * from './schemas/summary.js';
 export * from './validate.js';
 export * from './schemas/listing.js';
+export * from './schemas/metric-catalog.js';

@@ -4,6 +4,7 @@ export * from './evaluate.js';
 export * from './evaluate-video.js';
 export * from './frame-stats.js';
 export * from './checks.js';
+export * from './catalog.js';
 export * from './models.js';
 export * from './image/pixels.js';
 export * from './ocr/index.js';

@@ -1,19 +1,12 @@
 import type { z } from 'zod';
-import { ErrorCode, type Censoring, type MediaProbe, type Modality, type ModelProvenance } from '@assay/contracts';
+import { ErrorCode, type Censoring, type MediaProbe, type Modality, type ModelProvenance, type ScoreSpec } from '@assay/contracts';
 import type { RunResult, TensorData } from '@assay/inference';
 import type { ImageJudge } from '@assay/judges';
 import type { AudioPcm, DecodedImage, SampledFrame } from '@assay/media';
 import type { FrameSeries, ReferenceSeries } from './video/frame-series.js';
 
-/** One number a metric reports. `range` is [min, max], null for unbounded on that side. */
-export interface ScoreSpec {
-  key: string;
-  description: string;
-  range: [number | null, number | null];
-  /** which way is better; `none` for descriptive numbers such as width */
-  direction: 'higher' | 'lower' | 'none';
-  unit?: string;
-}
+/** One number a metric reports (the catalog's shape: range, direction, unit). */
+export type { ScoreSpec };
 
 export interface MetricResult {
   scores: Record<string, number>;

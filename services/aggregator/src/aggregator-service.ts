@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import { JobName, QueueName } from '@assay/contracts';
 import type { AssayConfig } from '@assay/config';
 import { RunAggregates } from '@assay/aggregation';
+import { MetricCatalog } from '@assay/metric-catalog';
 import { consumerSettings, type OpsService } from '@assay/lifecycle';
 import { runChecks, type Logger } from '@assay/observability';
 import { createRedis, QueueSet, QueueWorker } from '@assay/queue';
@@ -30,7 +31,16 @@ export async function startAggregatorService(config: AssayConfig, logger: Logger
   const aggregates = new RunAggregates(redis, config.redis.prefix);
   const queues = new QueueSet(redis, config.redis.prefix);
   const metrics = createAggregatorMetrics(registry);
-  const writer = new RunWriter(runs, aggregates, store, config.s3.bucket, config.aggregator.partMaxRecords, metrics, logger);
+  const writer = new RunWriter(
+    runs,
+    aggregates,
+    store,
+    config.s3.bucket,
+    config.aggregator.partMaxRecords,
+    metrics,
+    logger,
+    MetricCatalog.load(),
+  );
   const failures = new FailureRecorder(store, config.s3.bucket, aggregates);
   const reconciler = new Reconciler(runs, failures, queues, metrics, version, logger);
   const closingKey = globalKeys(config.redis.prefix).closing;

@@ -1,5 +1,6 @@
 import { RunObjects, type RunRecord, type RunSummary } from '@assay/contracts';
 import { buildSummary, type RunAggregates } from '@assay/aggregation';
+import { MetricCatalog } from '@assay/metric-catalog';
 import type { Logger } from '@assay/observability';
 import type { RunStore } from '@assay/runs';
 import type { ObjectStore } from '@assay/storage';
@@ -21,6 +22,7 @@ export class RunWriter {
     private readonly partMaxRecords: number,
     private readonly metrics: AggregatorMetrics,
     private readonly logger: Logger,
+    private readonly catalog = MetricCatalog.load(),
   ) {}
 
   /** Buffered records → `results/part-<offset>.ndjson`. Rewriting a part after a crash yields the same key. */
@@ -41,7 +43,7 @@ export class RunWriter {
   private async writeSummary(run: RunRecord): Promise<RunSummary> {
     const runId = run.id;
     const [counts, state] = await Promise.all([this.runs.counts(runId), this.aggregates.state(runId)]);
-    const summary = buildSummary(run, counts, state, this.bucket);
+    const summary = buildSummary(run, counts, state, this.bucket, this.catalog);
     await this.store.put({ bucket: this.bucket, key: RunObjects.summary(runId) }, JSON.stringify(summary, null, 2), 'application/json');
     this.metrics.summaries.inc({ final: String(summary.final) });
     return summary;

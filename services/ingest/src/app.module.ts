@@ -8,6 +8,8 @@ import type { QueueSet } from '@assay/queue';
 import type { RunStore } from '@assay/runs';
 import type { ObjectStore } from '@assay/storage';
 import type { SuiteCatalog } from '@assay/suites';
+import type { MetricCatalog } from '@assay/metric-catalog';
+import { MetricsController } from './catalog/metrics.controller.js';
 import { HooksController } from './hooks/hooks.controller.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import { OpsController } from './ops/ops.controller.js';
@@ -28,6 +30,7 @@ import {
   RUN_AGGREGATES,
   RUN_STORE,
   SUITES,
+  METRIC_CATALOG,
 } from './tokens.js';
 
 export interface IngestDeps {
@@ -41,6 +44,7 @@ export interface IngestDeps {
   runs: RunStore;
   aggregates: RunAggregates;
   suites: SuiteCatalog;
+  metricCatalog: MetricCatalog;
 }
 
 @Module({})
@@ -58,10 +62,11 @@ export class AppModule {
       { provide: RUN_STORE, useValue: deps.runs },
       { provide: RUN_AGGREGATES, useValue: deps.aggregates },
       { provide: SUITES, useValue: deps.suites },
+      { provide: METRIC_CATALOG, useValue: deps.metricCatalog },
     ];
     return {
       module: AppModule,
-      controllers: [RunsController, HooksController, QueuesController, ModelsController, OpsController],
+      controllers: [RunsController, MetricsController, HooksController, QueuesController, ModelsController, OpsController],
       providers: [...values, IntakeService, RunsService, ListingService],
     };
   }

@@ -12,6 +12,7 @@ import { createRedis, QueueSet, registerQueueDepthMetrics } from '@assay/queue';
 import { RunStore } from '@assay/runs';
 import { S3ObjectStore } from '@assay/storage';
 import { SuiteCatalog } from '@assay/suites';
+import { MetricCatalog } from '@assay/metric-catalog';
 import { AppModule } from './app.module.js';
 import { ErrorFilter, sendError } from './http/error.filter.js';
 import { NestPinoLogger } from './http/nest-logger.js';
@@ -55,6 +56,7 @@ export async function createIngestApp(config: AssayConfig, logger: Logger, regis
     runs: new RunStore(redis, config.redis.prefix),
     aggregates: new RunAggregates(redis, config.redis.prefix),
     suites: await SuiteCatalog.load({ dir: config.suites.dir, s3: config.suites.uri ? { store, prefix: config.suites.uri } : undefined }),
+    metricCatalog: MetricCatalog.load(),
   });
 
   const app = await NestFactory.create<NestExpressApplication>(module, {

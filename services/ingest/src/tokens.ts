@@ -9,3 +9,4 @@ export const OBJECT_STORE = Symbol('ObjectStore');
 export const RUN_STORE = Symbol('RunStore');
 export const RUN_AGGREGATES = Symbol('RunAggregates');
 export const SUITES = Symbol('SuiteCatalog');
+export const METRIC_CATALOG = Symbol('MetricCatalog');

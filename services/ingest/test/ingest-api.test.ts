@@ -42,6 +42,32 @@ describe('authentication', () => {
   });
 });
 
+describe('metric catalog', () => {
+  it('lists every metric with its scores, directions, ranges and units, by modality, and one by name', async () => {
+    const all = await api('GET', '/v1/metrics');
+    expect(all.status).toBe(200);
+    expect(all.json.frameStats).toEqual({ higher: ['mean', 'min', 'p5'], lower: ['mean', 'max', 'p95'], none: ['mean', 'min', 'p5'] });
+    const brisque = all.json.metrics.find((m: { name: string }) => m.name === 'brisque');
+    expect(brisque).toMatchObject({ modality: 'image', scores: [{ key: 'score', direction: 'lower', range: [0, 100] }], cost: 'cpu' });
+    const audio = await api('GET', '/v1/metrics?modality=audio');
+    expect(audio.json.metrics.length).toBeGreaterThan(5);
+    expect(new Set(audio.json.metrics.map((m: { modality: string }) => m.modality))).toEqual(new Set(['audio']));
+    const loudness = await api('GET', '/v1/metrics/loudness');
+    expect(loudness.json.scores.find((s: { key: string }) => s.key === 'integrated_lufs')).toMatchObject({ unit: 'LUFS', direction: 'none' });
+    expect(loudness.json.params).toBeUndefined(); // takes none
+    expect((await api('GET', '/v1/metrics/clip_score')).json.params.properties).toBeTypeOf('object');
+  });
+
+  it('answers unknown metrics and parameters with stable codes', async () => {
+    const missing = await api('GET', '/v1/metrics/nope');
+    expect([missing.status, missing.json.error.code]).toEqual([404, 'metric_not_found']);
+    const bad = await api('GET', '/v1/metrics?modality=smell');
+    expect([bad.status, bad.json.error.code, bad.json.error.details[0].path]).toEqual([400, 'validation_failed', 'modality']);
+    const unknown = await api('GET', '/v1/metrics?kind=x');
+    expect([unknown.status, unknown.json.error.details[0].path]).toEqual([400, 'kind']);
+  });
+});
+
 describe('runs', () => {
   it('creates a run and reports counts', async () => {
     const res = await api('POST', '/v1/runs', { name: 'r1', modelVersion: 'v2', labels: { team: 'gen' } });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ScoreDirection } from './metric-catalog.js';
 import { RunCounts, RunStatus } from './run.js';
 
 export const ScoreStats = z.object({
@@ -12,6 +13,11 @@ export const ScoreStats = z.object({
   p5: z.number(),
   p50: z.number(),
   p95: z.number(),
+  /** from the metric catalog: which way is better (`none`: descriptive, or a score the catalog does not know) */
+  direction: ScoreDirection.optional(),
+  unit: z.string().optional(),
+  /** the metric version that produced these values; null when assets were scored by several (see `metricVersions`) */
+  metricVersion: z.string().nullable().optional(),
 });
 export type ScoreStats = z.infer<typeof ScoreStats>;
 
@@ -59,6 +65,8 @@ export const RunSummary = z.object({
   /** per score: values at a measurement floor (`below`) or cap (`above`), left out of `scores` */
   censored: z.record(z.string(), z.object({ below: z.number().int(), above: z.number().int() })).default({}),
   /** suite thresholds: assets that met all of them, and each thresholded score on its own (skips excluded) */
+  /** per metric: how many assets each version of it scored (one version, unless workers were upgraded mid-run) */
+  metricVersions: z.record(z.string(), z.record(z.string(), z.number().int())).default({}),
   passRates: z.object({ assets: PassRate, scores: z.record(z.string(), PassRate.extend({ skipped: z.number().int() })) }),
   nearDuplicates: NearDuplicates,
   resultsUri: z.string(),

@@ -23,7 +23,8 @@ import type { QueueSet } from '@assay/queue';
 import type { RunStore } from '@assay/runs';
 import type { ObjectStore } from '@assay/storage';
 import type { SuiteCatalog, SuiteDefinition } from '@assay/suites';
-import { CONFIG, LOGGER, OBJECT_STORE, QUEUES, RUN_AGGREGATES, RUN_STORE, SUITES } from '../tokens.js';
+import { CONFIG, LOGGER, METRIC_CATALOG, OBJECT_STORE, QUEUES, RUN_AGGREGATES, RUN_STORE, SUITES } from '../tokens.js';
+import type { MetricCatalog } from '@assay/metric-catalog';
 import type { AssetView } from '../api-schemas.js';
 import { IntakeService } from './intake.service.js';
 
@@ -37,6 +38,7 @@ export class RunsService {
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(SUITES) private readonly suites: SuiteCatalog,
+    @Inject(METRIC_CATALOG) private readonly catalog: MetricCatalog,
     private readonly intake: IntakeService,
   ) {}
 
@@ -130,7 +132,7 @@ export class RunsService {
       if (summary?.final) return summary;
     }
     const [counts, state] = await Promise.all([this.runs.counts(runId), this.aggregates.state(runId)]);
-    return buildSummary(run, counts, state, this.config.s3.bucket);
+    return buildSummary(run, counts, state, this.config.s3.bucket, this.catalog);
   }
 }
 
