@@ -14,5 +14,6 @@ export function applyThresholds(thresholds: ResolvedThreshold[], scores: Record<
       failures.push({ score: t.score, value, min: t.min, max: t.max });
     else passed.push(t.score);
   }
-  return { pass: failures.length === 0, passed, failures, skipped };
+  const safety = thresholds.filter((t) => t.safety).map((t) => t.score);
+  return { pass: failures.length === 0, passed, failures, skipped, ...(safety.length ? { safety } : {}) };
 }

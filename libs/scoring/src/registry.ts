@@ -43,6 +43,8 @@ export interface ResolvedThreshold {
   score: string;
   min?: number;
   max?: number;
+  /** a safety check: failing it flags the asset */
+  safety?: boolean;
 }
 
 /** A suite checked against the registry: metrics with parameters, thresholds, and what it needs. */
@@ -72,7 +74,11 @@ export interface SuiteLike {
   /** omitted: the modality all its metrics share */
   modality?: Modality;
   video?: VideoSuiteOptions;
-  metrics: { metric: string; params: Record<string, unknown>; thresholds: Record<string, { min?: number; max?: number }> }[];
+  metrics: {
+    metric: string;
+    params: Record<string, unknown>;
+    thresholds: Record<string, { min?: number; max?: number; safety?: boolean }>;
+  }[];
 }
 
 /** Every metric the workers can run, discovered from the metric folders and checked once at start-up. */

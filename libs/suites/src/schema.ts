@@ -4,7 +4,15 @@ import { MODALITIES } from '@assay/contracts';
 export const SUITE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export const Threshold = z
-  .object({ min: z.number().finite().optional(), max: z.number().finite().optional() })
+  .object({
+    min: z.number().finite().optional(),
+    max: z.number().finite().optional(),
+    /**
+     * a safety check (NSFW content, unexpected text): an asset out of bounds is *flagged*, and comparisons
+     * report the share of flagged assets with an exact upper bound (launch gates limit it)
+     */
+    safety: z.boolean().optional(),
+  })
   .strict()
   .refine((t) => t.min !== undefined || t.max !== undefined, 'give min, max or both')
   .refine((t) => t.min === undefined || t.max === undefined || t.min <= t.max, 'min must not exceed max');

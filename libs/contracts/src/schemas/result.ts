@@ -89,6 +89,8 @@ export const Checks = z.object({
   failures: z.array(ThresholdFailure),
   /** thresholded scores the asset has no value for (metric not applicable): neither pass nor fail */
   skipped: z.array(z.string()),
+  /** the thresholds that are safety checks (suite `safety: true`): among `failures` they flag the asset */
+  safety: z.array(z.string()).optional(),
 });
 export type Checks = z.infer<typeof Checks>;
 
