@@ -13,3 +13,5 @@ export * from './schemas/summary.js';
 export * from './validate.js';
 export * from './schemas/listing.js';
 export * from './schemas/metric-catalog.js';
+export * from './schemas/comparison.js';
+export * from './schemas/run-metrics.js';

@@ -1,14 +1,15 @@
 import type { Modality } from './modalities.js';
-import type { CloseRunPayload, ScoreAssetPayload } from './schemas/job.js';
+import type { CloseRunPayload, CompareRunsPayload, ComputeRunMetricsPayload, ScoreAssetPayload } from './schemas/job.js';
 import type { ResultRecord } from './schemas/result.js';
 
-/** One BullMQ queue per modality, plus the aggregator's queue. */
+/** One BullMQ queue per modality, the aggregator's queue, and its analysis queue (work after runs close). */
 export const QueueName = {
   Image: 'image',
   Video: 'video',
   Audio: 'audio',
   ThreeD: '3d',
   Aggregate: 'aggregate',
+  Analysis: 'analysis',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -24,6 +25,10 @@ export const JobName = {
   ScoreAsset: 'score-asset',
   RecordResult: 'record-result',
   CloseRun: 'close-run',
+  /** the run-level metrics of a closed run */
+  ComputeRunMetrics: 'compute-run-metrics',
+  /** a comparison of two closed runs and its verdict */
+  CompareRuns: 'compare-runs',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -34,6 +39,7 @@ export const JOBS_BY_QUEUE: Record<QueueName, readonly JobName[]> = {
   audio: [JobName.ScoreAsset],
   '3d': [JobName.ScoreAsset],
   aggregate: [JobName.RecordResult, JobName.CloseRun],
+  analysis: [JobName.ComputeRunMetrics, JobName.CompareRuns],
 };
 
 /**
@@ -58,4 +64,6 @@ export interface JobPayloadMap {
   'score-asset': ScoreAssetPayload;
   'record-result': ResultRecord;
   'close-run': CloseRunPayload;
+  'compute-run-metrics': ComputeRunMetricsPayload;
+  'compare-runs': CompareRunsPayload;
 }

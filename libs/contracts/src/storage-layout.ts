@@ -17,4 +17,13 @@ export const RunObjects = {
   /** A part holds the records at offsets [offset, offset + n) of the run's result stream. */
   resultsPart: (runId: string, offset: number) => `runs/${runId}/results/part-${String(offset).padStart(10, '0')}.ndjson`,
   summary: (runId: string) => `runs/${runId}/summary.json`,
+  /** results of the run-level metrics, computed once the run closed */
+  runMetrics: (runId: string) => `runs/${runId}/run-metrics.json`,
+};
+
+/** Where comparisons of two runs live in the service bucket (Assay's alone, like `runs/`). */
+export const ComparisonObjects = {
+  root: 'comparisons/',
+  result: (id: string) => `comparisons/${id}/comparison.json`,
+  report: (id: string) => `comparisons/${id}/report.html`,
 };

@@ -29,3 +29,11 @@ export type ScoreAssetPayload = z.infer<typeof ScoreAssetPayload>;
 /** Payload of a `close-run` job on the aggregate queue. */
 export const CloseRunPayload = z.object({ runId: z.string(), requestedAt: z.string(), requestId: z.string().optional() });
 export type CloseRunPayload = z.infer<typeof CloseRunPayload>;
+
+/** Payload of a `compute-run-metrics` job on the analysis queue, queued when a run closes. */
+export const ComputeRunMetricsPayload = z.object({ runId: z.string(), closedAt: z.string() });
+export type ComputeRunMetricsPayload = z.infer<typeof ComputeRunMetricsPayload>;
+
+/** Payload of a `compare-runs` job on the analysis queue; the comparison's request is stored under its id. */
+export const CompareRunsPayload = z.object({ comparisonId: z.string(), requestId: z.string().optional() });
+export type CompareRunsPayload = z.infer<typeof CompareRunsPayload>;

@@ -5,7 +5,6 @@ import {
   ErrorCode,
   ListResultsQuery,
   ListRunsQuery,
-  RunObjects,
   type ResultRecord,
   type ResultsPage,
   type RunRecord,
@@ -13,6 +12,7 @@ import {
 } from '@assay/contracts';
 import type { AssayConfig } from '@assay/config';
 import { RunIndex, runKeys, type RunIndexEntry, type RunStore } from '@assay/runs';
+import { ResultParts, type ResultPart } from '@assay/results';
 import type { ObjectStore } from '@assay/storage';
 import { invalid, parseQuery } from '../http/query.js';
 import { CONFIG, OBJECT_STORE, REDIS, RUN_STORE } from '../tokens.js';
@@ -25,11 +25,6 @@ export const RUNS_SCAN_BUDGET = 1000;
 export const RESULTS_SCAN_BUDGET = 20_000;
 const RUNS_BATCH = 200;
 
-interface Part {
-  start: number;
-  lines: string[];
-}
-
 /**
  * Listing runs (from the run index in Redis) and a run's result records (from its NDJSON parts in S3).
  * Both page by position, never by rank, so pages stay correct while runs are created and records flushed.
@@ -37,6 +32,7 @@ interface Part {
 @Injectable()
 export class ListingService {
   private readonly index: RunIndex;
+  private readonly parts: ResultParts;
 
   constructor(
     @Inject(CONFIG) private readonly config: AssayConfig,
@@ -47,6 +43,7 @@ export class ListingService {
     private readonly views: RunsService,
   ) {
     this.index = new RunIndex(redis, config.redis.prefix);
+    this.parts = new ResultParts(store, config.s3.bucket);
   }
 
   async listRuns(query: unknown): Promise<RunsPage> {
@@ -131,38 +128,22 @@ export class ListingService {
         }
       }
       if (end >= flushed) break;
-      part = (await this.readPart(runId, end)) ?? undefined;
+      part = (await this.parts.read(runId, end)) ?? undefined;
       if (!part) throw partMissing(runId, end);
     }
     return { runId, runStatus: run.status, items, nextCursor, flushed, complete: run.status === 'closed' };
   }
 
   /** The part holding record `offset`: the part at `hint` (from a cursor) or at `offset`, else found by listing. */
-  private async partHolding(runId: string, offset: number, hint: number | undefined): Promise<Part> {
-    const holds = (p: Part | null): p is Part => !!p && p.start <= offset && offset < p.start + p.lines.length;
-    const guess = await this.readPart(runId, hint ?? offset);
+  private async partHolding(runId: string, offset: number, hint: number | undefined): Promise<ResultPart> {
+    const holds = (p: ResultPart | null): p is ResultPart => !!p && p.start <= offset && offset < p.start + p.lines.length;
+    const guess = await this.parts.read(runId, hint ?? offset);
     if (holds(guess)) return guess;
-    const starts = (await this.store.list(this.config.s3.bucket, RunObjects.resultsPrefix(runId)))
-      .map((key) => /\/part-(\d+)\.ndjson$/.exec(key))
-      .filter((m) => m !== null)
-      .map((m) => Number(m[1]))
-      .filter((s) => s <= offset);
+    const starts = (await this.parts.starts(runId)).filter((s) => s <= offset);
     if (!starts.length) throw partMissing(runId, offset);
-    const part = await this.readPart(runId, Math.max(...starts));
+    const part = await this.parts.read(runId, starts[starts.length - 1]);
     if (!holds(part)) throw partMissing(runId, offset);
     return part;
-  }
-
-  /** The part starting at `start`, or null when there is none. */
-  private async readPart(runId: string, start: number): Promise<Part | null> {
-    const bytes = await this.store
-      .get({ bucket: this.config.s3.bucket, key: RunObjects.resultsPart(runId, start) })
-      .catch((err: unknown) => {
-        if (err instanceof AssayError && err.code === ErrorCode.SourceNotFound) return null;
-        throw err;
-      });
-    if (!bytes) return null;
-    return { start, lines: Buffer.from(bytes).toString('utf8').split('\n').filter(Boolean) };
   }
 }
 
