@@ -105,6 +105,8 @@ export const ScoreDelta = z.object({
   pairs: z.number().int().optional(),
   /** mean(candidate) − mean(baseline) (paired: mean of the differences) */
   difference: Estimate,
+  /** the candidate's mean on its own, for absolute criteria */
+  candidateMean: Estimate,
   test: z.enum(['wilcoxon_signed_rank', 'mann_whitney_u']),
   pValue: z.number(),
   /** adjusted across the scores compared (`settings.multipleTesting`) */
@@ -123,7 +125,14 @@ export const ExcludedScore = z.object({
 });
 export type ExcludedScore = z.infer<typeof ExcludedScore>;
 
-export const Proportion = z.object({ count: z.number().int(), n: z.number().int(), rate: z.number().nullable(), ci: Interval });
+export const Proportion = z.object({
+  count: z.number().int(),
+  n: z.number().int(),
+  rate: z.number().nullable(),
+  /** Wilson score interval */
+  ci: Interval,
+  gateCi: Interval.optional(),
+});
 export type Proportion = z.infer<typeof Proportion>;
 
 /** Pass rates (all of a suite's thresholds, or one thresholded score): candidate − baseline. */
@@ -192,7 +201,8 @@ export type SliceAnalysis = z.infer<typeof SliceAnalysis>;
 export const Verdict = z.enum(['GO', 'NO_GO', 'INCONCLUSIVE']);
 export type Verdict = z.infer<typeof Verdict>;
 
-export const CriterionOutcome = z.enum(['pass', 'fail', 'inconclusive']);
+/** `skipped`: an optional criterion on something neither run measured (it does not count) */
+export const CriterionOutcome = z.enum(['pass', 'fail', 'inconclusive', 'skipped']);
 export type CriterionOutcome = z.infer<typeof CriterionOutcome>;
 
 /** One policy criterion judged: what was measured, the bound it was judged on, and the limit. */
@@ -227,6 +237,8 @@ export const ComparisonSettings = z.object({
   multipleTesting: z.enum(['holm', 'bh']),
   slices: z.array(z.string()),
   sliceMinN: z.number().int(),
+  /** scores the policy's criteria judge: slices report their means */
+  gatedScores: z.array(z.string()),
 });
 export type ComparisonSettings = z.infer<typeof ComparisonSettings>;
 
