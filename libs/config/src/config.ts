@@ -29,6 +29,8 @@ export interface AssayConfig {
   modelsUri?: { bucket: string; key: string };
   /** suite overrides: a folder and/or an S3 prefix of YAML files */
   suites: { dir?: string; uri?: { bucket: string; key: string } };
+  /** launch-policy overrides, the same way */
+  policies: { dir?: string; uri?: { bucket: string; key: string } };
   executionProviders: ExecutionProvider[];
   /** ONNX Runtime intra-op threads per session; 0: its default (one per core) */
   intraOpThreads: number;
@@ -60,6 +62,10 @@ export interface AssayConfig {
   mediaTools: { ffmpeg?: string; ffprobe?: string };
   /** jobs the aggregator applies at once (AGGREGATOR_CONCURRENCY): Lua-atomic, so more only pipelines Redis */
   aggregator: { summaryIntervalMs: number; partMaxRecords: number; concurrency: number };
+  /** comparisons and run-level metrics the aggregator runs at once, each in a worker thread */
+  analysis: { concurrency: number };
+  /** where each comparison's verdict is POSTed, signed with `secret` (HMAC-SHA256 like inbound hooks) */
+  comparisonWebhook?: { url: string; secret: string; allowedHosts: string[] };
   logLevel: string;
   /** the chat-completions endpoint behind the `vlm_judge` metric; undefined when VLM_JUDGE_URL is unset */
   vlmJudge?: VlmJudgeConfig;
@@ -115,6 +121,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
   for (const key of e.ASSAY_API_KEYS) if (key.length < 16) issues.push('ASSAY_API_KEYS: every key needs at least 16 characters');
   if (e.VLM_JUDGE_URL && !e.VLM_JUDGE_MODEL)
     issues.push('VLM_JUDGE_MODEL: required when VLM_JUDGE_URL is set (the model name the server serves)');
+  if (e.COMPARISON_WEBHOOK_URL) {
+    const host = new URL(e.COMPARISON_WEBHOOK_URL).hostname;
+    if (!e.COMPARISON_WEBHOOK_SECRET)
+      issues.push('COMPARISON_WEBHOOK_SECRET: required when COMPARISON_WEBHOOK_URL is set (deliveries are signed)');
+    if (!e.COMPARISON_WEBHOOK_ALLOWED_HOSTS.includes(host))
+      issues.push(
+        `COMPARISON_WEBHOOK_ALLOWED_HOSTS: must list ${host}, the host of COMPARISON_WEBHOOK_URL (verdicts go only to listed hosts)`,
+      );
+  }
   if (issues.length) throw new ConfigError(issues);
 
   const credentials =
@@ -137,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
     modelDirs: [...new Set([...(e.MODEL_DIR ? [resolve(e.MODEL_DIR)] : []), resolve(e.ASSAY_DATA_DIR, 'models')])],
     modelsUri: e.MODELS_URI ? splitS3Uri(e.MODELS_URI) : undefined,
     suites: { dir: e.SUITES_DIR, uri: e.SUITES_URI ? splitS3Uri(e.SUITES_URI) : undefined },
+    policies: { dir: e.POLICIES_DIR, uri: e.POLICIES_URI ? splitS3Uri(e.POLICIES_URI) : undefined },
     executionProviders: e.ORT_EXECUTION_PROVIDERS.length ? [...new Set(e.ORT_EXECUTION_PROVIDERS)] : (['cpu'] as ExecutionProvider[]),
     intraOpThreads: e.ORT_INTRA_OP_THREADS,
     worker: {
@@ -162,6 +178,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
       partMaxRecords: e.RESULTS_PART_MAX_RECORDS,
       concurrency: e.AGGREGATOR_CONCURRENCY,
     },
+    analysis: { concurrency: e.ANALYSIS_CONCURRENCY },
+    comparisonWebhook:
+      e.COMPARISON_WEBHOOK_URL && e.COMPARISON_WEBHOOK_SECRET
+        ? { url: e.COMPARISON_WEBHOOK_URL, secret: e.COMPARISON_WEBHOOK_SECRET, allowedHosts: e.COMPARISON_WEBHOOK_ALLOWED_HOSTS }
+        : undefined,
     logLevel: e.LOG_LEVEL,
     vlmJudge:
       e.VLM_JUDGE_URL && e.VLM_JUDGE_MODEL

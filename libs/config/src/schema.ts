@@ -47,6 +47,11 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.*$/, 'must look like s3://bucket/prefix/')
     .optional(),
+  POLICIES_DIR: z.string().optional(),
+  POLICIES_URI: z
+    .string()
+    .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.*$/, 'must look like s3://bucket/prefix/')
+    .optional(),
   ORT_EXECUTION_PROVIDERS: csv.pipe(z.array(z.enum(EXECUTION_PROVIDERS))),
   ORT_INTRA_OP_THREADS: int(0, 0, 256),
   WORKER_CONCURRENCY: int(2, 1, 256),
@@ -71,6 +76,16 @@ export const EnvSchema = z.object({
   SUMMARY_INTERVAL_MS: int(5_000, 100),
   AGGREGATOR_CONCURRENCY: int(8, 1, 256),
   RESULTS_PART_MAX_RECORDS: int(1_000, 1, 100_000),
+  // comparisons and run-level metrics: each runs in its own thread of the aggregator
+  ANALYSIS_CONCURRENCY: int(1, 1, 64),
+  // a signed POST of each comparison's verdict; only to hosts listed in COMPARISON_WEBHOOK_ALLOWED_HOSTS
+  COMPARISON_WEBHOOK_URL: z
+    .string()
+    .url()
+    .regex(/^https?:\/\//, 'an http(s) URL')
+    .optional(),
+  COMPARISON_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  COMPARISON_WEBHOOK_ALLOWED_HOSTS: csv,
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   // an OpenAI-compatible chat-completions endpoint (vLLM, TGI, Ollama) for the vlm_judge metric; unset: no judge
   VLM_JUDGE_URL: z

@@ -51,6 +51,24 @@ describe('loadConfig', () => {
     expect(loadConfig({ MODEL_DIR: '/d/models', ASSAY_DATA_DIR: '/d' }).modelDirs).toEqual(['/d/models']);
   });
 
+  it('sends comparison verdicts only to an allowed host, signed', () => {
+    expect(loadConfig({}).comparisonWebhook).toBeUndefined();
+    const url = 'https://ci.example.com/assay/verdicts';
+    expect(
+      loadConfig({
+        COMPARISON_WEBHOOK_URL: url,
+        COMPARISON_WEBHOOK_SECRET: 'a-secret-of-16-chars',
+        COMPARISON_WEBHOOK_ALLOWED_HOSTS: 'ci.example.com, x.org',
+      }).comparisonWebhook,
+    ).toEqual({ url, secret: 'a-secret-of-16-chars', allowedHosts: ['ci.example.com', 'x.org'] });
+    expect(() => loadConfig({ COMPARISON_WEBHOOK_URL: url, COMPARISON_WEBHOOK_ALLOWED_HOSTS: 'other.example.com' })).toThrow(
+      /COMPARISON_WEBHOOK_SECRET: required[\s\S]*COMPARISON_WEBHOOK_ALLOWED_HOSTS: must list ci\.example\.com/,
+    );
+    expect(() => loadConfig({ COMPARISON_WEBHOOK_URL: 'ftp://x', COMPARISON_WEBHOOK_SECRET: 'short' })).toThrow(
+      /COMPARISON_WEBHOOK_URL[\s\S]*COMPARISON_WEBHOOK_SECRET/,
+    );
+  });
+
   it('takes cuda,cpu for GPU pods', () => {
     expect(loadConfig({ ORT_EXECUTION_PROVIDERS: 'cuda,cpu' }).executionProviders).toEqual(['cuda', 'cpu']);
   });
