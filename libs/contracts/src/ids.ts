@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 
-/** Time-sortable run id: `run_` + 10 chars of millisecond time + 16 random chars (Crockford base32). */
-export function newRunId(now = Date.now()): string {
+/** Time-sortable id: `<kind>_` + 10 chars of millisecond time + 16 random chars (Crockford base32). */
+function sortableId(kind: string, now: number): string {
   let time = '';
   let t = now;
   for (let i = 0; i < 10; i++) {
@@ -11,10 +11,14 @@ export function newRunId(now = Date.now()): string {
     t = Math.floor(t / 32);
   }
   const rand = Array.from(randomBytes(16), (b) => CROCKFORD[b % 32]).join('');
-  return `run_${time}${rand}`;
+  return `${kind}_${time}${rand}`;
 }
 
+export const newRunId = (now = Date.now()) => sortableId('run', now);
+export const newComparisonId = (now = Date.now()) => sortableId('cmp', now);
+
 export const RUN_ID_PATTERN = /^run_[0-9a-hjkmnp-tv-z]{26}$/;
+export const COMPARISON_ID_PATTERN = /^cmp_[0-9a-hjkmnp-tv-z]{26}$/;
 
 /**
  * BullMQ job id for an asset: stable for (run, asset) so resubmission dedupes, and free of ':' which
@@ -31,6 +35,10 @@ export function resultJobId(scoreJobIdValue: string): string {
 export function closeJobId(runId: string): string {
   return `close.${runId}`;
 }
+
+export const runMetricsJobId = (runId: string) => `run-metrics.${runId}`;
+export const compareJobId = (comparisonId: string) => `compare.${comparisonId}`;
+export const verdictDeliveryJobId = (comparisonId: string) => `verdict.${comparisonId}`;
 
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');

@@ -15,3 +15,4 @@ export * from './schemas/listing.js';
 export * from './schemas/metric-catalog.js';
 export * from './schemas/comparison.js';
 export * from './schemas/run-metrics.js';
+export * from './signature.js';

@@ -29,6 +29,8 @@ export const JobName = {
   ComputeRunMetrics: 'compute-run-metrics',
   /** a comparison of two closed runs and its verdict */
   CompareRuns: 'compare-runs',
+  /** the signed POST of a comparison's verdict to COMPARISON_WEBHOOK_URL */
+  DeliverVerdict: 'deliver-verdict',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -39,7 +41,7 @@ export const JOBS_BY_QUEUE: Record<QueueName, readonly JobName[]> = {
   audio: [JobName.ScoreAsset],
   '3d': [JobName.ScoreAsset],
   aggregate: [JobName.RecordResult, JobName.CloseRun],
-  analysis: [JobName.ComputeRunMetrics, JobName.CompareRuns],
+  analysis: [JobName.ComputeRunMetrics, JobName.CompareRuns, JobName.DeliverVerdict],
 };
 
 /**
@@ -66,4 +68,5 @@ export interface JobPayloadMap {
   'close-run': CloseRunPayload;
   'compute-run-metrics': ComputeRunMetricsPayload;
   'compare-runs': CompareRunsPayload;
+  'deliver-verdict': CompareRunsPayload;
 }

@@ -8,13 +8,13 @@ import { PolicyFile, type PolicyDefinition } from './schema.js';
 export const BUILTIN_POLICIES_DIR = fileURLToPath(new URL('../policies/', import.meta.url));
 
 /** Problems a policy has against the metric catalog: scores that do not exist, directions a criterion needs. */
-export function policyProblems(policy: PolicyDefinition, catalog: MetricCatalog): string[] {
-  const problems: string[] = [];
+export function policyProblems(policy: PolicyDefinition, catalog: MetricCatalog): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
   const ids = new Set<string>();
   policy.criteria.forEach((c, i) => {
     const at = `criteria.${i}`;
     const id = criterionId(c);
-    if (ids.has(id)) problems.push(`${at}.id: ${id} is used twice (give the criteria distinct ids)`);
+    if (ids.has(id)) problems.push({ path: `${at}.id`, message: `${id} is used twice (give the criteria distinct ids)` });
     ids.add(id);
     const score = 'score' in c ? c.score : undefined;
     const passRate = 'passRate' in c && c.passRate !== 'assets' ? c.passRate : undefined;
@@ -24,9 +24,9 @@ export function policyProblems(policy: PolicyDefinition, catalog: MetricCatalog)
     ] as const) {
       if (key === undefined) continue;
       const info = catalog.score(key);
-      if (!info) problems.push(`${at}.${field}: no metric reports ${key} (GET /v1/metrics lists the scores)`);
+      if (!info) problems.push({ path: `${at}.${field}`, message: `no metric reports ${key} (GET /v1/metrics lists the scores)` });
       else if ((c.type === 'non_inferiority' || c.type === 'superiority') && info.direction === 'none')
-        problems.push(`${at}.score: ${key} has no better side (direction none); use an absolute criterion`);
+        problems.push({ path: `${at}.score`, message: `${key} has no better side (direction none); use an absolute criterion` });
     }
   });
   return problems;
@@ -38,7 +38,7 @@ export class PolicyCatalog {
 
   static async load(catalog: MetricCatalog, sources: DefinitionSources = {}): Promise<PolicyCatalog> {
     const byName = await loadDefinitions(PolicyFile, BUILTIN_POLICIES_DIR, sources);
-    const problems = [...byName.values()].flatMap((p) => policyProblems(p, catalog).map((m) => `${p.source}: ${m}`));
+    const problems = [...byName.values()].flatMap((p) => policyProblems(p, catalog).map((m) => `${p.source}: ${m.path}: ${m.message}`));
     if (problems.length) throw new DefinitionError(problems.join('; '));
     return new PolicyCatalog(byName);
   }

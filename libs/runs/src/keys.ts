@@ -5,7 +5,7 @@
 export function runKeys(prefix: string, runId: string) {
   const base = `${prefix}:run:{${runId}}`;
   return {
-    /** hash: record (JSON), status, submitted, duplicates */
+    /** hash: record (JSON), status, submitted, duplicates, runMetrics (JSON: the post-close computation's state) */
     run: base,
     /** hash: assetId → AssetRecord JSON */
     assets: `${base}:assets`,

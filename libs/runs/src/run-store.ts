@@ -1,5 +1,14 @@
 import type { Redis } from 'ioredis';
-import { newRunId, type AssetRecord, type CreateRunRequest, type RunCounts, type RunRecord, type RunStatus } from '@assay/contracts';
+import {
+  newRunId,
+  type AssetRecord,
+  type CreateRunRequest,
+  type FailureReason,
+  type RunCounts,
+  type RunMetricsStatus,
+  type RunRecord,
+  type RunStatus,
+} from '@assay/contracts';
 import { globalKeys, runKeys } from './keys.js';
 import { withRedisLock } from './redis-lock.js';
 
@@ -181,6 +190,16 @@ export class RunStore {
       failed: n(failed),
       duplicates: n(duplicates),
     };
+  }
+
+  /** The state of the run-level metrics computed after the run closed (pending until a job takes them). */
+  async runMetricsState(runId: string): Promise<{ status: RunMetricsStatus; error?: FailureReason } | undefined> {
+    const raw = await this.redis.hget(this.keys(runId).run, 'runMetrics');
+    return raw ? (JSON.parse(raw) as { status: RunMetricsStatus; error?: FailureReason }) : undefined;
+  }
+
+  async setRunMetricsState(runId: string, state: { status: RunMetricsStatus; error?: FailureReason }): Promise<void> {
+    await this.redis.hset(this.keys(runId).run, 'runMetrics', JSON.stringify(state));
   }
 
   async isDone(runId: string, assetId: string): Promise<string | undefined> {

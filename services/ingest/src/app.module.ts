@@ -10,6 +10,11 @@ import type { ObjectStore } from '@assay/storage';
 import type { SuiteCatalog } from '@assay/suites';
 import type { MetricCatalog } from '@assay/metric-catalog';
 import { MetricsController } from './catalog/metrics.controller.js';
+import type { PolicyCatalog } from '@assay/policies';
+import type { ComparisonStore } from '@assay/runs';
+import { ComparisonsController } from './comparisons/comparisons.controller.js';
+import { ComparisonsService } from './comparisons/comparisons.service.js';
+import { PoliciesController } from './comparisons/policies.controller.js';
 import { HooksController } from './hooks/hooks.controller.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import { OpsController } from './ops/ops.controller.js';
@@ -31,6 +36,8 @@ import {
   RUN_STORE,
   SUITES,
   METRIC_CATALOG,
+  COMPARISONS,
+  POLICIES,
 } from './tokens.js';
 
 export interface IngestDeps {
@@ -45,6 +52,8 @@ export interface IngestDeps {
   aggregates: RunAggregates;
   suites: SuiteCatalog;
   metricCatalog: MetricCatalog;
+  policies: PolicyCatalog;
+  comparisons: ComparisonStore;
 }
 
 @Module({})
@@ -63,11 +72,22 @@ export class AppModule {
       { provide: RUN_AGGREGATES, useValue: deps.aggregates },
       { provide: SUITES, useValue: deps.suites },
       { provide: METRIC_CATALOG, useValue: deps.metricCatalog },
+      { provide: POLICIES, useValue: deps.policies },
+      { provide: COMPARISONS, useValue: deps.comparisons },
     ];
     return {
       module: AppModule,
-      controllers: [RunsController, MetricsController, HooksController, QueuesController, ModelsController, OpsController],
-      providers: [...values, IntakeService, RunsService, ListingService],
+      controllers: [
+        RunsController,
+        ComparisonsController,
+        PoliciesController,
+        MetricsController,
+        HooksController,
+        QueuesController,
+        ModelsController,
+        OpsController,
+      ],
+      providers: [...values, IntakeService, RunsService, ListingService, ComparisonsService],
     };
   }
 }

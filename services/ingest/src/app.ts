@@ -9,7 +9,8 @@ import type { AssayConfig } from '@assay/config';
 import { RunAggregates } from '@assay/aggregation';
 import type { Logger } from '@assay/observability';
 import { createRedis, QueueSet, registerQueueDepthMetrics } from '@assay/queue';
-import { RunStore } from '@assay/runs';
+import { ComparisonStore, RunStore } from '@assay/runs';
+import { PolicyCatalog } from '@assay/policies';
 import { S3ObjectStore } from '@assay/storage';
 import { SuiteCatalog } from '@assay/suites';
 import { MetricCatalog } from '@assay/metric-catalog';
@@ -45,6 +46,7 @@ export async function createIngestApp(config: AssayConfig, logger: Logger, regis
   for (const name of Object.values(QueueName)) queues.get(name);
   registerQueueDepthMetrics(registry, () => queues.all(), logger);
   const metrics = createIngestMetrics(registry);
+  const metricCatalog = MetricCatalog.load();
   const module = AppModule.with({
     config,
     logger,
@@ -56,7 +58,12 @@ export async function createIngestApp(config: AssayConfig, logger: Logger, regis
     runs: new RunStore(redis, config.redis.prefix),
     aggregates: new RunAggregates(redis, config.redis.prefix),
     suites: await SuiteCatalog.load({ dir: config.suites.dir, s3: config.suites.uri ? { store, prefix: config.suites.uri } : undefined }),
-    metricCatalog: MetricCatalog.load(),
+    metricCatalog,
+    policies: await PolicyCatalog.load(metricCatalog, {
+      dir: config.policies.dir,
+      s3: config.policies.uri ? { store, prefix: config.policies.uri } : undefined,
+    }),
+    comparisons: new ComparisonStore(redis, config.redis.prefix),
   });
 
   const app = await NestFactory.create<NestExpressApplication>(module, {

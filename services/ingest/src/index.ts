@@ -1,3 +1,3 @@
 export * from './app.js';
 export * from './openapi.js';
-export { signHook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './hooks/hook-signature.js';
+export { signHook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '@assay/contracts';

@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import { PolicyFile } from '@assay/policies';
 import {
+  ComparisonView,
+  CreateComparisonRequest,
+  RunMetricsView,
   CreateRunRequest,
   HookRequest,
   ListResultsQuery,
@@ -50,8 +54,8 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'bad input: `error.code` says why, `error.details` names the fields (docs/errors.md)',
   401: 'not authenticated: no API key, or no valid hook signature',
   403: 'the API key is not valid',
-  404: 'no such run, asset, metric, queue or route',
-  409: 'conflict: the run is closed, the asset has other content, or the hook delivery was replayed',
+  404: 'no such run, asset, comparison, policy, metric, queue or route',
+  409: 'conflict: the run is closed (or, to compare it, not yet), the asset has other content, the report is not ready, or the hook delivery was replayed',
   413: 'the body is over its size limit',
   415: 'unsupported content type',
   503: 'a dependency (Redis, S3) is unavailable, or the hook is not configured: retry after `Retry-After` seconds',
@@ -87,6 +91,7 @@ const errors = (...statuses: number[]) =>
     ]),
   );
 const runId = { name: 'runId', in: 'path', required: true, schema: { type: 'string' } };
+const comparisonId = { name: 'comparisonId', in: 'path', required: true, schema: { type: 'string' } };
 const assetId = {
   name: 'assetId',
   in: 'path',
@@ -115,6 +120,10 @@ export function buildOpenApi(version = '0.1.0') {
       { name: 'runs', description: 'Create, list, follow and close evaluation runs' },
       { name: 'assets', description: 'Submit assets, upload their bytes, read one asset' },
       { name: 'results', description: 'Result records and summaries of a run' },
+      {
+        name: 'comparisons',
+        description: 'Compare a candidate run with a baseline run under a launch policy: the Go/No-Go verdict and its report',
+      },
       { name: 'metrics', description: 'The metric catalog: what each score means, which way is better, its range and unit' },
       { name: 'hooks', description: 'Signed submissions from generation pipelines (no API key)' },
       { name: 'operations', description: 'Suites, models, queue depths and the dead-letter view' },
@@ -128,6 +137,10 @@ export function buildOpenApi(version = '0.1.0') {
         CreateRun: { schema: CreateRunRequest, description: 'the run: its name, model version, suite and labels' },
         SubmitAssets: { schema: SubmitAssetsRequest, description: `up to ${MAX_ASSETS_PER_REQUEST} assets` },
         GenerationHook: { schema: HookRequest, description: 'the run and its assets; the raw body is what is signed' },
+        CreateComparison: {
+          schema: CreateComparisonRequest,
+          description: 'the two closed runs, the policy, extra slices, seed and resamples',
+        },
       }),
       schemas: {
         ...components('output', {
@@ -139,6 +152,9 @@ export function buildOpenApi(version = '0.1.0') {
           ResultRecord,
           ResultsPage,
           RunSummary,
+          RunMetrics: RunMetricsView,
+          Comparison: ComparisonView,
+          Policy: PolicyFile.extend({ source: z.string() }),
           MetricCatalog: MetricCatalogView,
           Metric: MetricCatalogEntry,
           Suite,
@@ -243,6 +259,72 @@ export function buildOpenApi(version = '0.1.0') {
           summary: 'Run summary (final once closed, live before)',
           parameters: [runId],
           responses: { '200': ok('summary', 'RunSummary'), ...errors(401, 403, 404, 503) },
+        },
+      },
+      '/v1/runs/{runId}/run-metrics': {
+        get: {
+          operationId: 'getRunMetrics',
+          tags: ['results'],
+          summary: 'The run-level metrics computed once the run closed (score intervals, latency quantiles, safety rates)',
+          description: '`status` is pending until the run closes and its job runs; `report` is there once `done`.',
+          parameters: [runId],
+          responses: { '200': ok('their state and report', 'RunMetrics'), ...errors(401, 403, 404, 503) },
+        },
+      },
+      '/v1/comparisons': {
+        post: {
+          operationId: 'createComparison',
+          tags: ['comparisons'],
+          summary: 'Compare a candidate run with a baseline run under a launch policy (computed by the aggregator)',
+          description:
+            'Both runs must be closed, differ, score one modality and share a score. The comparison is queued: poll ' +
+            '`GET /v1/comparisons/{comparisonId}` until `status` is `done` (or `failed`). Guide: docs/compare.md.',
+          requestBody: { $ref: '#/components/requestBodies/CreateComparison' },
+          responses: { '202': ok('queued', 'Comparison'), ...errors(400, 401, 403, 404, 409, 413, 503) },
+        },
+      },
+      '/v1/comparisons/{comparisonId}': {
+        get: {
+          operationId: 'getComparison',
+          tags: ['comparisons'],
+          summary: 'A comparison: its state, then the verdict with every criterion and the full result',
+          parameters: [comparisonId],
+          responses: { '200': ok('the comparison', 'Comparison'), ...errors(401, 403, 404, 503) },
+        },
+      },
+      '/v1/comparisons/{comparisonId}/report': {
+        get: {
+          operationId: 'getComparisonReport',
+          tags: ['comparisons'],
+          summary: 'The report a person reads: one self-contained HTML file (verdict, evidence, charts)',
+          parameters: [comparisonId],
+          responses: {
+            '200': { description: 'the report', content: { 'text/html': { schema: { type: 'string' } } } },
+            ...errors(401, 403, 404, 409, 503),
+          },
+        },
+      },
+      '/v1/policies': {
+        get: {
+          operationId: 'listPolicies',
+          tags: ['comparisons'],
+          summary: 'Launch policies a comparison can be judged by',
+          responses: {
+            '200': {
+              description: 'policies',
+              content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Policy' } } } },
+            },
+            ...errors(401, 403),
+          },
+        },
+      },
+      '/v1/policies/{policy}': {
+        get: {
+          operationId: 'getPolicy',
+          tags: ['comparisons'],
+          summary: 'One launch policy',
+          parameters: [{ name: 'policy', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': ok('the policy', 'Policy'), ...errors(401, 403, 404) },
         },
       },
       '/v1/hooks/generation': {

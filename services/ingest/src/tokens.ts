@@ -10,3 +10,5 @@ export const RUN_STORE = Symbol('RunStore');
 export const RUN_AGGREGATES = Symbol('RunAggregates');
 export const SUITES = Symbol('SuiteCatalog');
 export const METRIC_CATALOG = Symbol('MetricCatalog');
+export const COMPARISONS = Symbol('ComparisonStore');
+export const POLICIES = Symbol('PolicyCatalog');

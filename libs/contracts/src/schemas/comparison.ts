@@ -11,10 +11,15 @@ export const CreateComparisonRequest = z
   .object({
     baselineRunId: z.string().min(1).max(100),
     candidateRunId: z.string().min(1).max(100),
-    /** a policy name (GET /v1/policies); default `<modality>-launch` */
+    /** a policy name (GET /v1/policies; default `<modality>-launch`), or a whole policy written inline (docs/compare.md) */
     policy: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
+      .union([
+        z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
+          .describe('a policy name'),
+        z.record(z.string(), z.unknown()).describe('an inline policy, as in a policy YAML file'),
+      ])
       .optional(),
     /** attribute keys to slice by, beside the policy's own */
     slices: z.array(SliceKey).max(10).optional(),
@@ -268,6 +273,23 @@ export const ComparisonResult = z.object({
   runMetrics: z.array(z.object({ name: z.string(), version: z.string() })),
 });
 export type ComparisonResult = z.infer<typeof ComparisonResult>;
+
+/** What a comparison was asked to do, resolved when it was accepted (stored in Redis under its id). */
+export const ComparisonRecord = z.object({
+  id: z.string(),
+  baselineRunId: z.string(),
+  candidateRunId: z.string(),
+  modality: z.enum(MODALITIES),
+  /** the policy's name; an inline policy is stored whole in `inlinePolicy` */
+  policy: z.string(),
+  inlinePolicy: z.record(z.string(), z.unknown()).optional(),
+  slices: z.array(z.string()),
+  seed: z.number().int(),
+  resamples: z.number().int(),
+  createdAt: z.string(),
+  requestId: z.string().optional(),
+});
+export type ComparisonRecord = z.infer<typeof ComparisonRecord>;
 
 export const ComparisonStatus = z.enum(['queued', 'running', 'done', 'failed']);
 export type ComparisonStatus = z.infer<typeof ComparisonStatus>;

@@ -1,16 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { AssayError, ErrorCode } from '@assay/contracts';
-
-export const SIGNATURE_HEADER = 'x-assay-signature';
-export const TIMESTAMP_HEADER = 'x-assay-timestamp';
-
-/**
- * `v1=` + hex HMAC-SHA256 of `<timestamp>.<raw body>` with the shared secret, the timestamp exactly as the
- * header carries it (a sender that writes `0001764000000` signs those characters).
- */
-export function signHook(secret: string, timestamp: number | string, rawBody: Buffer | string): string {
-  return `v1=${createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest('hex')}`;
-}
+import { timingSafeEqual } from 'node:crypto';
+import { AssayError, ErrorCode, SIGNATURE_HEADER, signHook, TIMESTAMP_HEADER } from '@assay/contracts';
 
 /**
  * Checks a generation hook's signature over the exact bytes received, and that its timestamp is within

@@ -6,7 +6,8 @@ import { globalKeys } from '@assay/runs';
 import type { RequestWithId } from '../http/request-context.js';
 import { IntakeService } from '../runs/intake.service.js';
 import { CONFIG, REDIS } from '../tokens.js';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyHook } from './hook-signature.js';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '@assay/contracts';
+import { verifyHook } from './hook-signature.js';
 
 /** Generation pipelines post their outputs here, signed with the shared hook secret instead of an API key. */
 @Controller('v1/hooks')

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
-import type { ResultsPage, RunSummary, RunsPage, RunView, SubmitAssetsResponse } from '@assay/contracts';
+import type { ResultsPage, RunMetricsView, RunSummary, RunsPage, RunView, SubmitAssetsResponse } from '@assay/contracts';
 import { ApiKeyGuard } from '../http/api-key.guard.js';
 import type { RequestWithId } from '../http/request-context.js';
 import type { AssetView, Suite, UploadResult } from '../api-schemas.js';
@@ -52,6 +52,11 @@ export class RunsController {
   @Get('runs/:runId/assets/:assetId')
   asset(@Param('runId') runId: string, @Param('assetId') assetId: string): Promise<AssetView> {
     return this.runs.asset(runId, assetId);
+  }
+
+  @Get('runs/:runId/run-metrics')
+  runMetrics(@Param('runId') runId: string): Promise<RunMetricsView> {
+    return this.runs.runMetrics(runId);
   }
 
   @Post('runs/:runId/close')

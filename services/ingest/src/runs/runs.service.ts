@@ -15,6 +15,8 @@ import {
   type RunRecord,
   type RunSummary,
   type RunView,
+  type RunMetricsReport,
+  type RunMetricsView,
 } from '@assay/contracts';
 import type { AssayConfig } from '@assay/config';
 import { buildSummary, type RunAggregates } from '@assay/aggregation';
@@ -121,6 +123,16 @@ export class RunsService {
       this.logger.info({ requestId, runId }, 'run close requested');
     }
     return this.view(runId);
+  }
+
+  /** The run-level metrics computed after the run closed: their state, then the stored report. */
+  async runMetrics(runId: string): Promise<RunMetricsView> {
+    const run = await this.intake.requireRun(runId);
+    const state = (await this.runs.runMetricsState(runId)) ?? { status: 'pending' as const };
+    if (run.status !== 'closed' || state.status !== 'done') return { runId, ...state };
+    const bytes = await this.store.get({ bucket: this.config.s3.bucket, key: RunObjects.runMetrics(runId) });
+    const report = parseStored<RunMetricsReport>(bytes);
+    return report ? { runId, status: 'done', report } : { runId, status: 'running' };
   }
 
   /** The final summary from S3 once the run is closed; a live one computed from the aggregates before. */
