@@ -119,6 +119,8 @@ export const ScoreDelta = z.object({
   effectSize: z.object({ kind: z.enum(['cohens_dz', 'hedges_g']), value: z.number().nullable() }),
   /** the rank test's adjusted p-value against alpha, in the direction of its effect, read with the score's direction */
   reading: Reading,
+  /** each side's quantiles at 0, 5, …, 100 % (21 values): the distributions the report overlays */
+  quantiles: z.object({ baseline: z.array(z.number()), candidate: z.array(z.number()) }),
 });
 export type ScoreDelta = z.infer<typeof ScoreDelta>;
 
