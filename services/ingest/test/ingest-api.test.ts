@@ -53,7 +53,10 @@ describe('metric catalog', () => {
     expect(audio.json.metrics.length).toBeGreaterThan(5);
     expect(new Set(audio.json.metrics.map((m: { modality: string }) => m.modality))).toEqual(new Set(['audio']));
     const loudness = await api('GET', '/v1/metrics/loudness');
-    expect(loudness.json.scores.find((s: { key: string }) => s.key === 'integrated_lufs')).toMatchObject({ unit: 'LUFS', direction: 'none' });
+    expect(loudness.json.scores.find((s: { key: string }) => s.key === 'integrated_lufs')).toMatchObject({
+      unit: 'LUFS',
+      direction: 'none',
+    });
     expect(loudness.json.params).toBeUndefined(); // takes none
     expect((await api('GET', '/v1/metrics/clip_score')).json.params.properties).toBeTypeOf('object');
   });
