@@ -12,6 +12,7 @@ import {
   type QueueName,
 } from '@assay/contracts';
 import { DURATION_BUCKETS_SECONDS, runChecks, zeroSeries, type DependencyCheck, type Logger } from '@assay/observability';
+import type { Redis } from 'ioredis';
 import { createRedis } from './redis.js';
 
 /** `signal` aborts when the job is cancelled or the worker closes by force: handlers pass it to child processes. */
@@ -54,6 +55,9 @@ export class DependencyOutage extends Error {
   }
 }
 
+/** After the grace period of close(): how long aborted handlers get to end before close() returns anyway. */
+const ABORTED_HANDLERS_SETTLE_MS = 1_000;
+
 /** The `outcome` label of `assay_jobs_total` and `assay_job_duration_seconds`. */
 const JOB_OUTCOMES = ['completed', 'retried', 'failed', 'deferred'];
 
@@ -82,6 +86,8 @@ export class QueueWorker<N extends JobName> {
   private outage?: Promise<void>;
   /** aborted by close(): ends the probe loop of an outage */
   private readonly closing = new AbortController();
+  /** ours to close: BullMQ leaves a connection it was handed open when it closes */
+  private readonly connection: Redis;
 
   constructor(private readonly options: QueueWorkerOptions<N>) {
     const expected = new Set<string>(JOBS_BY_QUEUE[options.queue]);
@@ -128,8 +134,9 @@ export class QueueWorker<N extends JobName> {
     );
     this.pausedGauge.set({ queue: options.queue }, 0);
     zeroSeries(this.jobsTotal, { queue: [options.queue], job_name: JOBS_BY_QUEUE[options.queue], outcome: JOB_OUTCOMES });
+    this.connection = createRedis(options.redisUrl, 'worker', `assay-worker-${options.queue}-${hostname()}`);
     this.worker = new Worker(options.queue, (job, token, signal) => this.process(job, token, signal), {
-      connection: createRedis(options.redisUrl, 'worker', `assay-worker-${options.queue}-${hostname()}`),
+      connection: this.connection,
       prefix: queuePrefix(options.basePrefix, options.queue),
       concurrency: options.concurrency,
       lockDuration: options.lockDurationMs,
@@ -236,13 +243,17 @@ export class QueueWorker<N extends JobName> {
   }
 
   /**
-   * Stops taking jobs and waits up to `graceMs` for active ones; after that the worker closes by force and
-   * the unfinished jobs' locks lapse, so another worker picks them up (stalled-job recovery).
+   * Stops taking jobs and waits up to `graceMs` for active ones; after that it aborts their handlers and
+   * stops waiting: a handler that honours its signal ends and its job is retried; the lock of one that does
+   * not lapses when the process exits, so another worker picks the job up (stalled-job recovery).
    */
   async close(graceMs: number): Promise<void> {
     this.closing.abort();
     let timer: NodeJS.Timeout | undefined;
-    const graceful = this.worker.close().then(() => true);
+    const graceful = this.worker.close().then(() => {
+      this.connection.disconnect();
+      return true;
+    });
     const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), graceMs)));
     const closed = await Promise.race([graceful, timeout]);
     clearTimeout(timer);
@@ -250,7 +261,9 @@ export class QueueWorker<N extends JobName> {
       this.log.warn({ graceMs }, 'active jobs did not finish in the grace period; closing by force');
       // aborts the handlers' signals, so child processes (ffmpeg) are killed rather than orphaned
       this.abortActive('worker closing');
-      await this.worker.close(true);
+      // BullMQ's close() cannot be forced once begun (close(true) now would return the graceful close, still
+      // waiting for the handlers): give aborted handlers a moment to end, and no more
+      await Promise.race([graceful, sleep(ABORTED_HANDLERS_SETTLE_MS)]);
     }
     this.log.info('worker closed');
   }

@@ -74,6 +74,8 @@ export class RunWriter {
     if (counts.awaitingContent > 0 || counts.completed + counts.failed < counts.submitted) return false;
     if (run.status === 'closed') return true;
     const r = await this.aggregates.withLock(runId, LOCK_TTL_MS, async () => {
+      // another writer may have closed the run since it was read above: its final summary is never rewritten
+      if ((await this.runs.get(runId))?.status !== 'closing') return undefined;
       await this.flushParts(runId);
       // the final summary and the run record are complete in storage before anyone can see the run closed
       const closedAt = new Date().toISOString();
@@ -84,7 +86,7 @@ export class RunWriter {
       return summary;
     });
     if (!r.locked) throw new RunBusyError(`run ${runId} is being written by another aggregator; retrying`);
-    this.logger.info({ runId, counts: r.value?.counts }, 'run closed; final summary written');
+    if (r.value) this.logger.info({ runId, counts: r.value.counts }, 'run closed; final summary written');
     return true;
   }
 }
