@@ -317,3 +317,19 @@ export const ComparisonView = z.object({
   result: ComparisonResult.optional(),
 });
 export type ComparisonView = z.infer<typeof ComparisonView>;
+
+/** The body POSTed to COMPARISON_WEBHOOK_URL when a comparison is done (signed like inbound hooks). */
+export const VerdictDelivery = z.object({
+  event: z.literal('comparison.done'),
+  comparisonId: z.string(),
+  verdict: Verdict,
+  policy: z.string(),
+  baseline: z.object({ runId: z.string(), name: z.string(), modelVersion: z.string() }),
+  candidate: z.object({ runId: z.string(), name: z.string(), modelVersion: z.string() }),
+  /** the criteria that did not pass, by id and outcome */
+  blocking: z.array(z.object({ id: z.string(), outcome: CriterionOutcome, evidence: z.string() })),
+  finishedAt: z.string(),
+  resultUri: z.string(),
+  reportUri: z.string(),
+});
+export type VerdictDelivery = z.infer<typeof VerdictDelivery>;

@@ -1,0 +1,35 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { AssayError } from '@assay/contracts';
+import { MetricCatalog } from '@assay/metric-catalog';
+import { renderComparisonReport } from '@assay/report';
+import { RunMetricRegistry } from '@assay/run-metrics';
+import { S3ObjectStore } from '@assay/storage';
+import type { ThreadInput, ThreadOutput } from './analysis-job.js';
+import { compareRuns, storeComparison, type AnalysisEnv } from './compare-runs.js';
+import { computeRunMetrics } from './run-report.js';
+
+/** One analysis job in its own thread, so minutes of statistics never hold the aggregator's event loop. */
+async function run({ s3, bucket, assayVersion, job }: ThreadInput): Promise<unknown> {
+  const store = new S3ObjectStore(s3);
+  try {
+    const env: AnalysisEnv = { store, bucket, registry: await RunMetricRegistry.load(), catalog: MetricCatalog.load(), assayVersion };
+    if (job.kind === 'run-metrics') return await computeRunMetrics(env, job.runId, job.counts);
+    const result = await compareRuns(env, job.task);
+    await storeComparison(env, result, renderComparisonReport({ comparison: job.task.record, result }));
+    return result;
+  } finally {
+    store.close();
+  }
+}
+
+const answer = (out: ThreadOutput) => parentPort!.postMessage(out);
+run(workerData as ThreadInput).then(
+  (value) => answer({ ok: true, value }),
+  (err: unknown) => {
+    const e = err instanceof Error ? err : new Error(String(err));
+    answer({
+      ok: false,
+      error: { name: e.name, message: e.message, stack: e.stack, ...(e instanceof AssayError ? { code: e.code } : {}) },
+    });
+  },
+);
