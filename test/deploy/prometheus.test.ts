@@ -45,6 +45,7 @@ describe('Prometheus alerts', () => {
     expect([...byName.keys()].sort()).toEqual(
       [
         'AssayApiErrorRatioHigh',
+        'AssayComparisonsFailing',
         'AssayFinalFailureRatioHigh',
         'AssayGpuFallback',
         'AssayInferenceLatencyHigh',
@@ -53,6 +54,7 @@ describe('Prometheus alerts', () => {
         'AssayRedisUnavailable',
         'AssayStorageUnavailable',
         'AssayTargetDown',
+        'AssayVerdictDeliveryFailing',
       ].sort(),
     );
     expect(byName.get('AssayQueueStalled')!.expr).toMatch(/assay_queue_backlog_jobs[\s\S]*unless[\s\S]*assay_jobs_total\{outcome="completed"\}/);
@@ -62,6 +64,8 @@ describe('Prometheus alerts', () => {
     expect(byName.get('AssayApiErrorRatioHigh')!.expr).toMatch(/status_code=~"5\.\."/);
     expect(byName.get('AssayRedisUnavailable')!.expr).toMatch(/assay_requests_rejected_total\{code="redis_unavailable"\}/);
     expect(byName.get('AssayStorageUnavailable')!.expr).toMatch(/max by \(namespace\) \(assay_worker_paused\) == 1/);
+    expect(byName.get('AssayComparisonsFailing')!.expr).toMatch(/increase\(assay_comparisons_total\{outcome="failed"\}\[1h\]\)/);
+    expect(byName.get('AssayVerdictDeliveryFailing')!.expr).toMatch(/increase\(assay_verdict_deliveries_total\{outcome="failed"\}\[1h\]\)/);
     expect(byName.get('AssayInferenceLatencyHigh')!.expr).toMatch(/histogram_quantile\(0\.95, .*assay_inference_duration_seconds_bucket/);
   });
 

@@ -1,15 +1,18 @@
 import { createRequire } from 'node:module';
 import type { Registry } from 'prom-client';
-import { JobName, QueueName } from '@assay/contracts';
+import { JobName, QueueName, runMetricsJobId, type RunRecord } from '@assay/contracts';
 import type { AssayConfig } from '@assay/config';
 import { RunAggregates } from '@assay/aggregation';
 import { MetricCatalog } from '@assay/metric-catalog';
 import { consumerSettings, type OpsService } from '@assay/lifecycle';
 import { runChecks, type Logger } from '@assay/observability';
 import { createRedis, QueueSet, QueueWorker } from '@assay/queue';
-import { globalKeys, RunStore } from '@assay/runs';
+import { PolicyCatalog } from '@assay/policies';
+import { ComparisonStore, globalKeys, RunStore } from '@assay/runs';
 import { S3ObjectStore } from '@assay/storage';
 import { createAggregatorMetrics } from './aggregator-metrics.js';
+import { compareRunsHandler, computeRunMetricsHandler, deliverVerdictHandler } from './analysis-handlers.js';
+import { createAnalysisMetrics } from './analysis-metrics.js';
 import { FailureRecorder } from './failure-record.js';
 import { QualityMetrics } from './quality-metrics.js';
 import { closeRunHandler, recordResultHandler } from './handlers.js';
@@ -31,6 +34,15 @@ export async function startAggregatorService(config: AssayConfig, logger: Logger
   const aggregates = new RunAggregates(redis, config.redis.prefix);
   const queues = new QueueSet(redis, config.redis.prefix);
   const metrics = createAggregatorMetrics(registry);
+  const catalog = MetricCatalog.load();
+  // the run's post-close work (run-level metrics) is queued before anyone can see it closed
+  const queueRunMetrics = async (run: RunRecord) =>
+    void (await queues.add(
+      QueueName.Analysis,
+      JobName.ComputeRunMetrics,
+      { runId: run.id, closedAt: run.closedAt! },
+      { jobId: runMetricsJobId(run.id) },
+    ));
   const writer = new RunWriter(
     runs,
     aggregates,
@@ -39,7 +51,11 @@ export async function startAggregatorService(config: AssayConfig, logger: Logger
     config.aggregator.partMaxRecords,
     metrics,
     logger,
-    MetricCatalog.load(),
+    catalog,
+    async (run) => {
+      await runs.setRunMetricsState(run.id, { status: 'pending' });
+      await queueRunMetrics(run);
+    },
   );
   const failures = new FailureRecorder(store, config.s3.bucket, aggregates);
   const reconciler = new Reconciler(runs, failures, queues, metrics, version, logger);
@@ -64,8 +80,38 @@ export async function startAggregatorService(config: AssayConfig, logger: Logger
     handlers: { [JobName.RecordResult]: recordResultHandler(deps), [JobName.CloseRun]: closeRunHandler(deps) },
     concurrency: config.aggregator.concurrency,
   });
+  const analysisDeps = {
+    runs,
+    comparisons: new ComparisonStore(redis, config.redis.prefix),
+    policies: await PolicyCatalog.load(catalog, {
+      dir: config.policies.dir,
+      s3: config.policies.uri ? { store, prefix: config.policies.uri } : undefined,
+    }),
+    queues,
+    store,
+    config,
+    metrics: createAnalysisMetrics(registry),
+    version,
+    storageReachable: () =>
+      store.ping(config.s3.bucket).then(
+        () => true,
+        () => false,
+      ),
+  };
+  // comparisons and run-level metrics: each job in a thread of its own, so they never hold the event loop
+  const analysis = new QueueWorker({
+    ...consumerSettings(config, logger, registry, dependencies),
+    queue: QueueName.Analysis,
+    handlers: {
+      [JobName.ComputeRunMetrics]: computeRunMetricsHandler(analysisDeps),
+      [JobName.CompareRuns]: compareRunsHandler(analysisDeps),
+      [JobName.DeliverVerdict]: deliverVerdictHandler(analysisDeps),
+    },
+    concurrency: config.analysis.concurrency,
+  });
   const abort = new AbortController();
   worker.start(abort.signal).catch((err) => logger.error({ err }, 'aggregator worker did not start'));
+  analysis.start(abort.signal).catch((err) => logger.error({ err }, 'analysis worker did not start'));
 
   const lastReconcile = new Map<string, number>();
   const tick = async () => {
@@ -105,15 +151,17 @@ export async function startAggregatorService(config: AssayConfig, logger: Logger
     async readiness() {
       const checks = await runChecks(dependencies);
       checks.worker = { ok: worker.isRunning() };
+      checks.analysis = { ok: analysis.isRunning() };
       return { ready: Object.values(checks).every((c) => c.ok), checks };
     },
     abortActive() {
       worker.abortActive();
+      analysis.abortActive();
     },
     async close() {
       abort.abort();
       clearInterval(timer);
-      await worker.close(config.worker.shutdownGraceMs);
+      await Promise.all([worker.close(config.worker.shutdownGraceMs), analysis.close(config.worker.shutdownGraceMs)]);
       await ticking;
       await queues.close();
       await redis.quit();

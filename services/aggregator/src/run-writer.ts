@@ -23,6 +23,8 @@ export class RunWriter {
     private readonly metrics: AggregatorMetrics,
     private readonly logger: Logger,
     private readonly catalog = MetricCatalog.load(),
+    /** called once the run's final objects are stored, before it is marked closed (queues post-close work) */
+    private readonly beforeClosed: (run: RunRecord) => Promise<void> = async () => {},
   ) {}
 
   /** Buffered records → `results/part-<offset>.ndjson`. Rewriting a part after a crash yields the same key. */
@@ -82,6 +84,8 @@ export class RunWriter {
       const closed: RunRecord = { ...run, status: 'closed', closedAt };
       const summary = await this.writeSummary(closed);
       await this.store.put({ bucket: this.bucket, key: RunObjects.run(runId) }, JSON.stringify(closed, null, 2), 'application/json');
+      // a failure here leaves the run closing: the retry queues again (the job id makes it once)
+      await this.beforeClosed(closed);
       await this.runs.markClosed(runId, closedAt);
       return summary;
     });
