@@ -17,8 +17,8 @@ The service: --url, $ASSAY_URL or the config file's "url" (default: the local la
 the key: --api-key, $ASSAY_API_KEY or the config file's "apiKey" (default: the launcher's $ASSAY_DATA_DIR/api-key).
 ${CONFIG_FILE_HELP}
 
-exit codes: 0 done, 1 assets failed, 2 usage or input error, 3 service unreachable or request refused,
-4 timed out waiting, 70 internal error. docs/cli.md has the details.
+exit codes: 0 done (compare: GO), 1 assets failed (compare: NO_GO), 2 usage or input error, 3 service unreachable
+or request refused, 4 timed out waiting, 5 compare: INCONCLUSIVE, 70 internal error. docs/cli.md has the details.
 `;
 
 const isHelp = (a: string) => a === '--help' || a === '-h';

@@ -25,6 +25,8 @@ export interface RequestOptions {
    * idempotency key) and close. Creating a run is not: a retry could make two.
    */
   idempotent?: boolean;
+  /** the answer's body as text (an HTML report), not parsed as JSON */
+  text?: boolean;
 }
 
 /** Transient answers worth another attempt. */
@@ -79,7 +81,7 @@ export class AssayClient {
         );
       }
       const text = await res.text();
-      if (res.ok) return (text ? JSON.parse(text) : undefined) as T;
+      if (res.ok) return (options.text ? text : text ? JSON.parse(text) : undefined) as T;
       if (RETRY_STATUS.has(res.status) && attempt < attempts) {
         const retryAfter = Number(res.headers.get('retry-after'));
         await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 30) * 1000 : this.backoffMs * 2 ** (attempt - 1));

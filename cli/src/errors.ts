@@ -7,12 +7,16 @@ export const ExitCode = {
   Ok: 0,
   /** `eval`: one or more assets failed (unless --allow-failures) */
   AssetsFailed: 1,
+  /** `compare`: the verdict is NO_GO (the candidate failed a criterion): like failed assets, the input is bad */
+  NoGo: 1,
   /** usage or input error: unknown option or command, missing or bad argument, missing file or folder, no API key */
   Usage: 2,
   /** the service could not be reached or refused a request (network, authentication, an API error) */
   Service: 3,
   /** gave up waiting (--timeout); the run goes on in the service */
   Timeout: 4,
+  /** `compare`: the verdict is INCONCLUSIVE (not enough evidence either way); NO_GO exits 1 */
+  Inconclusive: 5,
   /** a bug in the CLI */
   Internal: 70,
 } as const;

@@ -20,8 +20,9 @@ describe('help and version', () => {
       const r = await cli(...argv);
       expect(r).toMatchObject({ code: 0, err: '' });
       expect(r.out).toMatch(/^usage: assay <command>/);
-      expect(r.out).toMatch(/^ {2}eval {2}score a folder/m);
-      expect(r.out).toMatch(/exit codes: 0 done, 1 assets failed, 2 usage or input error, 3 service/);
+      expect(r.out).toMatch(/^ {2}eval +score a folder/m);
+      expect(r.out).toMatch(/^ {2}compare +compare a candidate run with a baseline run/m);
+      expect(r.out).toMatch(/exit codes: 0 done \(compare: GO\), 1 assets failed \(compare: NO_GO\), 2 usage or input error, 3 service/);
     }
   });
 

@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
+import { compareCommand } from './compare.js';
 import { evalCommand } from './eval.js';
 
 /** Every subcommand, in the order `assay --help` lists them; a new one is a module here and a line below. */
-export const COMMANDS: readonly Command[] = [evalCommand];
+export const COMMANDS: readonly Command[] = [evalCommand, compareCommand];
