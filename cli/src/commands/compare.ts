@@ -6,6 +6,24 @@ import type { Command, Context } from '../command.js';
 import { CONFIG_FILE_HELP, CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection } from '../config.js';
 import { CliError, ExitCode, InputError, UsageError } from '../errors.js';
 
+/** The comparison options `compare` and `eval --compare-to` share. */
+export const COMPARISON_OPTIONS = {
+  policy: { type: 'string' },
+  'policy-file': { type: 'string' },
+  slices: { type: 'string' },
+  seed: { type: 'string', default: '1' },
+  resamples: { type: 'string', default: '10000' },
+  report: { type: 'string' },
+} as const;
+
+/** Their help lines. */
+export const COMPARISON_HELP = `  --policy NAME           launch policy (GET /v1/policies; default: <modality>-launch)
+  --policy-file FILE      a policy written inline, as JSON (the fields of a policy YAML file; docs/compare.md)
+  --slices KEYS           attribute keys to slice by, comma-separated (beside the policy's own)
+  --seed N                resampling seed (default 1): the same runs, policy and seed give the same result
+  --resamples N           bootstrap resamples, 1000 to 100000 (default 10000)
+  --report FILE           write the HTML report to FILE`;
+
 const HELP = `usage: assay compare <baseline> <candidate> [options]
 
 Compares a candidate run with a baseline run (each a run id, or a run name: the newest closed run of that
@@ -13,12 +31,7 @@ name) under a launch policy, waits for the comparison and prints its verdict, th
 differences with their 95 % intervals. Both runs must be closed and score the same modality.
 
 options:
-  --policy NAME           launch policy (GET /v1/policies; default: <modality>-launch)
-  --policy-file FILE      a policy written inline, as JSON (the fields of a policy YAML file; docs/compare.md)
-  --slices KEYS           attribute keys to slice by, comma-separated (beside the policy's own)
-  --seed N                resampling seed (default 1): the same runs, policy and seed give the same result
-  --resamples N           bootstrap resamples, 1000 to 100000 (default 10000)
-  --report FILE           write the HTML report to FILE
+${COMPARISON_HELP}
   --timeout SECONDS       how long to wait for the comparison (default: 600)
   --json                  print the whole comparison as JSON
 ${CONNECTION_HELP}
@@ -31,12 +44,7 @@ or comparison failed, 4 timed out waiting (the comparison goes on); docs/cli.md 
 `;
 
 const OPTIONS = {
-  policy: { type: 'string' },
-  'policy-file': { type: 'string' },
-  slices: { type: 'string' },
-  seed: { type: 'string', default: '1' },
-  resamples: { type: 'string', default: '10000' },
-  report: { type: 'string' },
+  ...COMPARISON_OPTIONS,
   timeout: { type: 'string', default: '600' },
   json: { type: 'boolean', default: false },
   ...CONNECTION_OPTIONS,
@@ -99,6 +107,76 @@ export function renderComparison(r: ComparisonResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+export interface ComparisonRequest {
+  body: Omit<CreateComparisonRequest, 'baselineRunId' | 'candidateRunId'>;
+  report?: string;
+}
+
+/** Checks the comparison options before anything is sent. */
+export function comparisonRequest(values: {
+  policy?: string;
+  'policy-file'?: string;
+  slices?: string;
+  seed: string;
+  resamples: string;
+  report?: string;
+}): ComparisonRequest {
+  const seed = /^\d+$/.test(values.seed) ? Number(values.seed) : NaN;
+  if (!Number.isSafeInteger(seed) || seed > 0xffffffff)
+    throw new UsageError(`--seed must be a whole number from 0 to 4294967295, got '${values.seed}'`);
+  const resamples = positiveInteger('resamples', values.resamples, 100_000);
+  if (resamples < 1000) throw new UsageError(`--resamples must be at least 1000, got '${values.resamples}'`);
+  const policy = policyOf(values);
+  const slices = values.slices
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return { body: { seed, resamples, ...(policy ? { policy } : {}), ...(slices?.length ? { slices } : {}) }, report: values.report };
+}
+
+/**
+ * Asks for a comparison of two runs (ids or names), waits for it and writes the report when asked; the
+ * finished view, or a CliError (failed comparison: exit 3; timeout: exit 4).
+ */
+export async function compareRuns(
+  client: AssayClient,
+  ctx: Context,
+  refs: { baseline: string; candidate: string },
+  request: ComparisonRequest,
+  timeoutSeconds: number,
+): Promise<ComparisonView & { result: ComparisonResult }> {
+  const [baselineRunId, candidateRunId] = await Promise.all([resolveRun(client, refs.baseline), resolveRun(client, refs.candidate)]);
+  const body: CreateComparisonRequest = { baselineRunId, candidateRunId, ...request.body };
+  const created = await client.request<ComparisonView>('POST', '/v1/comparisons', body);
+  const path = `/v1/comparisons/${created.id}`;
+  ctx.err.write(`comparison ${created.id} queued: ${baselineRunId} (baseline) vs ${candidateRunId} (candidate)\n`);
+
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  let view = created;
+  while (view.status === 'queued' || view.status === 'running') {
+    if (Date.now() > deadline)
+      throw new CliError(`gave up waiting after ${timeoutSeconds} s; the comparison goes on: GET ${path}`, ExitCode.Timeout);
+    await new Promise((r) => setTimeout(r, 500));
+    view = await client.request<ComparisonView>('GET', path, undefined, { idempotent: true });
+  }
+  const { result } = view;
+  if (view.status === 'failed' || !result)
+    throw new CliError(
+      `comparison ${view.id} failed: ${view.error?.code ?? 'unknown'}: ${view.error?.message ?? 'no result'}`,
+      ExitCode.Service,
+    );
+  if (request.report) {
+    const html = await client.request<string>('GET', `${path}/report`, undefined, { idempotent: true, text: true });
+    try {
+      writeFileSync(request.report, html);
+    } catch (err) {
+      throw new InputError(`cannot write ${request.report}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    ctx.err.write(`report written to ${request.report}\n`);
+  }
+  return { ...view, result };
+}
+
 export const compareCommand: Command = {
   name: 'compare',
   summary: 'compare a candidate run with a baseline run under a launch policy: GO, NO_GO or INCONCLUSIVE',
@@ -107,56 +185,10 @@ export const compareCommand: Command = {
     const { values, positionals } = parseOptions(args, OPTIONS);
     if (positionals.length !== 2) throw new UsageError('give exactly two runs: <baseline> <candidate>');
     const timeoutSeconds = positiveNumber('timeout', values.timeout, 'seconds');
-    const seed = /^\d+$/.test(values.seed) ? Number(values.seed) : NaN;
-    if (!Number.isSafeInteger(seed) || seed > 0xffffffff)
-      throw new UsageError(`--seed must be a whole number from 0 to 4294967295, got '${values.seed}'`);
-    const resamples = positiveInteger('resamples', values.resamples, 100_000);
-    if (resamples < 1000) throw new UsageError(`--resamples must be at least 1000, got '${values.resamples}'`);
-    const policy = policyOf(values);
-    const slices = values.slices
-      ? values.slices
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : undefined;
-
+    const request = comparisonRequest(values);
     const connection = resolveConnection({ url: values.url, apiKey: values['api-key'] }, ctx.env, ctx.cwd);
     const client = new AssayClient(connection.url, connection.apiKey);
-    const [baselineRunId, candidateRunId] = await Promise.all(positionals.map((ref) => resolveRun(client, ref)));
-    const body: CreateComparisonRequest = {
-      baselineRunId,
-      candidateRunId,
-      seed,
-      resamples,
-      ...(policy ? { policy } : {}),
-      ...(slices ? { slices } : {}),
-    };
-    const created = await client.request<ComparisonView>('POST', '/v1/comparisons', body);
-    const path = `/v1/comparisons/${created.id}`;
-    ctx.err.write(`comparison ${created.id} queued: ${baselineRunId} (baseline) vs ${candidateRunId} (candidate)\n`);
-
-    const deadline = Date.now() + timeoutSeconds * 1000;
-    let view = created;
-    while (view.status === 'queued' || view.status === 'running') {
-      if (Date.now() > deadline)
-        throw new CliError(`gave up waiting after ${timeoutSeconds} s; the comparison goes on: GET ${path}`, ExitCode.Timeout);
-      await new Promise((r) => setTimeout(r, 500));
-      view = await client.request<ComparisonView>('GET', path, undefined, { idempotent: true });
-    }
-    if (view.status === 'failed' || !view.result)
-      throw new CliError(
-        `comparison ${view.id} failed: ${view.error?.code ?? 'unknown'}: ${view.error?.message ?? 'no result'}`,
-        ExitCode.Service,
-      );
-    if (values.report) {
-      const html = await client.request<string>('GET', `${path}/report`, undefined, { idempotent: true, text: true });
-      try {
-        writeFileSync(values.report, html);
-      } catch (err) {
-        throw new InputError(`cannot write ${values.report}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-      }
-      ctx.err.write(`report written to ${values.report}\n`);
-    }
+    const view = await compareRuns(client, ctx, { baseline: positionals[0], candidate: positionals[1] }, request, timeoutSeconds);
     ctx.out.write(values.json ? `${JSON.stringify(view, null, 2)}\n` : renderComparison(view.result));
     return VERDICT_EXIT[view.result.verdict.outcome];
   },

@@ -17,6 +17,7 @@ import { CliError, ExitCode, InputError, UsageError } from '../errors.js';
 import { collectAssets, describeSkipped, readPrompts, samePath, type LocalAsset, type PromptLine } from '../files.js';
 import { Progress } from '../progress.js';
 import { renderSummary } from '../summary-table.js';
+import { COMPARISON_HELP, COMPARISON_OPTIONS, comparisonRequest, compareRuns, renderComparison, VERDICT_EXIT } from './compare.js';
 
 const HELP = `usage: assay eval <folder-or-files...> [options]
 
@@ -33,13 +34,17 @@ options:
   --timeout SECONDS       how long to wait for scores (default: 600)
   --json                  print the summary as JSON
   --allow-failures        exit 0 even when assets failed
+  --compare-to RUN        then compare this run (the candidate) with RUN (a run id or name: the baseline)
+                          and exit with the verdict, as assay compare does; with these options:
+${COMPARISON_HELP}
 ${CONNECTION_HELP}
   -h, --help              this help
 
 ${CONFIG_FILE_HELP}
 
 exit codes: 0 every asset scored, 1 assets failed (unless --allow-failures), 2 usage or input error,
-3 service unreachable or request refused, 4 timed out waiting (the run goes on); docs/cli.md has the details.
+3 service unreachable or request refused, 4 timed out waiting (the run goes on); with --compare-to, the
+verdict's: 0 GO, 1 NO_GO, 5 INCONCLUSIVE. docs/cli.md has the details.
 `;
 
 const OPTIONS = {
@@ -51,6 +56,8 @@ const OPTIONS = {
   timeout: { type: 'string', default: '600' },
   json: { type: 'boolean', default: false },
   'allow-failures': { type: 'boolean', default: false },
+  'compare-to': { type: 'string' },
+  ...COMPARISON_OPTIONS,
   ...CONNECTION_OPTIONS,
 } as const;
 
@@ -76,6 +83,8 @@ export const evalCommand: Command = {
     const concurrency = positiveInteger('concurrency', values.concurrency, 64);
     const timeoutSeconds = positiveNumber('timeout', values.timeout, 'seconds');
     if (!inputs.length) throw new UsageError('missing <folder-or-files>');
+    const baseline = values['compare-to'];
+    const comparison = baseline !== undefined ? comparisonRequest(values) : undefined;
 
     const { assets, skipped } = collectAssets(inputs);
     const promptFile = values['prompt-file'];
@@ -104,8 +113,19 @@ export const evalCommand: Command = {
       concurrency,
       timeoutSeconds,
     });
-    ctx.out.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : `${renderSummary(summary)}\n`);
     const failed = summary.counts.failed;
+    if (baseline !== undefined && comparison) {
+      // the verdict decides the exit: its completeness criterion judges the failed assets
+      if (failed) reportFailures(ctx, failures, failed, runId);
+      const view = await compareRuns(client, ctx, { baseline, candidate: runId }, comparison, timeoutSeconds);
+      ctx.out.write(
+        values.json
+          ? `${JSON.stringify({ summary, comparison: view }, null, 2)}\n`
+          : `${renderSummary(summary)}\n\n${renderComparison(view.result)}`,
+      );
+      return VERDICT_EXIT[view.result.verdict.outcome];
+    }
+    ctx.out.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : `${renderSummary(summary)}\n`);
     if (!failed) return ExitCode.Ok;
     reportFailures(ctx, failures, failed, runId);
     if (values['allow-failures']) return ExitCode.Ok;
