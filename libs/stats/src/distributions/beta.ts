@@ -77,94 +77,41 @@ function pseries(a: number, b: number, x: number): number {
 
 /** Continued fraction #1 (Cephes incbcf), for x·(a+b−2) < a − 1. */
 function incbcf(a: number, b: number, x: number): number {
-  let k1 = a,
-    k2 = a + b,
-    k3 = a,
-    k4 = a + 1,
-    k5 = 1,
-    k6 = b - 1,
-    k7 = a + 1,
-    k8 = a + 2;
-  let pkm2 = 0,
-    qkm2 = 1,
-    pkm1 = 1,
-    qkm1 = 1,
-    ans = 1,
-    r = 1;
-  const thresh = 3 * MACHEP;
-  for (let n = 0; n < 10000; n++) {
-    let xk = -(x * k1 * k2) / (k3 * k4);
-    let pk = pkm1 + pkm2 * xk;
-    let qk = qkm1 + qkm2 * xk;
-    pkm2 = pkm1;
-    pkm1 = pk;
-    qkm2 = qkm1;
-    qkm1 = qk;
-    xk = (x * k5 * k6) / (k7 * k8);
-    pk = pkm1 + pkm2 * xk;
-    qk = qkm1 + qkm2 * xk;
-    pkm2 = pkm1;
-    pkm1 = pk;
-    qkm2 = qkm1;
-    qkm1 = qk;
-    if (qk !== 0) r = pk / qk;
-    let t = 1;
-    if (r !== 0) {
-      t = Math.abs((ans - r) / r);
-      ans = r;
-    }
-    if (t < thresh) break;
-    k1 += 1;
-    k2 += 1;
-    k3 += 2;
-    k4 += 2;
-    k5 += 1;
-    k6 -= 1;
-    k7 += 2;
-    k8 += 2;
-    if (Math.abs(qk) + Math.abs(pk) > BIG) {
-      pkm2 *= BIGINV;
-      pkm1 *= BIGINV;
-      qkm2 *= BIGINV;
-      qkm1 *= BIGINV;
-    }
-    if (Math.abs(qk) < BIGINV || Math.abs(pk) < BIGINV) {
-      pkm2 *= BIG;
-      pkm1 *= BIG;
-      qkm2 *= BIG;
-      qkm1 *= BIG;
-    }
-  }
-  return ans;
+  return cephesFraction(x, [a, a + b, a, a + 1, 1, b - 1, a + 1, a + 2], 1, -1);
 }
 
 /** Continued fraction #2 (Cephes incbd), in z = x/(1−x). */
 function incbd(a: number, b: number, x: number, y: number): number {
-  let k1 = a,
-    k2 = b - 1,
-    k3 = a,
-    k4 = a + 1,
-    k5 = 1,
-    k6 = a + b,
-    k7 = a + 1,
-    k8 = a + 2;
+  return cephesFraction(x / y, [a, b - 1, a, a + 1, 1, a + b, a + 1, a + 2], -1, 1);
+}
+
+/**
+ * The loop Cephes' incbcf and incbd share: two convergent steps per iteration in v with coefficients
+ * k1…k8, which advance the same way except k2 and k6 (by `step2` and `step6`), rescaled to stay in range.
+ */
+function cephesFraction(
+  v: number,
+  k: [number, number, number, number, number, number, number, number],
+  step2: number,
+  step6: number,
+): number {
+  let [k1, k2, k3, k4, k5, k6, k7, k8] = k;
   let pkm2 = 0,
     qkm2 = 1,
     pkm1 = 1,
     qkm1 = 1,
     ans = 1,
     r = 1;
-  const z = x / y;
   const thresh = 3 * MACHEP;
   for (let n = 0; n < 10000; n++) {
-    let xk = -(z * k1 * k2) / (k3 * k4);
+    let xk = -(v * k1 * k2) / (k3 * k4);
     let pk = pkm1 + pkm2 * xk;
     let qk = qkm1 + qkm2 * xk;
     pkm2 = pkm1;
     pkm1 = pk;
     qkm2 = qkm1;
     qkm1 = qk;
-    xk = (z * k5 * k6) / (k7 * k8);
+    xk = (v * k5 * k6) / (k7 * k8);
     pk = pkm1 + pkm2 * xk;
     qk = qkm1 + qkm2 * xk;
     pkm2 = pkm1;
@@ -179,11 +126,11 @@ function incbd(a: number, b: number, x: number, y: number): number {
     }
     if (t < thresh) break;
     k1 += 1;
-    k2 -= 1;
+    k2 += step2;
     k3 += 2;
     k4 += 2;
     k5 += 1;
-    k6 += 1;
+    k6 += step6;
     k7 += 2;
     k8 += 2;
     if (Math.abs(qk) + Math.abs(pk) > BIG) {
