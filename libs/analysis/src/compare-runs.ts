@@ -31,6 +31,7 @@ const SECTION_KEYS = [
   'safety',
   'latency',
   'slices',
+  'distribution',
 ] as const satisfies readonly (keyof Sections)[];
 
 /**
@@ -38,7 +39,7 @@ const SECTION_KEYS = [
  * a key that is not a section is a metric bug.
  */
 export function comparisonSections(results: Map<string, Record<string, unknown>>): Sections {
-  const sections: Sections = { scores: [], excludedScores: [], passRates: [], safety: [], latency: [], slices: [] };
+  const sections: Sections = { scores: [], excludedScores: [], passRates: [], safety: [], latency: [], slices: [], distribution: [] };
   for (const [name, result] of results)
     for (const [key, value] of Object.entries(result)) {
       if (!(SECTION_KEYS as readonly string[]).includes(key))

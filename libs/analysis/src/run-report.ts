@@ -18,6 +18,14 @@ export async function computeRunMetrics(
   const metrics = env.registry.ofScope('run');
   const acc = await readRuns(env.store, env.bucket, metrics, settings, [{ side: 'run', runId, counts }], stretches);
   const results = computeAll(metrics, acc.states, { catalog: env.catalog, settings });
+  // files first: a reader who finds run-metrics.json finds what it refers to
+  await Promise.all(
+    metrics.flatMap((m) =>
+      (m.artifacts?.(acc.states.get(m.name)) ?? []).map((a) =>
+        env.store.put({ bucket: env.bucket, key: RunObjects.runMetricArtifact(runId, m.name, a.name) }, a.bytes, a.contentType),
+      ),
+    ),
+  );
   const report = RunMetricsReport.parse({
     schemaVersion: 1,
     runId,

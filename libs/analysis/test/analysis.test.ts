@@ -158,7 +158,7 @@ describe('computeRunMetrics', () => {
     const report = await computeRunMetrics(env, 'run_worse', { completed: 400, failed: 0 });
     expect(RunMetricsReport.safeParse(report).success).toBe(true);
     expect(report.records).toBe(400);
-    expect(report.metrics.map((m) => m.name)).toEqual(['latency_quantiles', 'safety_rates', 'score_intervals']);
+    expect(report.metrics.map((m) => m.name)).toEqual(['distribution', 'latency_quantiles', 'safety_rates', 'score_intervals']);
     const stored = JSON.parse(
       Buffer.from(await s3.store.get({ bucket: 'assay', key: RunObjects.runMetrics('run_worse') })).toString('utf8'),
     );

@@ -30,6 +30,13 @@ export const ErrorCode = {
   UnknownPolicy: 'unknown_policy',
   PolicyNotFound: 'policy_not_found',
   PolicyInvalid: 'policy_invalid',
+  // distribution metrics
+  /** two embedding sets from different feature extractors (or dimensions): their distances mean nothing */
+  EmbeddingMismatch: 'embedding_mismatch',
+  NotEnoughEmbeddings: 'not_enough_embeddings',
+  NoEmbeddings: 'no_embeddings',
+  ReferenceSetNotFound: 'reference_set_not_found',
+  ReferenceSetExists: 'reference_set_exists',
   // authentication
   AuthRequired: 'auth_required',
   InvalidApiKey: 'invalid_api_key',
@@ -99,6 +106,11 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   unknown_policy: 400,
   policy_not_found: 404,
   policy_invalid: 400,
+  embedding_mismatch: 400,
+  not_enough_embeddings: 400,
+  no_embeddings: 400,
+  reference_set_not_found: 404,
+  reference_set_exists: 409,
   run_closed: 409,
   asset_conflict: 409,
   auth_required: 401,

@@ -16,3 +16,4 @@ export * from './schemas/metric-catalog.js';
 export * from './schemas/comparison.js';
 export * from './schemas/run-metrics.js';
 export * from './signature.js';
+export * from './schemas/distribution.js';

@@ -19,6 +19,18 @@ export const RunObjects = {
   summary: (runId: string) => `runs/${runId}/summary.json`,
   /** results of the run-level metrics, computed once the run closed */
   runMetrics: (runId: string) => `runs/${runId}/run-metrics.json`,
+  /** files a run-level metric leaves beside its result (e.g. the distribution metric's moments and sample) */
+  runMetricArtifact: (runId: string, metric: string, name: string) => `runs/${runId}/run-metrics/${metric}/${name}`,
+  /** a run measured against a reference set, computed on request and kept */
+  distance: (runId: string, referenceSet: string, modelKey: string) =>
+    `runs/${runId}/distribution/${referenceSet}/${encodeURIComponent(modelKey)}.json`,
+};
+
+/** Reference sets: a closed run's embedding statistics kept under a name, to measure other runs against. */
+export const ReferenceSetObjects = {
+  root: 'reference-sets/',
+  record: (name: string) => `reference-sets/${name}/reference-set.json`,
+  file: (name: string, modelKey: string, file: string) => `reference-sets/${name}/${encodeURIComponent(modelKey)}/${file}`,
 };
 
 /** Where comparisons of two runs live in the service bucket (Assay's alone, like `runs/`). */

@@ -37,6 +37,8 @@ export interface ManifestOutput {
   shape: Dim[];
   meaning: 'embedding' | 'logits' | 'probabilities' | 'score';
   labels?: string[];
+  /** an embedding output's feature extractor name (labels distribution metrics) */
+  features?: string;
 }
 
 export interface Manifest {

@@ -127,9 +127,18 @@ export const ModelOutput = z
      * (numpy `poly1d`), e.g. DNSMOS's P.835 mapping
      */
     polynomial: z.record(z.string(), z.array(z.number()).min(1)).optional(),
+    /**
+     * for an embedding output: the feature extractor's name, which labels distribution metrics over these
+     * embeddings (`FD_<features>`): `InceptionV3` (pool3) is what makes a Fréchet distance FID, `CLIP…` CMMD's
+     */
+    features: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/)
+      .optional(),
   })
   .strict()
   .refine((o) => !['logits', 'probabilities'].includes(o.meaning) || o.labels?.length, 'logits and probabilities need `labels`')
+  .refine((o) => !o.features || o.meaning === 'embedding', '`features` names an embedding output')
   .refine(
     (o) => !o.polynomial || Object.keys(o.polynomial).every((k) => o.labels?.includes(k)),
     '`polynomial` keys must be among the `labels`',

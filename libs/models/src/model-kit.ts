@@ -22,6 +22,8 @@ export type TokenizerFactory = (spec: TokenizerSpec, vocabPath: string) => Promi
 export interface Embedding {
   vector: Float32Array;
   model: ModelProvenance;
+  /** the feature extractor's name from the manifest (labels distribution metrics, e.g. FD_MobileNetV2) */
+  features?: string;
 }
 
 export interface TextEmbedding extends Embedding {
@@ -157,12 +159,32 @@ export class ModelKit {
         this.expect(m, ['image-embedding']);
         const { feeds } = await this.feeds(m, image);
         const res = await this.runner.run(modelId, feeds);
-        return { vector: firstRow(res.outputs[this.output(m, ['embedding']).name]), model: await this.provenance(modelId) };
+        const out = this.output(m, ['embedding']);
+        return { vector: firstRow(res.outputs[out.name]), model: await this.provenance(modelId), features: out.features };
       })();
       perImage.set(modelId, e);
       e.catch(() => perImage.delete(modelId));
     }
     return e;
+  }
+
+  /**
+   * A classifier that also exposes its pooled features (an `embedding` output) gives them for free with every
+   * classification: they are kept with the image's embeddings, to be stored like an image-embedding model's.
+   */
+  private keepEmbedding(m: ModelManifest, image: RgbImage, res: RunResult): void {
+    const out = m.outputs.find((o) => o.meaning === 'embedding');
+    if (!out) return;
+    let perImage = this.imageEmbeddings.get(image.rgb);
+    if (!perImage) {
+      perImage = new Map();
+      this.imageEmbeddings.set(image.rgb, perImage);
+    }
+    const vector = firstRow(res.outputs[out.name]);
+    perImage.set(
+      m.id,
+      this.provenance(m.id).then((model) => ({ vector, model, features: out.features })),
+    );
   }
 
   /** The image embeddings computed for this image so far (to store with the result). */
@@ -193,6 +215,7 @@ export class ModelKit {
     const out = this.output(m, ['probabilities', 'logits']);
     const { feeds } = await this.feeds(m, image);
     const res = await this.runner.run(modelId, feeds);
+    this.keepEmbedding(m, image, res);
     let p = Array.from(firstRow(res.outputs[out.name]));
     if (out.meaning === 'logits') {
       const max = Math.max(...p);

@@ -12,6 +12,7 @@ import type {
   ScoreDelta,
   SliceAnalysis,
   Verdict,
+  SetDistances,
 } from '@assay/contracts';
 import type { Criterion, PolicyDefinition } from './schema.js';
 
@@ -26,6 +27,7 @@ export interface ComparisonSections {
   safety: SafetyRate[];
   latency: LatencyComparison[];
   slices: SliceAnalysis[];
+  distribution: SetDistances[];
 }
 
 const slug = (s: string) => s.replace(/[^a-z0-9]+/gi, '-').toLowerCase();

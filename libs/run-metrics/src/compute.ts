@@ -5,8 +5,11 @@ import type { RecordAt, RunMetricContext, RunMetricDefinition, Side } from './ru
 /** One stretch of a run's records in stream order, as one side of the computation. */
 export interface RecordSource {
   side: Side;
-  records: AsyncIterable<{ offset: number; record: ResultRecord }>;
+  records: AsyncIterable<{ offset: number; record: ResultRecord; embeddings?: ReadonlyMap<string, Float32Array> }>;
 }
+
+/** Whether any of the metrics reads the records' stored embeddings. */
+export const needsEmbeddings = (metrics: readonly RunMetricDefinition[]): boolean => metrics.some((m) => m.inputs?.includes('embeddings'));
 
 /** The states of several metrics over some records, and the pairing keys seen with them. */
 export interface Accumulated {
@@ -24,8 +27,8 @@ export async function accumulate(
   const states = new Map(metrics.map((m) => [m.name, m.init(settings)]));
   const pairing = new PairingCollector();
   let records = 0;
-  for await (const { offset, record } of source.records) {
-    const at: RecordAt = { side: source.side, offset };
+  for await (const { offset, record, embeddings } of source.records) {
+    const at: RecordAt = { side: source.side, offset, ...(embeddings ? { embeddings } : {}) };
     for (const m of metrics) m.update(states.get(m.name), record, at);
     pairing.update(record, at);
     records++;

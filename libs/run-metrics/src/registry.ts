@@ -13,6 +13,8 @@ function check(def: RunMetricDefinition, file: string): string[] {
   for (const fn of ['init', 'update', 'merge'] as const) if (typeof def[fn] !== 'function') problems.push(`${file}: no ${fn}()`);
   if (!def.result || typeof def.result.safeParse !== 'function') problems.push(`${file}: no result schema`);
   if (!def.description) problems.push(`${file}: no description`);
+  for (const input of def.inputs ?? []) if (input !== 'embeddings') problems.push(`${file}: unknown input ${String(input)}`);
+  if (def.artifacts && def.scope !== 'run') problems.push(`${file}: only run-scope metrics leave artifacts`);
   return problems;
 }
 

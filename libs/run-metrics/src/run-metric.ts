@@ -9,6 +9,25 @@ export type Side = 'run' | 'baseline' | 'candidate';
 export interface RecordAt {
   side: Side;
   offset: number;
+  /**
+   * The record's stored embeddings by `<model>@<version>`, read from the bucket when any metric of the
+   * computation declares `inputs: ['embeddings']` (absent otherwise, and for embeddings that could not be read)
+   */
+  embeddings?: ReadonlyMap<string, Float32Array>;
+}
+
+/** The key a record's embeddings are found under in `RecordAt.embeddings`: one feature extractor, one version. */
+export const embeddingKey = (e: { model: string; version: string }): string => `${e.model}@${e.version}`;
+
+/** What a metric reads besides the result records themselves. */
+export type RunMetricInput = 'embeddings';
+
+/** A file a metric leaves beside its result (e.g. the sufficient statistics a later computation starts from). */
+export interface RunMetricArtifact {
+  /** file name under `runs/<id>/run-metrics/<metric>/` */
+  name: string;
+  bytes: Uint8Array;
+  contentType: string;
 }
 
 /** Assets of the two runs matched by prompt id or prompt text (see docs/compare.md). */
@@ -43,6 +62,8 @@ export interface RunMetricDefinition<S = unknown, R extends Record<string, unkno
   version: string;
   description: string;
   scope: 'run' | 'comparison';
+  /** extra inputs read for every record: `embeddings` loads each record's stored embedding vectors */
+  inputs?: readonly RunMetricInput[];
   result: z.ZodType<R>;
   /** a fresh state; `settings` say what to keep (e.g. which attribute keys to slice by) */
   init(settings: ComparisonSettings): S;
@@ -50,6 +71,8 @@ export interface RunMetricDefinition<S = unknown, R extends Record<string, unkno
   /** folds `later` (records after every record of `into`, same stream order) into `into` */
   merge(into: S, later: S): void;
   compute(state: S, ctx: RunMetricContext): R;
+  /** scope `run`: files stored beside the run's run-metrics.json, from the final state */
+  artifacts?(state: S): RunMetricArtifact[];
 }
 
 export function defineRunMetric<S, R extends Record<string, unknown>>(definition: RunMetricDefinition<S, R>): RunMetricDefinition<S, R> {

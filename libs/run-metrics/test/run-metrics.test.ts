@@ -48,13 +48,14 @@ describe('run-level metric registry', () => {
   it('discovers every metric file, checked, by scope', async () => {
     const registry = await RunMetricRegistry.load();
     expect(registry.ofScope('comparison').map((m) => m.name)).toEqual([
+      'distribution_shift',
       'latency_deltas',
       'pass_rate_deltas',
       'safety_rate_deltas',
       'score_deltas',
       'slice_disparity',
     ]);
-    expect(registry.ofScope('run').map((m) => m.name)).toEqual(['latency_quantiles', 'safety_rates', 'score_intervals']);
+    expect(registry.ofScope('run').map((m) => m.name)).toEqual(['distribution', 'latency_quantiles', 'safety_rates', 'score_intervals']);
     for (const m of [...registry.ofScope('run'), ...registry.ofScope('comparison')]) expect(m.version).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });

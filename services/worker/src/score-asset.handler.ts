@@ -181,10 +181,17 @@ async function storeEmbeddings(
   list: Embedding[],
 ): Promise<NonNullable<ResultRecord['embeddings']>> {
   return Promise.all(
-    list.map(async ({ vector, model }) => {
+    list.map(async ({ vector, model, features }) => {
       const ref = { bucket: deps.config.s3.bucket, key: RunObjects.embedding(p.runId, model.id, p.assetId) };
       await deps.store.put(ref, new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength), 'application/octet-stream');
-      return { model: model.id, version: model.version, dims: vector.length, uri: toS3Uri(ref) };
+      return {
+        model: model.id,
+        version: model.version,
+        dims: vector.length,
+        uri: toS3Uri(ref),
+        sha256: model.sha256,
+        ...(features ? { features } : {}),
+      };
     }),
   );
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SetDistances } from './distribution.js';
 import { MODALITIES } from '../modalities.js';
 import { FailureReason } from './common.js';
 import { ScoreDirection } from './metric-catalog.js';
@@ -266,6 +267,8 @@ export const ComparisonResult = z.object({
   safety: z.array(SafetyRate),
   latency: z.array(LatencyComparison),
   slices: z.array(SliceAnalysis),
+  /** the candidate's embeddings against the baseline's, per feature extractor both runs stored (empty if none) */
+  distribution: z.array(SetDistances).default([]),
   verdict: z.object({
     policy: z.object({ name: z.string(), description: z.string(), source: z.string() }),
     outcome: Verdict,

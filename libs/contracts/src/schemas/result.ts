@@ -120,7 +120,20 @@ export const ResultRecord = z.object({
   fingerprints: z.record(z.string(), z.string()).optional(),
   metrics: z.array(MetricOutcome),
   /** image embeddings computed while scoring, stored as float32 little-endian objects */
-  embeddings: z.array(z.object({ model: z.string(), version: z.string(), dims: z.number().int(), uri: z.string() })).optional(),
+  embeddings: z
+    .array(
+      z.object({
+        model: z.string(),
+        version: z.string(),
+        dims: z.number().int(),
+        uri: z.string(),
+        /** the model file's sha256: distances between embeddings of different files are refused */
+        sha256: z.string().optional(),
+        /** the feature extractor's name (manifest `features`), e.g. MobileNetV2 */
+        features: z.string().optional(),
+      }),
+    )
+    .optional(),
   /** present when the suite has thresholds */
   checks: Checks.optional(),
   /** images */

@@ -10,6 +10,17 @@ import { NSFWJS_SIZE } from './preprocess.js';
 /** nsfwjs's class order (its NSFW_CLASSES: 0 Drawing, 1 Hentai, 2 Neutral, 3 Porn, 4 Sexy), lower-cased. */
 export const NSFWJS_LABELS = ['drawing', 'hentai', 'neutral', 'porn', 'sexy'];
 
+/** MobileNetV2's pooled feature width (the channels of its last 1 × 1 convolution). */
+export const MOBILENET_V2_FEATURES = 1280;
+
+/** The layer feeding the classifier head: the input of the first Dense layer (global-average-pooled features). */
+function pooledFeaturesLayer(modelJson: ReturnType<typeof readNsfwjsArtifacts>['modelJson']): string {
+  const dense = modelJson.modelTopology.model_config.config.layers.find((l) => l.class_name === 'Dense');
+  const src = dense?.inbound_nodes[0]?.[0]?.[0];
+  if (!src) throw new Error("nsfwjs's model has no Dense layer to find the pooled features by");
+  return src;
+}
+
 export interface ConvertNsfwjsOptions {
   outDir: string;
   /** manifest id (default `nsfw-mobilenet-v2`, the `nsfw` metric's default model) */
@@ -27,7 +38,17 @@ export function convertNsfwjs(options: ConvertNsfwjsOptions): ConvertNsfwjsResul
   const t0 = performance.now();
   const artifacts = readNsfwjsArtifacts('mobilenet_v2');
   const t1 = performance.now();
-  const converted = kerasToOnnx(artifacts.modelJson, artifacts.weights, { inputName: 'pixel_values', outputName: 'probabilities' });
+  const features = pooledFeaturesLayer(artifacts.modelJson);
+  const converted = kerasToOnnx(artifacts.modelJson, artifacts.weights, {
+    inputName: 'pixel_values',
+    outputName: 'probabilities',
+    extraOutputs: [{ layer: features, name: 'embedding' }],
+  });
+  const [embeddingDims] = converted.extraOutputShapes.embedding;
+  if (converted.extraOutputShapes.embedding.length !== 1 || embeddingDims !== MOBILENET_V2_FEATURES)
+    throw new Error(
+      `nsfwjs's pooled features (${features}) are ${converted.extraOutputShapes.embedding.join('×')}, expected ${MOBILENET_V2_FEATURES}`,
+    );
   if (converted.outputActivation !== 'softmax')
     throw new Error(`nsfwjs's last layer has activation ${converted.outputActivation}, expected softmax`);
   if (converted.outputShape[0] !== NSFWJS_LABELS.length)
@@ -77,6 +98,13 @@ export function convertNsfwjs(options: ConvertNsfwjsOptions): ConvertNsfwjsResul
           meaning: 'probabilities',
           labels: NSFWJS_LABELS,
         },
+        {
+          name: 'embedding',
+          dtype: 'float32',
+          shape: ['batch', MOBILENET_V2_FEATURES],
+          meaning: 'embedding',
+          features: 'MobileNetV2',
+        },
       ],
     },
     [
@@ -84,6 +112,9 @@ export function convertNsfwjs(options: ConvertNsfwjsOptions): ConvertNsfwjsResul
       'half-pixel centres, no antialiasing) and skips the resize for 224x224 inputs: interpolation',
       "`bilinear-align-corners` does exactly that. @assay/model-tools' nsfwjsInput() is the same reference.",
       "`probabilities` is the output of the model's own final softmax (Dense dense_3, activation softmax).",
+      `\`embedding\` is MobileNetV2's penultimate features: the ${MOBILENET_V2_FEATURES} channels of out_relu averaged over the`,
+      '7 × 7 grid (AveragePooling2D 7 × 7, then Flatten) under the classifier head, i.e. global average pooling. Stored per',
+      'asset with every classification, it feeds the run-level distribution metrics (reported as FD_MobileNetV2, not FID).',
     ],
   );
   const t3 = performance.now();

@@ -22,12 +22,16 @@ export interface KerasToOnnxOptions {
   outputName: string;
   /** the symbolic batch dim */
   batch?: string;
+  /** intermediate layers also exposed as graph outputs (e.g. the pooled features under the classifier head) */
+  extraOutputs?: { layer: string; name: string }[];
 }
 
 export interface KerasToOnnxResult {
   graph: GraphBuilder;
   inputShape: number[];
   outputShape: number[];
+  /** shapes of `extraOutputs` by output name (without the batch dim) */
+  extraOutputShapes: Record<string, number[]>;
   /** the final layer's activation: `softmax` means the output is probabilities */
   outputActivation: string;
   /** Keras layer kind → number of layers converted */
@@ -259,5 +263,13 @@ export function kerasToOnnx(modelJson: ModelJson, weights: Weights, options: Ker
   const result = values.get(last.name)!;
   g.op('Identity', [result.name], {}, { output: options.outputName });
   g.output(options.outputName, 'float32', [batch, ...result.shape]);
-  return { graph: g, inputShape, outputShape: result.shape, outputActivation, layerCounts, opCounts };
+  const extraOutputShapes: Record<string, number[]> = {};
+  for (const { layer, name } of options.extraOutputs ?? []) {
+    const v = values.get(layer);
+    if (!v) throw new Error(`extra output ${name}: no layer ${layer}`);
+    g.op('Identity', [v.name], {}, { output: name });
+    g.output(name, 'float32', [batch, ...v.shape]);
+    extraOutputShapes[name] = v.shape;
+  }
+  return { graph: g, inputShape, outputShape: result.shape, extraOutputShapes, outputActivation, layerCounts, opCounts };
 }
