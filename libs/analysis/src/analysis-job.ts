@@ -1,10 +1,12 @@
-import type { RunCounts } from '@assay/contracts';
+import type { EmbeddingSetSummary, ReferenceSet, RunCounts } from '@assay/contracts';
 import type { S3StoreOptions } from '@assay/storage';
 import type { ComparisonTask } from './compare-runs.js';
 
 /** Work of the analysis queue, as plain data a thread can be handed. */
 export type AnalysisJob =
-  { kind: 'compare'; task: ComparisonTask } | { kind: 'run-metrics'; runId: string; counts: Pick<RunCounts, 'completed' | 'failed'> };
+  | { kind: 'compare'; task: ComparisonTask }
+  | { kind: 'run-metrics'; runId: string; counts: Pick<RunCounts, 'completed' | 'failed'> }
+  | { kind: 'distance'; runId: string; runSets: EmbeddingSetSummary[]; reference: ReferenceSet; seed: number };
 
 /** Everything a thread needs to build its own store, registry and catalog. */
 export interface ThreadInput {

@@ -5,3 +5,4 @@ export * from './read-runs.js';
 export * from './run-ref.js';
 export * from './run-report.js';
 export * from './settings.js';
+export * from './reference-sets.js';

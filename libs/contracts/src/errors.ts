@@ -37,6 +37,8 @@ export const ErrorCode = {
   NoEmbeddings: 'no_embeddings',
   ReferenceSetNotFound: 'reference_set_not_found',
   ReferenceSetExists: 'reference_set_exists',
+  /** the run is closed but its post-close run-level metrics are not done yet */
+  RunMetricsPending: 'run_metrics_pending',
   // authentication
   AuthRequired: 'auth_required',
   InvalidApiKey: 'invalid_api_key',
@@ -111,6 +113,7 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   no_embeddings: 400,
   reference_set_not_found: 404,
   reference_set_exists: 409,
+  run_metrics_pending: 409,
   run_closed: 409,
   asset_conflict: 409,
   auth_required: 401,

@@ -21,9 +21,8 @@ export const RunObjects = {
   runMetrics: (runId: string) => `runs/${runId}/run-metrics.json`,
   /** files a run-level metric leaves beside its result (e.g. the distribution metric's moments and sample) */
   runMetricArtifact: (runId: string, metric: string, name: string) => `runs/${runId}/run-metrics/${metric}/${name}`,
-  /** a run measured against a reference set, computed on request and kept */
-  distance: (runId: string, referenceSet: string, modelKey: string) =>
-    `runs/${runId}/distribution/${referenceSet}/${encodeURIComponent(modelKey)}.json`,
+  /** a run measured against a reference set, computed on first request and kept (both sides are immutable) */
+  distance: (runId: string, referenceSet: string, seed: number) => `runs/${runId}/distribution/${referenceSet}.seed-${seed}.json`,
 };
 
 /** Reference sets: a closed run's embedding statistics kept under a name, to measure other runs against. */

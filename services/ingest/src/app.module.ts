@@ -15,6 +15,9 @@ import type { ComparisonStore } from '@assay/runs';
 import { ComparisonsController } from './comparisons/comparisons.controller.js';
 import { ComparisonsService } from './comparisons/comparisons.service.js';
 import { PoliciesController } from './comparisons/policies.controller.js';
+import { DistributionService } from './distribution/distribution.service.js';
+import { ReferenceSetsController } from './distribution/reference-sets.controller.js';
+import { RunDistributionController } from './distribution/run-distribution.controller.js';
 import { HooksController } from './hooks/hooks.controller.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import { OpsController } from './ops/ops.controller.js';
@@ -81,13 +84,15 @@ export class AppModule {
         RunsController,
         ComparisonsController,
         PoliciesController,
+        ReferenceSetsController,
+        RunDistributionController,
         MetricsController,
         HooksController,
         QueuesController,
         ModelsController,
         OpsController,
       ],
-      providers: [...values, IntakeService, RunsService, ListingService, ComparisonsService],
+      providers: [...values, IntakeService, RunsService, ListingService, ComparisonsService, DistributionService],
     };
   }
 }

@@ -3,6 +3,10 @@ import { PolicyFile } from '@assay/policies';
 import {
   ComparisonView,
   CreateComparisonRequest,
+  CreateReferenceSetRequest,
+  ReferenceSet,
+  ReferenceSetName,
+  RunDistributionView,
   RunMetricsView,
   CreateRunRequest,
   HookRequest,
@@ -54,8 +58,10 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'bad input: `error.code` says why, `error.details` names the fields (docs/errors.md)',
   401: 'not authenticated: no API key, or no valid hook signature',
   403: 'the API key is not valid',
-  404: 'no such run, asset, comparison, policy, metric, queue or route',
-  409: 'conflict: the run is closed (or, to compare it, not yet), the asset has other content, the report is not ready, or the hook delivery was replayed',
+  404: 'no such run, asset, comparison, policy, reference set, metric, queue or route',
+  409:
+    'conflict: the run is closed (or, to compare or measure it, not yet; or its run-level metrics are pending), the asset has other ' +
+    'content, the report is not ready, the reference set exists, or the hook delivery was replayed',
   413: 'the body is over its size limit',
   415: 'unsupported content type',
   503: 'a dependency (Redis, S3) is unavailable, or the hook is not configured: retry after `Retry-After` seconds',
@@ -124,6 +130,10 @@ export function buildOpenApi(version = '0.1.0') {
         name: 'comparisons',
         description: 'Compare a candidate run with a baseline run under a launch policy: the Go/No-Go verdict and its report',
       },
+      {
+        name: 'distribution',
+        description: 'Distribution metrics over stored embeddings (FD, KID, CMMD, PRDC): reference sets and runs measured against them',
+      },
       { name: 'metrics', description: 'The metric catalog: what each score means, which way is better, its range and unit' },
       { name: 'hooks', description: 'Signed submissions from generation pipelines (no API key)' },
       { name: 'operations', description: 'Suites, models, queue depths and the dead-letter view' },
@@ -141,6 +151,7 @@ export function buildOpenApi(version = '0.1.0') {
           schema: CreateComparisonRequest,
           description: 'the two closed runs, the policy, extra slices, seed and resamples',
         },
+        CreateReferenceSet: { schema: CreateReferenceSetRequest, description: 'the name and the closed run whose embeddings it keeps' },
       }),
       schemas: {
         ...components('output', {
@@ -155,6 +166,8 @@ export function buildOpenApi(version = '0.1.0') {
           RunMetrics: RunMetricsView,
           Comparison: ComparisonView,
           Policy: PolicyFile.extend({ source: z.string() }),
+          ReferenceSet,
+          RunDistribution: RunDistributionView,
           MetricCatalog: MetricCatalogView,
           Metric: MetricCatalogEntry,
           Suite,
@@ -269,6 +282,66 @@ export function buildOpenApi(version = '0.1.0') {
           description: '`status` is pending until the run closes and its job runs; `report` is there once `done`.',
           parameters: [runId],
           responses: { '200': ok('their state and report', 'RunMetrics'), ...errors(401, 403, 404, 503) },
+        },
+      },
+      '/v1/runs/{runId}/distribution': {
+        get: {
+          operationId: 'getRunDistribution',
+          tags: ['distribution'],
+          summary: 'A closed run’s embedding sets; with `reference`, its FD, KID, CMMD and PRDC against a reference set',
+          description:
+            'Computed from the statistics the post-close job stored (never the embeddings again) on first request, then kept. ' +
+            'Refused while the run is open (`run_not_closed`) or its run-level metrics are pending (`run_metrics_pending`, with ' +
+            '`Retry-After`). Guide: docs/distribution.md.',
+          parameters: [
+            runId,
+            {
+              name: 'reference',
+              in: 'query',
+              required: false,
+              description: 'a reference set name',
+              schema: z.toJSONSchema(ReferenceSetName),
+            },
+            {
+              name: 'seed',
+              in: 'query',
+              required: false,
+              description: 'seed of the KID subsets (default 1)',
+              schema: { type: 'integer', minimum: 0 },
+            },
+          ],
+          responses: { '200': ok('the run’s embedding sets and distances', 'RunDistribution'), ...errors(400, 401, 403, 404, 409, 503) },
+        },
+      },
+      '/v1/reference-sets': {
+        post: {
+          operationId: 'createReferenceSet',
+          tags: ['distribution'],
+          summary: 'Keep a closed run’s embedding statistics under a name (e.g. a curated golden set of real product photos)',
+          description: 'Reference sets are immutable: a name is taken once (`reference_set_exists`).',
+          requestBody: { $ref: '#/components/requestBodies/CreateReferenceSet' },
+          responses: { '201': ok('the reference set', 'ReferenceSet'), ...errors(400, 401, 403, 404, 409, 413, 503) },
+        },
+        get: {
+          operationId: 'listReferenceSets',
+          tags: ['distribution'],
+          summary: 'Every reference set',
+          responses: {
+            '200': {
+              description: 'reference sets',
+              content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/ReferenceSet' } } } },
+            },
+            ...errors(401, 403, 503),
+          },
+        },
+      },
+      '/v1/reference-sets/{name}': {
+        get: {
+          operationId: 'getReferenceSet',
+          tags: ['distribution'],
+          summary: 'One reference set',
+          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': ok('the reference set', 'ReferenceSet'), ...errors(401, 403, 404, 503) },
         },
       },
       '/v1/comparisons': {

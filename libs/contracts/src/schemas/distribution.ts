@@ -48,3 +48,40 @@ export function distributionLabels(model: Pick<EmbeddingModelInfo, 'id' | 'featu
   if (f === 'InceptionV3') return { frechet: 'FID', kid: 'KID', cmmd: `CMMD_${f}` };
   return { frechet: `FD_${f}`, kid: `KID_${f}`, cmmd: /^CLIP/i.test(f) ? 'CMMD' : `CMMD_${f}` };
 }
+
+/** A reference-set name: a path segment in S3 keys and URLs. */
+export const ReferenceSetName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lower-case letters, digits, . _ - (at most 63)');
+
+/** `POST /v1/reference-sets`: keep a closed run's embedding statistics under a name, to measure runs against. */
+export const CreateReferenceSetRequest = z
+  .object({
+    name: ReferenceSetName,
+    /** a closed run whose run-level metrics are done */
+    runId: z.string().min(1),
+    description: z.string().max(2000).optional(),
+  })
+  .strict();
+export type CreateReferenceSetRequest = z.infer<typeof CreateReferenceSetRequest>;
+
+/** A reference set as stored (`reference-sets/<name>/reference-set.json`); immutable once written. */
+export const ReferenceSet = z.object({
+  schemaVersion: z.literal(1),
+  name: ReferenceSetName,
+  description: z.string().optional(),
+  runId: z.string(),
+  modelVersion: z.string(),
+  createdAt: z.string(),
+  /** one per feature extractor the run stored embeddings of */
+  sets: z.array(EmbeddingSetSummary),
+});
+export type ReferenceSet = z.infer<typeof ReferenceSet>;
+
+/** `GET /v1/runs/:runId/distribution[?reference=<name>]`. */
+export const RunDistributionView = z.object({
+  runId: z.string(),
+  /** the run's embedding sets (from its run-level metrics) */
+  sets: z.array(EmbeddingSetSummary),
+  /** with `?reference=`: the run measured against that reference set, per shared feature extractor */
+  reference: z.object({ name: z.string(), seed: z.number().int(), distances: z.array(SetDistances) }).optional(),
+});
+export type RunDistributionView = z.infer<typeof RunDistributionView>;

@@ -45,7 +45,7 @@ export function sendError(req: Request, res: Response, err: unknown, logger: Log
   metrics.rejected.inc({ code: mapped.code });
   if (mapped.status >= 500) logger.error({ err, requestId, code: mapped.code }, 'request failed');
   else logger.info({ requestId, code: mapped.code, path: req.path }, 'request rejected');
-  if (mapped.status === 503) res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+  if (mapped.status === 503 || mapped.code === ErrorCode.RunMetricsPending) res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
   res
     .status(mapped.status)
     .json({ error: { code: mapped.code, message: mapped.message, ...(mapped.details ? { details: mapped.details } : {}) }, requestId });
