@@ -2,6 +2,7 @@ import { html, raw } from './html.js';
 import { level } from './format.js';
 import { VERDICT_TEXT } from './labels.js';
 import { criteriaSection } from './sections/criteria.js';
+import { distributionSection } from './sections/distribution.js';
 import { excludedSection } from './sections/excluded.js';
 import { footer } from './sections/footer.js';
 import { header } from './sections/header.js';
@@ -36,7 +37,7 @@ export function renderComparisonReport(view: ComparisonReportView): string {
         <main>
           ${header(view)} ${criteriaSection(result.verdict.criteria)} ${scoresSection(result)} ${passRatesSection(result.passRates, lvl)}
           ${safetySection(result.safety, lvl)} ${latencySection(result.latency, lvl)} ${slicesSection(result.slices, lvl)}
-          ${excludedSection(result.excludedScores)}
+          ${distributionSection(result.distribution)} ${excludedSection(result.excludedScores)}
         </main>
         ${footer(view)}
       </body>

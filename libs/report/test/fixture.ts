@@ -213,6 +213,17 @@ export function fixtureResult(): ComparisonResult {
         },
       },
     ],
+    distribution: [
+      {
+        model: { id: 'nsfw-mobilenet-v2', version: '4.3.0', sha256: 'a'.repeat(64), features: `MobileNetV2${HOSTILE}`, dims: 1280 },
+        labels: { frechet: 'FD_MobileNetV2', kid: 'KID_MobileNetV2', cmmd: 'CMMD_MobileNetV2' },
+        frechet: { value: 12.3456, meanTerm: 2.1, traceSqrt: 40.2, n: [812, 775] },
+        kid: { mean: 0.0123, std: 0.0011, subsets: 100, subsetSize: 775 },
+        cmmd: 0.842,
+        prdc: { precision: 0.71, recall: 0.64, density: 0.93, coverage: 0.82, k: 5 },
+        sampled: [812, 775],
+      },
+    ],
     verdict: {
       policy: { name: 'image-launch', description: `Default image launch policy ${HOSTILE}`, source: 'builtin:image-launch.yaml' },
       outcome: 'NO_GO',

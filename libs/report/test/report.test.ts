@@ -93,6 +93,12 @@ describe('renderComparisonReport', () => {
     expect(page.match(/class="margin"/g)).toHaveLength(1);
   });
 
+  it('shows the distribution shift per feature extractor, labelled by it', () => {
+    expect(page).toMatch(/<table data-distribution>/);
+    expect(page).toMatch(/data-model="nsfw-mobilenet-v2" data-frechet="12.3456" data-kid="0.0123"/);
+    expect(page).toContain('FD_MobileNetV2 12.35');
+  });
+
   it('renders a result with empty optional sections and null estimates', () => {
     const r = fixtureResult();
     const bare = ComparisonResult.parse({
@@ -101,6 +107,7 @@ describe('renderComparisonReport', () => {
       safety: [],
       latency: [],
       slices: [],
+      distribution: [],
       excludedScores: [],
       scores: r.scores.map((s) => ({
         ...s,
