@@ -19,7 +19,7 @@ export interface Moments {
   pending: Float64Array[];
 }
 
-export const MOMENTS_BLOCK = 32;
+export const MOMENTS_BLOCK = 64;
 
 export function emptyMoments(dims: number): Moments {
   return { dims, n: 0, mean: new Float64Array(dims), m2: new Float64Array(dims * dims), pending: [] };
@@ -55,7 +55,30 @@ export function flushMoments(m: Moments): void {
     const row = i * d;
     const ci = i * b;
     const di = delta[i] * w;
-    for (let j = i; j < d; j++) {
+    let j = i;
+    // four columns at a time share each load of row i's values
+    for (; j + 3 < d; j += 4) {
+      const c0 = j * b;
+      const c1 = c0 + b;
+      const c2 = c1 + b;
+      const c3 = c2 + b;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let k = 0; k < b; k++) {
+        const v = centred[ci + k];
+        s0 += v * centred[c0 + k];
+        s1 += v * centred[c1 + k];
+        s2 += v * centred[c2 + k];
+        s3 += v * centred[c3 + k];
+      }
+      m.m2[row + j] += s0 + di * delta[j];
+      m.m2[row + j + 1] += s1 + di * delta[j + 1];
+      m.m2[row + j + 2] += s2 + di * delta[j + 2];
+      m.m2[row + j + 3] += s3 + di * delta[j + 3];
+    }
+    for (; j < d; j++) {
       const cj = j * b;
       let s = 0;
       for (let k = 0; k < b; k++) s += centred[ci + k] * centred[cj + k];
