@@ -138,6 +138,22 @@ describe('distribution metrics end to end', () => {
     // kept: the second request reads the stored answer
     expect((await fd(blurred)).frechet.value).toBe(b.frechet.value);
 
+    // the blurred run closed after the reference set existed: its model version's rolling FD is on the aggregator's /metrics
+    const metrics = await (await fetch(`${services[0].url}/metrics`)).text();
+    const rolling = new RegExp(
+      '^assay_distribution_frechet\\{model_version="blurred",reference_set="golden-photos",embedding_model="nsfw-mobilenet-v2@[^"]+",' +
+        'component="aggregator"\\} ([0-9.e+-]+)$',
+      'm',
+    ).exec(metrics);
+    expect(
+      rolling,
+      metrics
+        .split('\n')
+        .filter((l) => l.includes('frechet'))
+        .join('\n'),
+    ).not.toBeNull();
+    expect(Math.abs(Number(rolling![1]) - b.frechet.value) / b.frechet.value).toBeLessThan(1e-9);
+
     const cmp = await assay(['compare', 'golden', 'blurred', '--policy', 'image-launch', '--json', '--resamples', '1000']);
     const view = JSON.parse(cmp.stdout) as ComparisonView;
     const [shift] = view.result!.distribution;

@@ -6,7 +6,8 @@ import type { ComparisonTask } from './compare-runs.js';
 export type AnalysisJob =
   | { kind: 'compare'; task: ComparisonTask }
   | { kind: 'run-metrics'; runId: string; counts: Pick<RunCounts, 'completed' | 'failed'> }
-  | { kind: 'distance'; runId: string; runSets: EmbeddingSetSummary[]; reference: ReferenceSet; seed: number };
+  | { kind: 'distance'; runId: string; runSets: EmbeddingSetSummary[]; reference: ReferenceSet; seed: number }
+  | { kind: 'fold-rolling'; runId: string; modelVersion: string; runSets: EmbeddingSetSummary[] };
 
 /** Everything a thread needs to build its own store, registry and catalog. */
 export interface ThreadInput {

@@ -6,3 +6,4 @@ export * from './run-ref.js';
 export * from './run-report.js';
 export * from './settings.js';
 export * from './reference-sets.js';
+export * from './rolling.js';

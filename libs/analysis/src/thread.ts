@@ -7,6 +7,7 @@ import { S3ObjectStore } from '@assay/storage';
 import type { ThreadInput, ThreadOutput } from './analysis-job.js';
 import { compareRuns, storeComparison, type AnalysisEnv } from './compare-runs.js';
 import { measureAgainstReference } from './reference-sets.js';
+import { foldIntoModelVersion } from './rolling.js';
 import { computeRunMetrics } from './run-report.js';
 
 /** One analysis job in its own thread, so minutes of statistics never hold the aggregator's event loop. */
@@ -15,6 +16,7 @@ async function run({ s3, bucket, assayVersion, job }: ThreadInput): Promise<unkn
   try {
     const env: AnalysisEnv = { store, bucket, registry: await RunMetricRegistry.load(), catalog: MetricCatalog.load(), assayVersion };
     if (job.kind === 'run-metrics') return await computeRunMetrics(env, job.runId, job.counts);
+    if (job.kind === 'fold-rolling') return await foldIntoModelVersion(env, job.runId, job.modelVersion, job.runSets);
     if (job.kind === 'distance') return await measureAgainstReference(env, job.runId, job.runSets, job.reference, job.seed);
     const result = await compareRuns(env, job.task);
     await storeComparison(env, result, renderComparisonReport({ comparison: job.task.record, result }));

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ComparisonResult, RunObjects, toS3Uri, type ResultRecord, type RunRef } from '@assay/contracts';
-import { compareRuns, computeRunMetrics, type AnalysisEnv } from '@assay/analysis';
+import {
+  compareRuns,
+  computeRunMetrics,
+  createReferenceSet,
+  foldIntoModelVersion,
+  runEmbeddingSets,
+  type AnalysisEnv,
+} from '@assay/analysis';
 import { addEmbedding, emptyMoments, frechetDistance, momentsFromBytes } from '@assay/distribution';
+import type { RunRecord } from '@assay/contracts';
 import { MetricCatalog } from '@assay/metric-catalog';
 import { PolicyCatalog } from '@assay/policies';
 import { RunMetricRegistry } from '@assay/run-metrics';
@@ -138,5 +146,30 @@ describe('distribution metrics over stored embeddings', () => {
     const report = await computeRunMetrics(env, runId, { completed: 40, failed: 0 });
     const dist = report.metrics.find((m) => m.name === 'distribution')!.result as { distribution: { n: number; missing: number }[] };
     expect(dist.distribution[0]).toMatchObject({ n: 39, missing: 1 });
+  });
+
+  it('rolling statistics per model version: each closed run folded in once, measured against every reference set', async () => {
+    const report = async (runId: string) => computeRunMetrics(env, runId, { completed: 300, failed: 0 });
+    const run = { id: base.runId, modelVersion: 'v-base' } as RunRecord;
+    await createReferenceSet(env, { name: 'golden' }, run, await report(base.runId));
+    const sameSets = runEmbeddingSets(await report(same.runId));
+    const shiftSets = runEmbeddingSets(await report(shifted.runId));
+    const [first] = await foldIntoModelVersion(env, same.runId, 'v-new', sameSets);
+    expect(first).toMatchObject({
+      modelVersion: 'v-new',
+      referenceSet: 'golden',
+      embeddingModel: 'feat-net@1.0.0',
+      label: 'FD_FeatNet',
+      n: 300,
+      runs: 1,
+    });
+    expect(Math.abs(first.value - fdOf(vectorsByRun.get(base.runId)!, vectorsByRun.get(same.runId)!)) / first.value).toBeLessThan(1e-9);
+    const [second] = await foldIntoModelVersion(env, shifted.runId, 'v-new', shiftSets);
+    const both = [...vectorsByRun.get(same.runId)!, ...vectorsByRun.get(shifted.runId)!];
+    expect(second).toMatchObject({ n: 600, runs: 2 });
+    expect(Math.abs(second.value - fdOf(vectorsByRun.get(base.runId)!, both)) / second.value).toBeLessThan(1e-9);
+    // a retried fold does not count the run twice
+    const [again] = await foldIntoModelVersion(env, shifted.runId, 'v-new', shiftSets);
+    expect(again).toEqual(second);
   });
 });

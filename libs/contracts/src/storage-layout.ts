@@ -38,3 +38,13 @@ export const ComparisonObjects = {
   result: (id: string) => `comparisons/${id}/comparison.json`,
   report: (id: string) => `comparisons/${id}/report.html`,
 };
+
+/**
+ * Rolling embedding statistics per model version: every closed run of that version folded in (moments only),
+ * so its distance to any reference set is known without re-reading embeddings.
+ */
+export const ModelVersionObjects = {
+  root: 'model-versions/',
+  file: (modelVersion: string, modelKey: string, file: string) =>
+    `model-versions/${encodeURIComponent(modelVersion)}/${encodeURIComponent(modelKey)}/${file}`,
+};

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { JobName, QueueName, runMetricsJobId, type RunRecord } from '@assay/contracts';
 import type { AssayConfig } from '@assay/config';
@@ -8,7 +9,7 @@ import { consumerSettings, type OpsService } from '@assay/lifecycle';
 import { runChecks, type Logger } from '@assay/observability';
 import { createRedis, QueueSet, QueueWorker } from '@assay/queue';
 import { PolicyCatalog } from '@assay/policies';
-import { ComparisonStore, globalKeys, RunStore } from '@assay/runs';
+import { ComparisonStore, globalKeys, RunStore, withRedisLock } from '@assay/runs';
 import { S3ObjectStore } from '@assay/storage';
 import { createAggregatorMetrics } from './aggregator-metrics.js';
 import { compareRunsHandler, computeRunMetricsHandler, deliverVerdictHandler } from './analysis-handlers.js';
@@ -21,6 +22,19 @@ import { RunBusyError, RunWriter } from './run-writer.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 const RECONCILE_EVERY_MS = 30_000;
+/** A fold of one run into its model version's rolling statistics: reads and writes a few MB, and one FD per reference set. */
+const ROLLING_LOCK_MS = 120_000;
+
+/** `withRedisLock`, waiting (polling every 500 ms, up to the lock's TTL) while another replica holds it. */
+async function waitForLock<T>(redis: Redis, key: string, ttlMs: number, fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + ttlMs;
+  for (;;) {
+    const r = await withRedisLock(redis, key, ttlMs, fn);
+    if (r.locked) return r.value;
+    if (Date.now() > deadline) throw new Error(`${key} stayed locked for ${ttlMs} ms`);
+    await new Promise((res) => setTimeout(res, 500));
+  }
+}
 
 export interface AggregatorService extends OpsService {
   /** one pass of the periodic work: refresh dirty runs, reconcile and close closing runs */
@@ -97,6 +111,8 @@ export async function startAggregatorService(config: AssayConfig, logger: Logger
         () => true,
         () => false,
       ),
+    withModelVersionLock: <T>(modelVersion: string, fn: () => Promise<T>) =>
+      waitForLock(redis, `${config.redis.prefix}:rolling:${modelVersion}`, ROLLING_LOCK_MS, fn),
   };
   // comparisons and run-level metrics: each job in a thread of its own, so they never hold the event loop
   const analysis = new QueueWorker({

@@ -14,10 +14,12 @@ import {
   toS3Uri,
   verdictDeliveryJobId,
   type ComparisonRecord,
+  type EmbeddingSetSummary,
+  type RollingFrechet,
   type RunMetricsReport,
   type VerdictDelivery,
 } from '@assay/contracts';
-import { runInThread, runRef, type AnalysisJob, type ThreadInput } from '@assay/analysis';
+import { runEmbeddingSets, runInThread, runRef, type AnalysisJob, type ThreadInput } from '@assay/analysis';
 import type { AssayConfig } from '@assay/config';
 import type { Logger } from '@assay/observability';
 import { PolicyFile, type PolicyCatalog, type PolicyDefinition } from '@assay/policies';
@@ -37,6 +39,8 @@ export interface AnalysisDeps {
   version: string;
   /** whether object storage answers: a failed read while it does not is an outage, not the job's fault */
   storageReachable: () => Promise<boolean>;
+  /** runs `fn` as the one writer of a model version's rolling statistics (across aggregator replicas) */
+  withModelVersionLock: <T>(modelVersion: string, fn: () => Promise<T>) => Promise<T>;
 }
 
 const WEBHOOK_TIMEOUT_MS = 10_000;
@@ -72,6 +76,7 @@ export function computeRunMetricsHandler(deps: AnalysisDeps): JobHandler<typeof 
     await deps.runs.setRunMetricsState(runId, { status: 'running' });
     try {
       const report = await runInThread<RunMetricsReport>(threadInput(deps, { kind: 'run-metrics', runId, counts }), signal);
+      await foldRolling(deps, runId, runEmbeddingSets(report), signal);
       await deps.runs.setRunMetricsState(runId, { status: 'done' });
       deps.metrics.runMetrics.inc({ outcome: 'done' });
       log.info({ runId, records: report.records, metrics: report.metrics.length }, 'run-level metrics written');
@@ -86,6 +91,19 @@ export function computeRunMetricsHandler(deps: AnalysisDeps): JobHandler<typeof 
       throw next;
     }
   };
+}
+
+/**
+ * A closed run's embedding moments join its model version's rolling statistics, which are then measured against
+ * every reference set of the same extractor (`assay_distribution_frechet`); one writer per model version.
+ */
+async function foldRolling(deps: AnalysisDeps, runId: string, runSets: EmbeddingSetSummary[], signal?: AbortSignal): Promise<void> {
+  if (!runSets.length) return;
+  const run = await deps.runs.get(runId);
+  if (!run) return;
+  const job = { kind: 'fold-rolling' as const, runId, modelVersion: run.modelVersion, runSets };
+  const rolled = await deps.withModelVersionLock(run.modelVersion, () => runInThread<RollingFrechet[]>(threadInput(deps, job), signal));
+  for (const r of rolled) deps.metrics.observeFrechet(r);
 }
 
 /** The policy a comparison was accepted with: inline as stored, else by name (it may since have been removed). */

@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { ComparisonResult, Verdict } from '@assay/contracts';
+import type { ComparisonResult, RollingFrechet, Verdict } from '@assay/contracts';
 import { zeroSeries } from '@assay/observability';
 
 /** `assay_gate_verdict`'s value: a verdict as a number Grafana can colour and alert on. */
@@ -11,7 +11,12 @@ export const VERDICT_VALUE: Record<Verdict, number> = { GO: 1, NO_GO: 0, INCONCL
  */
 export const VERDICT_SERIES_MAX = 50;
 
+/** Rolling Fréchet series kept at once (model version × reference set × feature extractor), newest kept. */
+export const FRECHET_SERIES_MAX = 100;
+
 const GATE_LABELS = ['policy', 'baseline_model_version', 'candidate_model_version'] as const;
+const FRECHET_LABELS = ['model_version', 'reference_set', 'embedding_model'] as const;
+type FrechetLabels = Record<(typeof FRECHET_LABELS)[number], string>;
 type GateLabels = Record<(typeof GATE_LABELS)[number], string>;
 
 export function createAnalysisMetrics(registry: Registry) {
@@ -45,12 +50,21 @@ export function createAnalysisMetrics(registry: Registry) {
     labelNames: [...GATE_LABELS],
     registers: [registry],
   });
+  const frechet = new Gauge({
+    name: 'assay_distribution_frechet',
+    help:
+      'Fréchet distance of a model version’s rolling embedding statistics (every closed run folded in) to a reference set, per ' +
+      'feature extractor (FD_<extractor>; comparable only within one).',
+    labelNames: [...FRECHET_LABELS],
+    registers: [registry],
+  });
   zeroSeries(comparisons, { outcome: ['GO', 'NO_GO', 'INCONCLUSIVE', 'failed'] });
   zeroSeries(runMetrics, { outcome: ['done', 'failed'] });
   zeroSeries(deliveries, { outcome: ['delivered', 'retried', 'failed'] });
 
   /** label sets in the order they were last set: the first is dropped when there are too many */
   const series = new Map<string, GateLabels>();
+  const frechetSeries = new Map<string, FrechetLabels>();
   return {
     comparisons,
     runMetrics,
@@ -73,6 +87,18 @@ export function createAnalysisMetrics(registry: Registry) {
         series.delete(oldest);
       }
       comparisons.inc({ outcome: result.verdict.outcome });
+    },
+    observeFrechet(r: RollingFrechet): void {
+      const labels: FrechetLabels = { model_version: r.modelVersion, reference_set: r.referenceSet, embedding_model: r.embeddingModel };
+      const key = JSON.stringify(labels);
+      frechetSeries.delete(key);
+      frechetSeries.set(key, labels);
+      frechet.set(labels, r.value);
+      for (const [oldest, old] of frechetSeries) {
+        if (frechetSeries.size <= FRECHET_SERIES_MAX) break;
+        frechet.remove(old);
+        frechetSeries.delete(oldest);
+      }
     },
   };
 }

@@ -85,3 +85,17 @@ export const RunDistributionView = z.object({
   reference: z.object({ name: z.string(), seed: z.number().int(), distances: z.array(SetDistances) }).optional(),
 });
 export type RunDistributionView = z.infer<typeof RunDistributionView>;
+
+/** A model version's rolling embedding statistics measured against one reference set (`assay_distribution_frechet`). */
+export const RollingFrechet = z.object({
+  modelVersion: z.string(),
+  /** `<model>@<version>` of the feature extractor */
+  embeddingModel: z.string(),
+  label: z.string(),
+  referenceSet: z.string(),
+  value: z.number(),
+  /** embeddings in the rolling statistics, and the closed runs they come from */
+  n: z.number().int(),
+  runs: z.number().int(),
+});
+export type RollingFrechet = z.infer<typeof RollingFrechet>;
