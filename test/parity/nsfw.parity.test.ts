@@ -138,4 +138,33 @@ describe('nsfwjs MobileNetV2: ONNX conversion vs nsfwjs on tfjs', () => {
       ].join('\n'),
     );
   }, 300_000);
+
+  it(`the embedding output equals nsfwjs's own pooled features (infer(img, 'flatten_1')) within ${TOLERANCE}`, async () => {
+    const files = [...decoded.keys()];
+    const batch = new Float32Array(files.length * 3 * NSFWJS_SIZE * NSFWJS_SIZE);
+    files.forEach((f, i) => batch.set(nsfwjsInput(decoded.get(f)!), i * 3 * NSFWJS_SIZE * NSFWJS_SIZE));
+    const res = await host.run(converted.id, {
+      pixel_values: { type: 'float32', data: batch, dims: [files.length, 3, NSFWJS_SIZE, NSFWJS_SIZE] },
+    });
+    expect(res.outputs.embedding.dims).toEqual([files.length, 1280]);
+    const ours = res.outputs.embedding.data as Float32Array;
+    let max = 0;
+    let scale = 0;
+    for (const [i, file] of files.entries()) {
+      const t = pixels(decoded.get(file)!);
+      const out = nsfw.infer(t, 'flatten_1');
+      const theirs = await out.data();
+      out.dispose();
+      t.dispose();
+      expect(theirs.length).toBe(1280);
+      for (let k = 0; k < 1280; k++) {
+        max = Math.max(max, Math.abs(ours[i * 1280 + k] - theirs[k]));
+        scale = Math.max(scale, Math.abs(theirs[k]));
+      }
+    }
+    console.log(
+      `MobileNetV2 pooled features on ${files.length} images: max |Δ| ${max.toExponential(2)} (largest value ${scale.toFixed(2)})`,
+    );
+    expect(max).toBeLessThan(TOLERANCE);
+  }, 300_000);
 });
