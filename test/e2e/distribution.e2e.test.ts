@@ -135,6 +135,17 @@ describe('distribution metrics end to end', () => {
     expect(j.frechet.value).toBeLessThan(b.frechet.value);
     expect(j.kid.mean).toBeLessThan(b.kid.mean);
     expect(j.prdc.coverage).toBeGreaterThanOrEqual(b.prdc.coverage);
+    // the CLI: keep a run as a reference set, measure a run against it (text and JSON)
+    const kept = await assay(['distribution', 'golden', '--keep-as', 'golden-cli', '--description', 'the same photos']);
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.stderr).toContain('reference set golden-cli kept');
+    const text = await assay(['distribution', 'blurred', '--reference', 'golden-cli']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/against reference set golden-cli \(seed 1\):\n {2}MobileNetV2: FD_MobileNetV2 [0-9.]+/);
+    const json = await assay(['distribution', 'blurred', '--reference', 'golden-cli', '--json']);
+    expect((JSON.parse(json.stdout) as RunDistributionView).reference!.distances[0].frechet.value).toBe(b.frechet.value);
+    const unknown = await assay(['distribution', 'blurred', '--reference', 'nope']);
+    expect([unknown.code, unknown.stderr]).toEqual([3, expect.stringContaining('reference_set_not_found')]);
     // kept: the second request reads the stored answer
     expect((await fd(blurred)).frechet.value).toBe(b.frechet.value);
 

@@ -55,7 +55,7 @@ export const VERDICT_EXIT: Record<Verdict, ExitCode> = { GO: ExitCode.Ok, NO_GO:
 const RUN_ID = /^run_[A-Za-z0-9_-]+$/;
 
 /** A run id as given, or the newest closed run with that name. */
-async function resolveRun(client: AssayClient, ref: string): Promise<string> {
+export async function resolveRun(client: AssayClient, ref: string): Promise<string> {
   if (RUN_ID.test(ref)) return ref;
   const query = new URLSearchParams({ name: ref, status: 'closed', limit: '1' }).toString();
   const page = await client.request<RunsPage>('GET', `/v1/runs?${query}`, undefined, { idempotent: true });
