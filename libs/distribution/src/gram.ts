@@ -1,3 +1,5 @@
+import { native } from './linalg/backend.js';
+
 /**
  * Inner products of every row of X (nx × d) with every row of Y (ny × d), row-major, in float64: the one
  * expensive step KID, CMMD and PRDC share. Two rows of X at a time share each load of a row of Y. With
@@ -5,6 +7,11 @@
  */
 export function gram(x: Float64Array, nx: number, y: Float64Array, ny: number, d: number): Float64Array {
   const g = new Float64Array(nx * ny);
+  const blas = native();
+  if (blas) {
+    blas.gemm(g, x, y, nx, ny, d, false, true);
+    return g;
+  }
   const symmetric = x === y;
   let i = 0;
   for (; i + 1 < nx; i += 2) {

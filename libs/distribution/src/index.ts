@@ -6,3 +6,4 @@ export * from './gram.js';
 export * from './kernel-distances.js';
 export * from './prdc.js';
 export { symmetricEigenvalues } from './linalg/symmetric-eigenvalues.js';
+export { linalgBackend, setLinalgBackend } from './linalg/backend.js';

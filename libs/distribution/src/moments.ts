@@ -1,10 +1,11 @@
 import { AssayError, ErrorCode } from '@assay/contracts';
+import { native } from './linalg/backend.js';
 
 /**
  * The sufficient statistics of an embedding set: count, mean and co-moment M2 = Σ (x − x̄)(x − x̄)ᵀ, in float64.
  * Equivalent to (n, Σx, Σxxᵀ) but merged with Chan et al.'s formula, which keeps the precision
- * Σxxᵀ − n·x̄x̄ᵀ loses when the mean is large beside the spread. Embeddings are folded in blocks of
- * MOMENTS_BLOCK: the block's own centred co-moment is one pass over M2 per block instead of one per
+ * Σxxᵀ − n·x̄x̄ᵀ loses when the mean is large beside the spread. Embeddings are folded in blocks
+ * (`momentsBlock`): the block's own centred co-moment is one pass over M2 per block instead of one per
  * embedding (M2 is 13 MB at 1280 dimensions; streaming it per embedding is what limits speed). Only the
  * upper triangle of `m2` is kept; `covariance` mirrors it.
  *
@@ -19,7 +20,8 @@ export interface Moments {
   pending: Float64Array[];
 }
 
-export const MOMENTS_BLOCK = 64;
+/** Embeddings per block: BLAS's dsyrk is efficient on wide blocks, the TypeScript loop on cache-sized ones. */
+export const momentsBlock = (): number => (native() ? 256 : 64);
 
 export function emptyMoments(dims: number): Moments {
   return { dims, n: 0, mean: new Float64Array(dims), m2: new Float64Array(dims * dims), pending: [] };
@@ -29,7 +31,7 @@ export function addEmbedding(m: Moments, x: ArrayLike<number>): void {
   if (x.length !== m.dims)
     throw new AssayError(ErrorCode.EmbeddingMismatch, `an embedding of ${x.length} dimensions among ${m.dims}-dimensional ones`);
   m.pending.push(Float64Array.from(x));
-  if (m.pending.length >= MOMENTS_BLOCK) flushMoments(m);
+  if (m.pending.length >= momentsBlock()) flushMoments(m);
 }
 
 /**
@@ -51,6 +53,18 @@ export function flushMoments(m: Moments): void {
   const w = (m.n * b) / n;
   const delta = new Float64Array(d);
   for (let i = 0; i < d; i++) delta[i] = blockMean[i] - m.mean[i];
+  const blas = native();
+  if (blas) {
+    blas.syrkUpper(m.m2, d, centred, b, 1);
+    blas.syrUpper(m.m2, d, delta, w);
+  } else addBlock(m.m2, d, centred, b, delta, w);
+  for (let i = 0; i < d; i++) m.mean[i] += (delta[i] * b) / n;
+  m.n = n;
+  m.pending = [];
+}
+
+/** m2 (upper) += C Cᵀ + w·δδᵀ for the centred block C (d × b, dimension-major), in TypeScript. */
+function addBlock(m2: Float64Array, d: number, centred: Float64Array, b: number, delta: Float64Array, w: number): void {
   for (let i = 0; i < d; i++) {
     const row = i * d;
     const ci = i * b;
@@ -73,21 +87,18 @@ export function flushMoments(m: Moments): void {
         s2 += v * centred[c2 + k];
         s3 += v * centred[c3 + k];
       }
-      m.m2[row + j] += s0 + di * delta[j];
-      m.m2[row + j + 1] += s1 + di * delta[j + 1];
-      m.m2[row + j + 2] += s2 + di * delta[j + 2];
-      m.m2[row + j + 3] += s3 + di * delta[j + 3];
+      m2[row + j] += s0 + di * delta[j];
+      m2[row + j + 1] += s1 + di * delta[j + 1];
+      m2[row + j + 2] += s2 + di * delta[j + 2];
+      m2[row + j + 3] += s3 + di * delta[j + 3];
     }
     for (; j < d; j++) {
       const cj = j * b;
       let s = 0;
       for (let k = 0; k < b; k++) s += centred[ci + k] * centred[cj + k];
-      m.m2[row + j] += s + di * delta[j];
+      m2[row + j] += s + di * delta[j];
     }
   }
-  for (let i = 0; i < d; i++) m.mean[i] += (delta[i] * b) / n;
-  m.n = n;
-  m.pending = [];
 }
 
 /** Folds `other` into `into` (Chan, Golub & LeVeque 1979): the result is what one pass over both would give. */

@@ -1,3 +1,5 @@
+import { native } from './backend.js';
+
 /** Rows of the inner dimension taken per sweep: a 32-row panel of a 1280-wide operand (330 KB) stays in L2. */
 const PANEL = 32;
 
@@ -8,6 +10,13 @@ const PANEL = 32;
  */
 export function congruence(b: Float64Array, l: Float64Array, n: number, r: number): Float64Array {
   const t = new Float64Array(n * r);
+  const blas = native();
+  if (blas) {
+    const m = new Float64Array(r * r);
+    blas.gemm(t, b, l, n, r, n, false, false);
+    blas.gemm(m, l, t, r, r, n, true, false);
+    return m;
+  }
   for (let j0 = 0; j0 < n; j0 += PANEL) {
     const j1 = Math.min(n, j0 + PANEL);
     for (let i = 0; i < n; i++) {

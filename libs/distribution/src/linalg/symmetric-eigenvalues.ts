@@ -1,12 +1,21 @@
+import { native } from './backend.js';
+
 /**
- * Eigenvalues of a real symmetric matrix: Householder reduction to tridiagonal form, then the implicit QL
- * method (EISPACK's tred2/tql2 as JAMA transcribes them, without accumulating eigenvectors). The reduction
+ * Eigenvalues of a real symmetric matrix: LAPACK dsyevd when the OpenBLAS addon is built; otherwise Householder
+ * reduction to tridiagonal form, then the implicit QL method (EISPACK's tred2/tql2 as JAMA transcribes them,
+ * without accumulating eigenvectors). The reduction
  * reads the lower triangle column by column; the matrix is stored row-major, so it reads the upper triangle
  * row by row instead (the same numbers by symmetry) and runs along contiguous memory.
  *
  * `a` (n × n, row-major, symmetric) is overwritten. Eigenvalues come back ascending.
  */
 export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
+  const lapack = native();
+  if (lapack) {
+    const w = new Float64Array(n);
+    if (n) lapack.eigvalsh(a, n, w);
+    return w;
+  }
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   tridiagonalize(a, n, d, e);
