@@ -15,4 +15,5 @@ export * from './schemas/listing.js';
 export * from './schemas/metric-catalog.js';
 export * from './schemas/comparison.js';
 export * from './schemas/run-metrics.js';
+export * from './schemas/sweep.js';
 export * from './signature.js';

@@ -11,6 +11,7 @@ import type { SuiteCatalog } from '@assay/suites';
 import type { MetricCatalog } from '@assay/metric-catalog';
 import { MetricsController } from './catalog/metrics.controller.js';
 import type { PolicyCatalog } from '@assay/policies';
+import { ComparisonRequests, RunIntake } from '@assay/intake';
 import type { ComparisonStore } from '@assay/runs';
 import { ComparisonsController } from './comparisons/comparisons.controller.js';
 import { ComparisonsService } from './comparisons/comparisons.service.js';
@@ -38,6 +39,8 @@ import {
   METRIC_CATALOG,
   COMPARISONS,
   POLICIES,
+  RUN_INTAKE,
+  COMPARISON_REQUESTS,
 } from './tokens.js';
 
 export interface IngestDeps {
@@ -74,6 +77,8 @@ export class AppModule {
       { provide: METRIC_CATALOG, useValue: deps.metricCatalog },
       { provide: POLICIES, useValue: deps.policies },
       { provide: COMPARISONS, useValue: deps.comparisons },
+      { provide: RUN_INTAKE, useValue: new RunIntake(deps) },
+      { provide: COMPARISON_REQUESTS, useValue: new ComparisonRequests({ ...deps, catalog: deps.metricCatalog }) },
     ];
     return {
       module: AppModule,
