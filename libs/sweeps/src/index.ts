@@ -5,3 +5,5 @@ export * from './catalog.js';
 export * from './manifest.js';
 export * from './state-machine.js';
 export * from './sweep-store.js';
+export * from './begin.js';
+export * from './views.js';

@@ -47,7 +47,9 @@ export class SweepStore {
    * and a trigger) beginning the same attempt, exactly one does.
    */
   async begin(record: SweepRunRecord): Promise<boolean> {
-    return (await this.redis.eval(PUT_IF_ATTEMPT, 1, this.key(record.sweep), record.date, JSON.stringify(record), record.attempt - 1)) === 1;
+    return (
+      (await this.redis.eval(PUT_IF_ATTEMPT, 1, this.key(record.sweep), record.date, JSON.stringify(record), record.attempt - 1)) === 1
+    );
   }
 
   /** Saves a step's result; false when a newer attempt replaced this one (the old job then stops). */

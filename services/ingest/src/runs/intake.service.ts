@@ -50,7 +50,9 @@ export class IntakeService {
       throw new AssayError(ErrorCode.TooManyAssets, `at most ${MAX_ASSETS_PER_REQUEST} assets per request; got ${count}`);
     const { assets } = parseOrThrow(SubmitAssetsRequest, body);
     const response = await this.intake.submit(runId, assets, requestId);
-    response.assets.forEach((a, i) => (a.duplicate ? this.metrics.duplicates : this.metrics.submitted).inc({ modality: assets[i].modality }));
+    response.assets.forEach((a, i) =>
+      (a.duplicate ? this.metrics.duplicates : this.metrics.submitted).inc({ modality: assets[i].modality }),
+    );
     return response;
   }
 
