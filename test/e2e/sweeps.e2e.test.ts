@@ -1,12 +1,13 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queuePrefix, SweepObjects, type SweepOutcome, type SweepRunRecord } from '@assay/contracts';
+import { isolatedEnv } from '../../cli/test/helpers.js';
 import { promtool } from '../deploy/tools.js';
-import { dropPrefix, OPENCV_DATA, REDIS_URL, startTestS3, testPrefix, type TestS3 } from '../helpers/env.js';
+import { dropPrefix, OPENCV_DATA, REDIS_URL, startTestS3, TEST_API_KEY, testPrefix, type TestS3 } from '../helpers/env.js';
 import { apiClient, stackEnv, startService, type RunningService } from '../helpers/services.js';
 
 /**
@@ -104,6 +105,7 @@ beforeAll(async () => {
   writeFileSync(join(root, 'sweeps', 'every-2s.yaml'), sweepFile('every-2s', '*/2 * * * * *'));
   writeFileSync(join(root, 'sweeps', 'nightly.yaml'), sweepFile('nightly', YEARLY));
   writeFileSync(join(root, 'sweeps', 'crash.yaml'), sweepFile('crash', YEARLY));
+  writeFileSync(join(root, 'sweeps', 'deadline.yaml'), sweepFile('deadline', YEARLY, '3s'));
   env = stackEnv(prefix, s3.s3.endpoint, {
     LOG_LEVEL: 'warn',
     S3_ALLOWED_BUCKETS: 'bench',
@@ -143,6 +145,7 @@ describe('the schedule, shared by two aggregator replicas', () => {
     // one scheduler per sweep, though both replicas upserted them
     expect((await sweepsQueue.getJobSchedulers(0, -1)).map((s) => s.key).sort()).toEqual([
       'sweep.crash',
+      'sweep.deadline',
       'sweep.every-2s',
       'sweep.nightly',
     ]);
@@ -162,7 +165,7 @@ describe('the schedule, shared by two aggregator replicas', () => {
     });
 
     const listed = (await api('GET', '/v1/sweeps')).json as { name: string; nextRunAt: string; lastSuccess: { runId: string } | null }[];
-    expect(listed.map((s) => s.name)).toEqual(['crash', 'every-2s', 'nightly']);
+    expect(listed.map((s) => s.name)).toEqual(['crash', 'deadline', 'every-2s', 'nightly']);
     const every = listed.find((s) => s.name === 'every-2s')!;
     expect(every.lastSuccess?.runId).toBe(run.runId);
     expect(Date.parse(every.nextRunAt) - Date.now()).toBeLessThanOrEqual(2_000);
@@ -233,6 +236,60 @@ describe('a sweep by date: missing manifest, missing object, baseline previous, 
     expect((await api('GET', '/v1/sweeps/nightly')).json.lastSuccess.runId).toBe(second.runId);
     expect((await api('POST', '/v1/sweeps/nope/trigger', {})).status).toBe(404);
   }, 150_000);
+});
+
+describe('assay sweeps', () => {
+  const assay = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        ['cli/bin/assay.js', 'sweeps', ...args],
+        { env: isolatedEnv({ HOME: root, ASSAY_URL: ingest.url, ASSAY_API_KEY: TEST_API_KEY }) },
+        (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr }),
+      ),
+    );
+
+  it('lists the sweeps with their last verdict and triggers one, refusing a date that has a run', async () => {
+    const list = await assay(['list']);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(/^sweep +schedule +next run +latest run +last verdict$/m);
+    expect(list.stdout).toMatch(/^nightly +0 0 1 1 \* \(UTC\) +\S+ +2026-01-03 done +(GO|INCONCLUSIVE) \(2026-01-03\)$/m);
+    await writeManifest('nightly', '2026-01-04', manifest('gen-2'));
+    const trigger = await assay(['trigger', 'nightly', '--date', '2026-01-04']);
+    expect(trigger.code, trigger.stderr).toBe(0);
+    expect(trigger.stdout).toMatch(/^sweep nightly 2026-01-04 \(attempt 1\) begun: run run_\w+/);
+    const again = await assay(['trigger', 'nightly', '--date', '2026-01-04']);
+    expect(again.code).toBe(3);
+    expect(again.stderr).toMatch(/sweep_run_exists/);
+    expect((await assay(['trigger', 'nightly', '--date', 'tomorrow'])).code).toBe(2);
+    expect((await finished('nightly', '2026-01-04')).state).toBe('done');
+  }, 120_000);
+});
+
+describe('the deadline', () => {
+  it('fails the assets without a result and closes the run; with nothing completed the sweep run fails (empty_run), never a baseline', async () => {
+    await worker.stop();
+    await writeManifest('deadline', '2026-03-01', manifest('gen-4'));
+    expect((await api('POST', '/v1/sweeps/deadline/trigger', { date: '2026-03-01' })).status).toBe(202);
+    const run = await finished('deadline', '2026-03-01');
+    expect(run).toMatchObject({
+      state: 'failed',
+      timedOut: 8,
+      error: { code: 'empty_run' },
+      counts: { submitted: 8, completed: 0, failed: 8 },
+    });
+    expect((await api('GET', `/v1/runs/${run.runId}`)).json.status).toBe('closed');
+    const asset = (await api('GET', `/v1/runs/${run.runId}/assets/baboon.jpg`)).json;
+    expect(asset.result.failure.code).toBe('sweep_deadline_exceeded');
+    expect(await outcomeOf('deadline', '2026-03-01')).toMatchObject({ state: 'failed', timedOut: 8, error: { code: 'empty_run' } });
+    // counted by the replica that ran it
+    const failedRuns = await Promise.all(
+      aggregators.map(async (a) =>
+        Number(/^assay_sweep_runs_total\{sweep="deadline",outcome="failed"[^}]*\} (\d+)$/m.exec(await scrape(a))?.[1]),
+      ),
+    );
+    expect(failedRuns.reduce((a, b) => a + b, 0)).toBe(1);
+  }, 60_000);
 });
 
 describe('a crash mid-sweep', () => {

@@ -203,6 +203,9 @@ export class SweepRunner {
 
   /** The baseline run, and the comparison under the sweep's policy; without a baseline (a first night) the run is published alone. */
   private async compare(record: SweepRunRecord, sweep: SweepDefinition, log: Logger): Promise<SweepRunRecord> {
+    // a run where nothing completed is no verdict and must never become the next night's baseline
+    if ((await this.deps.runs.counts(record.runId)).completed === 0)
+      throw new AssayError(ErrorCode.EmptyRun, `no asset of run ${record.runId} completed: there is nothing to judge`);
     const last = await this.deps.store.lastSuccess(sweep.name);
     const baseline = baselineRunId(parseBaseline(sweep.baseline), last?.runId);
     if (!baseline || baseline === record.runId) {
