@@ -51,7 +51,7 @@ export class ComparisonRequests {
    * again (deduped by its job id) instead of being made twice.
    */
   async create(req: CreateComparisonRequest, requestId: string, id?: string, origin?: ComparisonOrigin): Promise<ComparisonRecord> {
-    const { runs, comparisons, queues, logger } = this.deps;
+    const { runs, comparisons, logger } = this.deps;
     const stored = id ? await comparisons.get(id) : undefined;
     if (stored) {
       await this.queue(stored.record);

@@ -58,7 +58,9 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'not authenticated: no API key, or no valid hook signature',
   403: 'the API key is not valid',
   404: 'no such run, asset, comparison, policy, sweep, metric, queue or route',
-  409: 'conflict: the run is closed (or, to compare it, not yet), the asset has other content, the report is not ready, the sweep date has a run, or the hook delivery was replayed',
+  409:
+    'conflict: the run is closed (or, to compare it, not yet), the asset has other content, the report is not ready, ' +
+    'the sweep date has a run, or the hook delivery was replayed',
   413: 'the body is over its size limit',
   415: 'unsupported content type',
   503: 'a dependency (Redis, S3) is unavailable, or the hook is not configured: retry after `Retry-After` seconds',

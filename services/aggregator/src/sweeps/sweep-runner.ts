@@ -9,7 +9,6 @@ import {
   type FailureReason,
   type SweepOutcome,
   type SweepRunRecord,
-  type Verdict,
 } from '@assay/contracts';
 import type { ComparisonRequests, RunIntake } from '@assay/intake';
 import type { Logger } from '@assay/observability';
@@ -268,7 +267,7 @@ export class SweepRunner {
       date: record.date,
       attempt: record.attempt,
       state: record.state === 'done' ? 'done' : 'failed',
-      verdict: (record.verdict as Verdict | undefined) ?? null,
+      verdict: record.verdict ?? null,
       policy: sweep?.policy ?? '',
       ...(record.modelVersion ? { modelVersion: record.modelVersion } : {}),
       runId: record.runId,

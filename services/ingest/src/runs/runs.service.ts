@@ -1,12 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   AssayError,
-  closeJobId,
   CreateRunRequest,
   ErrorCode,
-  JobName,
   parseOrThrow,
-  QueueName,
   RunObjects,
   SCORING_QUEUE_BY_MODALITY,
   toS3Uri,
