@@ -151,12 +151,15 @@ export async function startAggregatorService(config: AssayConfig, logger: Logger
     // sweep jobs are short steps (they re-schedule themselves while waiting): a few at once is plenty
     concurrency: 4,
   });
-  await syncSweepSchedulers(queues, sweeps, logger);
 
   const abort = new AbortController();
   worker.start(abort.signal).catch((err) => logger.error({ err }, 'aggregator worker did not start'));
   analysis.start(abort.signal).catch((err) => logger.error({ err }, 'analysis worker did not start'));
-  sweepWorker.start(abort.signal).catch((err) => logger.error({ err }, 'sweep worker did not start'));
+  // schedules are upserted once Redis answers (the worker's start waits for it): a start during an outage still serves /healthz
+  const schedulesSynced = sweepWorker
+    .start(abort.signal)
+    .then(() => syncSweepSchedulers(queues, sweeps, logger, abort.signal))
+    .catch((err) => logger.error({ err }, 'sweep worker did not start'));
 
   const lastReconcile = new Map<string, number>();
   const tick = async () => {
@@ -214,6 +217,7 @@ export async function startAggregatorService(config: AssayConfig, logger: Logger
         sweepWorker.close(config.worker.shutdownGraceMs),
       ]);
       await ticking;
+      await schedulesSynced;
       await queues.close();
       await redis.quit();
       store.close();

@@ -1,16 +1,29 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_JOB_OPTIONS, JobName, QueueName, sweepSchedulerId } from '@assay/contracts';
 import type { Logger } from '@assay/observability';
 import type { QueueSet } from '@assay/queue';
 import type { SweepCatalog } from '@assay/sweeps';
 
 const SCHEDULER_PREFIX = sweepSchedulerId('');
+const RETRY_MS = 5_000;
 
 /**
  * Upserts one BullMQ job scheduler per configured sweep (same id on every replica, so they share one schedule
  * and each tick is one job) and removes the schedulers of sweeps no longer configured. Replicas must run the same
- * sweep files: during a rollout that changes them, the last replica to start wins.
+ * sweep files: during a rollout that changes them, the last replica to start wins. Retried until Redis takes it.
  */
-export async function syncSweepSchedulers(queues: QueueSet, sweeps: SweepCatalog, logger: Logger): Promise<void> {
+export async function syncSweepSchedulers(queues: QueueSet, sweeps: SweepCatalog, logger: Logger, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    try {
+      return await upsertSchedulers(queues, sweeps, logger);
+    } catch (err) {
+      logger.warn({ err, retryInMs: RETRY_MS }, 'could not upsert the sweep schedules; will retry');
+      await sleep(RETRY_MS, undefined, { signal }).catch(() => undefined);
+    }
+  }
+}
+
+async function upsertSchedulers(queues: QueueSet, sweeps: SweepCatalog, logger: Logger): Promise<void> {
   const queue = queues.get(QueueName.Sweeps);
   for (const sweep of sweeps.list()) {
     await queue.upsertJobScheduler(
