@@ -1,10 +1,20 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queuePrefix, SweepObjects, type SweepOutcome, type SweepRunRecord } from '@assay/contracts';
+import {
+  queuePrefix,
+  SIGNATURE_HEADER,
+  signHook,
+  SweepObjects,
+  TIMESTAMP_HEADER,
+  type SweepOutcome,
+  type SweepRunRecord,
+  type VerdictDelivery,
+} from '@assay/contracts';
 import { isolatedEnv } from '../../cli/test/helpers.js';
 import { promtool } from '../deploy/tools.js';
 import { dropPrefix, OPENCV_DATA, REDIS_URL, startTestS3, TEST_API_KEY, testPrefix, type TestS3 } from '../helpers/env.js';
@@ -27,6 +37,9 @@ let worker: RunningService;
 const aggregators: RunningService[] = [];
 let api: ReturnType<typeof apiClient>;
 let sweepsQueue: Queue;
+const HOOK_SECRET = 'sweep-verdict-secret-0123';
+let hook: Server;
+const deliveries: { body: string; headers: Record<string, string | string[] | undefined> }[] = [];
 
 const sweepFile = (name: string, cron: string, deadline = '10m') => `name: ${name}
 description: the sweeps end-to-end test
@@ -99,6 +112,15 @@ const scrape = async (s: RunningService) => (await fetch(`${s.url}/metrics`)).te
 beforeAll(async () => {
   s3 = await startTestS3(['assay', 'bench']);
   for (const p of PHOTOS) await s3.store.put({ bucket: 'bench', key: `photos/${p}` }, readFileSync(join(OPENCV_DATA, p)), 'image/jpeg');
+  hook = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      deliveries.push({ body: Buffer.concat(chunks).toString('utf8'), headers: req.headers });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
   mkdirSync(join(root, 'sweeps'));
   mkdirSync(join(root, 'policies'));
   writeFileSync(join(root, 'policies', 'e2e-sweep.yaml'), POLICY);
@@ -112,6 +134,9 @@ beforeAll(async () => {
     POLICIES_DIR: join(root, 'policies'),
     SWEEPS_DIR: join(root, 'sweeps'),
     SWEEP_POLL_INTERVAL_MS: '300',
+    COMPARISON_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as { port: number }).port}/verdicts`,
+    COMPARISON_WEBHOOK_SECRET: HOOK_SECRET,
+    COMPARISON_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     // a killed aggregator's active job is taken over quickly
     WORKER_LOCK_DURATION_MS: '2000',
     WORKER_STALLED_INTERVAL_MS: '1000',
@@ -127,6 +152,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sweepsQueue?.close();
   await Promise.all([ingest, worker, ...aggregators].filter(Boolean).map((s) => s.stop()));
+  await new Promise((r) => hook?.close(r));
   await s3?.close();
   await dropPrefix(prefix);
   rmSync(root, { recursive: true, force: true });
@@ -227,6 +253,19 @@ describe('a sweep by date: missing manifest, missing object, baseline previous, 
       const lint = spawnSync(promtool(), ['check', 'metrics'], { input: text, encoding: 'utf8' });
       expect(lint.status, lint.stdout + lint.stderr).toBe(0);
     }
+
+    // the signed verdict webhook of the sweep's comparison names the sweep, its date and its outcome
+    const delivery = await until('the verdict webhook', async () =>
+      deliveries.find((d) => (JSON.parse(d.body) as VerdictDelivery).comparisonId === outcome.comparisonId),
+    );
+    const ts = String(delivery.headers[TIMESTAMP_HEADER]);
+    expect(delivery.headers[SIGNATURE_HEADER]).toBe(signHook(HOOK_SECRET, ts, delivery.body));
+    expect(JSON.parse(delivery.body)).toMatchObject({
+      event: 'comparison.done',
+      verdict: second.verdict,
+      policy: 'e2e-sweep',
+      sweep: { name: 'nightly', date: '2026-01-03', outcomeUri: 's3://assay/sweeps/nightly/2026-01-03/verdict.json' },
+    });
 
     // a done date is not run twice; a failed one runs again as a new attempt, and does not move the baseline back
     expect((await api('POST', '/v1/sweeps/nightly/trigger', { date: '2026-01-03' })).json.error.code).toBe('sweep_run_exists');
