@@ -53,6 +53,8 @@ describe('Prometheus alerts', () => {
         'AssayQueueStalled',
         'AssayRedisUnavailable',
         'AssayStorageUnavailable',
+        'AssaySweepFailed',
+        'AssaySweepLate',
         'AssayTargetDown',
         'AssayVerdictDeliveryFailing',
       ].sort(),
@@ -66,6 +68,8 @@ describe('Prometheus alerts', () => {
     expect(byName.get('AssayStorageUnavailable')!.expr).toMatch(/max by \(namespace\) \(assay_worker_paused\) == 1/);
     expect(byName.get('AssayComparisonsFailing')!.expr).toMatch(/increase\(assay_comparisons_total\{outcome="failed"\}\[1h\]\)/);
     expect(byName.get('AssayVerdictDeliveryFailing')!.expr).toMatch(/increase\(assay_verdict_deliveries_total\{outcome="failed"\}\[1h\]\)/);
+    expect(byName.get('AssaySweepLate')!.expr).toMatch(/time\(\) - max by \(namespace, sweep\) \(assay_sweep_last_success_timestamp_seconds\)/);
+    expect(byName.get('AssaySweepFailed')!.expr).toMatch(/increase\(assay_sweep_runs_total\{outcome="failed"\}\[1d\]\)/);
     expect(byName.get('AssayInferenceLatencyHigh')!.expr).toMatch(/histogram_quantile\(0\.95, .*assay_inference_duration_seconds_bucket/);
   });
 

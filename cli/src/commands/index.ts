@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { compareCommand } from './compare.js';
 import { distributionCommand } from './distribution.js';
 import { evalCommand } from './eval.js';
+import { sweepsCommand } from './sweeps.js';
 
 /** Every subcommand, in the order `assay --help` lists them; a new one is a module here and a line below. */
-export const COMMANDS: readonly Command[] = [evalCommand, compareCommand, distributionCommand];
+export const COMMANDS: readonly Command[] = [evalCommand, compareCommand, distributionCommand, sweepsCommand];

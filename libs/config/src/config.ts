@@ -31,6 +31,8 @@ export interface AssayConfig {
   suites: { dir?: string; uri?: { bucket: string; key: string } };
   /** launch-policy overrides, the same way */
   policies: { dir?: string; uri?: { bucket: string; key: string } };
+  /** nightly sweeps: a folder and/or an S3 prefix of YAML files (none built in), and how often a waiting sweep looks again */
+  sweeps: { dir?: string; uri?: { bucket: string; key: string }; pollIntervalMs: number };
   executionProviders: ExecutionProvider[];
   /** ONNX Runtime intra-op threads per session; 0: its default (one per core) */
   intraOpThreads: number;
@@ -153,6 +155,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
     modelsUri: e.MODELS_URI ? splitS3Uri(e.MODELS_URI) : undefined,
     suites: { dir: e.SUITES_DIR, uri: e.SUITES_URI ? splitS3Uri(e.SUITES_URI) : undefined },
     policies: { dir: e.POLICIES_DIR, uri: e.POLICIES_URI ? splitS3Uri(e.POLICIES_URI) : undefined },
+    sweeps: {
+      dir: e.SWEEPS_DIR,
+      uri: e.SWEEPS_URI ? splitS3Uri(e.SWEEPS_URI) : undefined,
+      pollIntervalMs: e.SWEEP_POLL_INTERVAL_MS,
+    },
     executionProviders: e.ORT_EXECUTION_PROVIDERS.length ? [...new Set(e.ORT_EXECUTION_PROVIDERS)] : (['cpu'] as ExecutionProvider[]),
     intraOpThreads: e.ORT_INTRA_OP_THREADS,
     worker: {

@@ -52,6 +52,13 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.*$/, 'must look like s3://bucket/prefix/')
     .optional(),
+  SWEEPS_DIR: z.string().optional(),
+  SWEEPS_URI: z
+    .string()
+    .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.*$/, 'must look like s3://bucket/prefix/')
+    .optional(),
+  // how often a sweep run that waits (for results, the run's close, the comparison) looks again
+  SWEEP_POLL_INTERVAL_MS: int(30_000, 100, 3_600_000),
   ORT_EXECUTION_PROVIDERS: csv.pipe(z.array(z.enum(EXECUTION_PROVIDERS))),
   ORT_INTRA_OP_THREADS: int(0, 0, 256),
   WORKER_CONCURRENCY: int(2, 1, 256),

@@ -39,6 +39,16 @@ export const ErrorCode = {
   ReferenceSetExists: 'reference_set_exists',
   /** the run is closed but its post-close run-level metrics are not done yet */
   RunMetricsPending: 'run_metrics_pending',
+  // sweeps
+  SweepNotFound: 'sweep_not_found',
+  /** the sweep's date already has a run in progress or done (a failed one may be triggered again) */
+  SweepRunExists: 'sweep_run_exists',
+  SweepManifestMissing: 'sweep_manifest_missing',
+  SweepManifestInvalid: 'sweep_manifest_invalid',
+  /** a baseline form that is accepted in sweep files but not implemented yet (`reference-set:<name>`) */
+  SweepBaselineUnsupported: 'sweep_baseline_unsupported',
+  /** an asset of a sweep run had no result by the sweep's deadline */
+  SweepDeadlineExceeded: 'sweep_deadline_exceeded',
   // authentication
   AuthRequired: 'auth_required',
   InvalidApiKey: 'invalid_api_key',
@@ -114,6 +124,8 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   reference_set_not_found: 404,
   reference_set_exists: 409,
   run_metrics_pending: 409,
+  sweep_not_found: 404,
+  sweep_run_exists: 409,
   run_closed: 409,
   asset_conflict: 409,
   auth_required: 401,

@@ -39,6 +39,10 @@ export function closeJobId(runId: string): string {
 export const runMetricsJobId = (runId: string) => `run-metrics.${runId}`;
 export const compareJobId = (comparisonId: string) => `compare.${comparisonId}`;
 export const verdictDeliveryJobId = (comparisonId: string) => `verdict.${comparisonId}`;
+/** the BullMQ job scheduler of a sweep: one per name, whichever replica upserts it */
+export const sweepSchedulerId = (sweep: string) => `sweep.${sweep}`;
+/** the state-machine job of one attempt at a sweep's date: a second tick or trigger of that date adds nothing */
+export const sweepRunJobId = (sweep: string, date: string, attempt: number) => `sweep.${sweep}.${date}.${attempt}`;
 
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');

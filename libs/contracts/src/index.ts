@@ -15,5 +15,6 @@ export * from './schemas/listing.js';
 export * from './schemas/metric-catalog.js';
 export * from './schemas/comparison.js';
 export * from './schemas/run-metrics.js';
+export * from './schemas/sweep.js';
 export * from './signature.js';
 export * from './schemas/distribution.js';

@@ -1,8 +1,9 @@
 import type { Modality } from './modalities.js';
 import type { CloseRunPayload, CompareRunsPayload, ComputeRunMetricsPayload, ScoreAssetPayload } from './schemas/job.js';
+import type { AdvanceSweepPayload, SweepTickPayload } from './schemas/sweep.js';
 import type { ResultRecord } from './schemas/result.js';
 
-/** One BullMQ queue per modality, the aggregator's queue, and its analysis queue (work after runs close). */
+/** One BullMQ queue per modality, the aggregator's queue, its analysis queue (work after runs close) and its sweeps queue. */
 export const QueueName = {
   Image: 'image',
   Video: 'video',
@@ -10,6 +11,7 @@ export const QueueName = {
   ThreeD: '3d',
   Aggregate: 'aggregate',
   Analysis: 'analysis',
+  Sweeps: 'sweeps',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -31,6 +33,10 @@ export const JobName = {
   CompareRuns: 'compare-runs',
   /** the signed POST of a comparison's verdict to COMPARISON_WEBHOOK_URL */
   DeliverVerdict: 'deliver-verdict',
+  /** a sweep's schedule fired (added by its BullMQ job scheduler): starts the sweep run of that date once */
+  SweepTick: 'sweep-tick',
+  /** one step of a sweep run's state machine; it re-schedules itself (delayed) while it waits */
+  AdvanceSweep: 'advance-sweep',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -42,6 +48,7 @@ export const JOBS_BY_QUEUE: Record<QueueName, readonly JobName[]> = {
   '3d': [JobName.ScoreAsset],
   aggregate: [JobName.RecordResult, JobName.CloseRun],
   analysis: [JobName.ComputeRunMetrics, JobName.CompareRuns, JobName.DeliverVerdict],
+  sweeps: [JobName.SweepTick, JobName.AdvanceSweep],
 };
 
 /**
@@ -69,4 +76,6 @@ export interface JobPayloadMap {
   'compute-run-metrics': ComputeRunMetricsPayload;
   'compare-runs': CompareRunsPayload;
   'deliver-verdict': CompareRunsPayload;
+  'sweep-tick': SweepTickPayload;
+  'advance-sweep': AdvanceSweepPayload;
 }

@@ -48,3 +48,13 @@ export const ModelVersionObjects = {
   file: (modelVersion: string, modelKey: string, file: string) =>
     `model-versions/${encodeURIComponent(modelVersion)}/${encodeURIComponent(modelKey)}/${file}`,
 };
+
+/** What a nightly sweep publishes, by sweep name and date (the date its manifest was read for). */
+export const SweepObjects = {
+  root: 'sweeps/',
+  prefix: (sweep: string, date: string) => `sweeps/${sweep}/${date}/`,
+  /** the sweep run's outcome: its verdict (or why it failed), the run, the baseline and the comparison */
+  verdict: (sweep: string, date: string) => `sweeps/${sweep}/${date}/verdict.json`,
+  /** a copy of the comparison's HTML report */
+  report: (sweep: string, date: string) => `sweeps/${sweep}/${date}/report.html`,
+};

@@ -55,11 +55,23 @@ export class DependencyOutage extends Error {
   }
 }
 
+/**
+ * Thrown by a handler whose job has nothing to do until later (a sweep waiting for its run's results): the job
+ * goes back to the delayed set for `delayMs` without using an attempt, instead of holding a worker while it waits.
+ */
+export class RescheduleJob extends Error {
+  override name = 'RescheduleJob';
+
+  constructor(readonly delayMs: number) {
+    super(`rescheduled in ${delayMs} ms`);
+  }
+}
+
 /** After the grace period of close(): how long aborted handlers get to end before close() returns anyway. */
 const ABORTED_HANDLERS_SETTLE_MS = 1_000;
 
 /** The `outcome` label of `assay_jobs_total` and `assay_job_duration_seconds`. */
-const JOB_OUTCOMES = ['completed', 'retried', 'failed', 'deferred'];
+const JOB_OUTCOMES = ['completed', 'retried', 'failed', 'deferred', 'rescheduled'];
 
 /** A permanent failure gets no retry; anything else is retried with the queue's backoff. */
 export function isPermanent(err: unknown): boolean {
@@ -116,7 +128,7 @@ export class QueueWorker<N extends JobName> {
       () =>
         new Counter({
           name: 'assay_jobs_total',
-          help: 'Job attempts by queue, job name and outcome (completed, retried, failed, deferred: a dependency was down).',
+          help: 'Job attempts by queue, job name and outcome (completed, retried, failed, deferred: a dependency was down, rescheduled: waiting).',
           labelNames: ['queue', 'job_name', 'outcome'],
           registers: [options.registry],
         }),
@@ -159,6 +171,12 @@ export class QueueWorker<N extends JobName> {
       this.jobsTotal.inc({ queue: this.options.queue, job_name: name, outcome: 'completed' });
       return out;
     } catch (err) {
+      if (err instanceof RescheduleJob) {
+        await job.moveToDelayed(Date.now() + err.delayMs, token);
+        end({ outcome: 'rescheduled' });
+        this.jobsTotal.inc({ queue: this.options.queue, job_name: name, outcome: 'rescheduled' });
+        throw new DelayedError();
+      }
       if (err instanceof DependencyOutage) {
         await job.moveToDelayed(Date.now() + (this.options.outageDeferMs ?? 5_000), token);
         end({ outcome: 'deferred' });

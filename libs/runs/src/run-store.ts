@@ -77,10 +77,11 @@ export class RunStore {
     return runKeys(this.prefix, runId);
   }
 
-  async create(req: CreateRunRequest): Promise<RunRecord> {
+  /** `id`: one chosen beforehand (a sweep keeps it before the run exists, to find the run again after a crash) */
+  async create(req: CreateRunRequest, id?: string): Promise<RunRecord> {
     // one clock reading: the index score is exactly createdAt, so listing by creation time agrees with the records
     const now = Date.now();
-    const record: RunRecord = { id: newRunId(now), ...req, createdAt: new Date(now).toISOString(), status: 'open' };
+    const record: RunRecord = { id: id ?? newRunId(now), ...req, createdAt: new Date(now).toISOString(), status: 'open' };
     const k = this.keys(record.id);
     await this.redis.hset(k.run, { record: JSON.stringify(record), status: 'open', submitted: 0, duplicates: 0 });
     await this.redis.zadd(globalKeys(this.prefix).runIndex, now, record.id);

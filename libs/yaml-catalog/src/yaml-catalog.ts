@@ -40,12 +40,13 @@ export function parseDefinition<S extends z.ZodType<{ name: string }>>(
 }
 
 /**
- * Named definitions: the built-in folder (sources `builtin/<file>`), then `sources.dir`, then the S3 prefix;
- * a later layer replaces an earlier definition of the same name. A name twice in one layer is an error.
+ * Named definitions: the built-in folder (sources `builtin/<file>`; none for kinds that ship only examples),
+ * then `sources.dir`, then the S3 prefix; a later layer replaces an earlier definition of the same name. A name
+ * twice in one layer is an error.
  */
 export async function loadDefinitions<S extends z.ZodType<{ name: string }>>(
   schema: S,
-  builtinDir: string,
+  builtinDir: string | undefined,
   sources: DefinitionSources = {},
 ): Promise<Map<string, z.infer<S> & { source: string }>> {
   type Definition = z.infer<S> & { source: string };
@@ -65,7 +66,7 @@ export async function loadDefinitions<S extends z.ZodType<{ name: string }>>(
       ),
     );
   };
-  const layers = [await fromDir(builtinDir, 'builtin')];
+  const layers = builtinDir ? [await fromDir(builtinDir, 'builtin')] : [];
   if (sources.dir) layers.push(await fromDir(sources.dir, sources.dir));
   if (sources.s3) layers.push(await fromS3(sources.s3));
   const byName = new Map<string, Definition>();

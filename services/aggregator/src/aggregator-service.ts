@@ -8,7 +8,10 @@ import { MetricCatalog } from '@assay/metric-catalog';
 import { consumerSettings, type OpsService } from '@assay/lifecycle';
 import { runChecks, type Logger } from '@assay/observability';
 import { createRedis, QueueSet, QueueWorker } from '@assay/queue';
+import { ComparisonRequests, RunIntake } from '@assay/intake';
 import { PolicyCatalog } from '@assay/policies';
+import { SuiteCatalog } from '@assay/suites';
+import { SweepCatalog, SweepStore } from '@assay/sweeps';
 import { ComparisonStore, globalKeys, RunStore, withRedisLock } from '@assay/runs';
 import { S3ObjectStore } from '@assay/storage';
 import { createAggregatorMetrics } from './aggregator-metrics.js';
@@ -19,6 +22,10 @@ import { QualityMetrics } from './quality-metrics.js';
 import { closeRunHandler, recordResultHandler } from './handlers.js';
 import { Reconciler } from './reconciler.js';
 import { RunBusyError, RunWriter } from './run-writer.js';
+import { advanceSweepHandler, sweepTickHandler } from './sweeps/sweep-handlers.js';
+import { createSweepMetrics } from './sweeps/sweep-metrics.js';
+import { SweepRunner } from './sweeps/sweep-runner.js';
+import { syncSweepSchedulers } from './sweeps/sweep-schedulers.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 const RECONCILE_EVERY_MS = 30_000;
@@ -94,13 +101,15 @@ export async function startAggregatorService(config: AssayConfig, logger: Logger
     handlers: { [JobName.RecordResult]: recordResultHandler(deps), [JobName.CloseRun]: closeRunHandler(deps) },
     concurrency: config.aggregator.concurrency,
   });
+  const comparisons = new ComparisonStore(redis, config.redis.prefix);
+  const policies = await PolicyCatalog.load(catalog, {
+    dir: config.policies.dir,
+    s3: config.policies.uri ? { store, prefix: config.policies.uri } : undefined,
+  });
   const analysisDeps = {
     runs,
-    comparisons: new ComparisonStore(redis, config.redis.prefix),
-    policies: await PolicyCatalog.load(catalog, {
-      dir: config.policies.dir,
-      s3: config.policies.uri ? { store, prefix: config.policies.uri } : undefined,
-    }),
+    comparisons,
+    policies,
     queues,
     store,
     config,
@@ -125,9 +134,48 @@ export async function startAggregatorService(config: AssayConfig, logger: Logger
     },
     concurrency: config.analysis.concurrency,
   });
+  // nightly sweeps: the same run, asset and comparison core as the API, driven by a job per sweep run
+  const suites = await SuiteCatalog.load({
+    dir: config.suites.dir,
+    s3: config.suites.uri ? { store, prefix: config.suites.uri } : undefined,
+  });
+  const sweeps = await SweepCatalog.load(
+    { suites, policies },
+    { dir: config.sweeps.dir, s3: config.sweeps.uri ? { store, prefix: config.sweeps.uri } : undefined },
+  );
+  const sweepStore = new SweepStore(redis, config.redis.prefix);
+  const core = { config, runs, comparisons, queues, store, suites, policies, catalog, logger };
+  const runner = new SweepRunner({
+    sweeps,
+    store: sweepStore,
+    runs,
+    comparisons,
+    intake: new RunIntake(core),
+    comparisonRequests: new ComparisonRequests(core),
+    objects: store,
+    bucket: config.s3.bucket,
+    failures,
+    metrics: createSweepMetrics(registry, sweeps, sweepStore),
+    aggregatorMetrics: metrics,
+    version,
+  });
+  const sweepDeps = { sweeps, store: sweepStore, queues, runner, pollIntervalMs: config.sweeps.pollIntervalMs };
+  const sweepWorker = new QueueWorker({
+    ...consumerSettings(config, logger, registry, dependencies),
+    queue: QueueName.Sweeps,
+    handlers: { [JobName.SweepTick]: sweepTickHandler(sweepDeps), [JobName.AdvanceSweep]: advanceSweepHandler(sweepDeps) },
+    // sweep jobs are short steps (they re-schedule themselves while waiting): a few at once is plenty
+    concurrency: 4,
+  });
+
   const abort = new AbortController();
   worker.start(abort.signal).catch((err) => logger.error({ err }, 'aggregator worker did not start'));
   analysis.start(abort.signal).catch((err) => logger.error({ err }, 'analysis worker did not start'));
+  // schedules are upserted once Redis answers (the worker's start waits for it): a start during an outage still serves /healthz
+  const schedulesSynced = sweepWorker
+    .start(abort.signal)
+    .then(() => syncSweepSchedulers(queues, sweeps, logger, abort.signal))
+    .catch((err) => logger.error({ err }, 'sweep worker did not start'));
 
   const lastReconcile = new Map<string, number>();
   const tick = async () => {
@@ -168,17 +216,24 @@ export async function startAggregatorService(config: AssayConfig, logger: Logger
       const checks = await runChecks(dependencies);
       checks.worker = { ok: worker.isRunning() };
       checks.analysis = { ok: analysis.isRunning() };
+      checks.sweeps = { ok: sweepWorker.isRunning() };
       return { ready: Object.values(checks).every((c) => c.ok), checks };
     },
     abortActive() {
       worker.abortActive();
       analysis.abortActive();
+      sweepWorker.abortActive();
     },
     async close() {
       abort.abort();
       clearInterval(timer);
-      await Promise.all([worker.close(config.worker.shutdownGraceMs), analysis.close(config.worker.shutdownGraceMs)]);
+      await Promise.all([
+        worker.close(config.worker.shutdownGraceMs),
+        analysis.close(config.worker.shutdownGraceMs),
+        sweepWorker.close(config.worker.shutdownGraceMs),
+      ]);
       await ticking;
+      await schedulesSynced;
       await queues.close();
       await redis.quit();
       store.close();

@@ -8,6 +8,7 @@ import {
   JobName,
   QueueName,
   SIGNATURE_HEADER,
+  SweepObjects,
   TIMESTAMP_HEADER,
   parseOrThrow,
   signHook,
@@ -158,8 +159,11 @@ export function compareRunsHandler(deps: AnalysisDeps): JobHandler<typeof JobNam
   };
 }
 
-/** What a release pipeline receives: the verdict, the two model versions, what blocked, where the report is. */
-export function verdictDelivery(result: ComparisonResult, bucket: string): VerdictDelivery {
+/**
+ * What a release pipeline receives: the verdict, the two model versions, what blocked, where the report is, and
+ * for a sweep's comparison the sweep, its date and where its outcome is published.
+ */
+export function verdictDelivery(result: ComparisonResult, bucket: string, sweep?: ComparisonRecord['sweep']): VerdictDelivery {
   const side = (r: ComparisonResult['baseline']) => ({ runId: r.runId, name: r.name, modelVersion: r.modelVersion });
   return {
     event: 'comparison.done',
@@ -174,6 +178,7 @@ export function verdictDelivery(result: ComparisonResult, bucket: string): Verdi
     finishedAt: result.finishedAt,
     resultUri: toS3Uri({ bucket, key: ComparisonObjects.result(result.id) }),
     reportUri: toS3Uri({ bucket, key: ComparisonObjects.report(result.id) }),
+    ...(sweep ? { sweep: { ...sweep, outcomeUri: toS3Uri({ bucket, key: SweepObjects.verdict(sweep.name, sweep.date) }) } } : {}),
   };
 }
 
@@ -188,7 +193,8 @@ export function deliverVerdictHandler(deps: AnalysisDeps): JobHandler<typeof Job
     const { comparisonId } = parseOrThrow(CompareRunsPayload, job.data, ErrorCode.InvalidPayload);
     const bucket = deps.config.s3.bucket;
     const bytes = await deps.store.get({ bucket, key: ComparisonObjects.result(comparisonId) });
-    const body = JSON.stringify(verdictDelivery(ComparisonResult.parse(JSON.parse(Buffer.from(bytes).toString('utf8'))), bucket));
+    const sweep = (await deps.comparisons.get(comparisonId))?.record.sweep;
+    const body = JSON.stringify(verdictDelivery(ComparisonResult.parse(JSON.parse(Buffer.from(bytes).toString('utf8'))), bucket, sweep));
     const timestamp = String(Math.floor(Date.now() / 1000));
     let failure: Error;
     try {

@@ -11,6 +11,10 @@ import type { SuiteCatalog } from '@assay/suites';
 import type { MetricCatalog } from '@assay/metric-catalog';
 import { MetricsController } from './catalog/metrics.controller.js';
 import type { PolicyCatalog } from '@assay/policies';
+import { ComparisonRequests, RunIntake } from '@assay/intake';
+import type { SweepCatalog, SweepStore } from '@assay/sweeps';
+import { SweepsController } from './sweeps/sweeps.controller.js';
+import { SweepsService } from './sweeps/sweeps.service.js';
 import type { ComparisonStore } from '@assay/runs';
 import { ComparisonsController } from './comparisons/comparisons.controller.js';
 import { ComparisonsService } from './comparisons/comparisons.service.js';
@@ -41,6 +45,10 @@ import {
   METRIC_CATALOG,
   COMPARISONS,
   POLICIES,
+  RUN_INTAKE,
+  COMPARISON_REQUESTS,
+  SWEEPS,
+  SWEEP_STORE,
 } from './tokens.js';
 
 export interface IngestDeps {
@@ -57,6 +65,8 @@ export interface IngestDeps {
   metricCatalog: MetricCatalog;
   policies: PolicyCatalog;
   comparisons: ComparisonStore;
+  sweeps: SweepCatalog;
+  sweepStore: SweepStore;
 }
 
 @Module({})
@@ -77,6 +87,10 @@ export class AppModule {
       { provide: METRIC_CATALOG, useValue: deps.metricCatalog },
       { provide: POLICIES, useValue: deps.policies },
       { provide: COMPARISONS, useValue: deps.comparisons },
+      { provide: RUN_INTAKE, useValue: new RunIntake(deps) },
+      { provide: COMPARISON_REQUESTS, useValue: new ComparisonRequests({ ...deps, catalog: deps.metricCatalog }) },
+      { provide: SWEEPS, useValue: deps.sweeps },
+      { provide: SWEEP_STORE, useValue: deps.sweepStore },
     ];
     return {
       module: AppModule,
@@ -86,13 +100,14 @@ export class AppModule {
         PoliciesController,
         ReferenceSetsController,
         RunDistributionController,
+        SweepsController,
         MetricsController,
         HooksController,
         QueuesController,
         ModelsController,
         OpsController,
       ],
-      providers: [...values, IntakeService, RunsService, ListingService, ComparisonsService, DistributionService],
+      providers: [...values, IntakeService, RunsService, ListingService, ComparisonsService, DistributionService, SweepsService],
     };
   }
 }

@@ -13,6 +13,7 @@ import { ComparisonStore, RunStore } from '@assay/runs';
 import { PolicyCatalog } from '@assay/policies';
 import { S3ObjectStore } from '@assay/storage';
 import { SuiteCatalog } from '@assay/suites';
+import { SweepCatalog, SweepStore } from '@assay/sweeps';
 import { MetricCatalog } from '@assay/metric-catalog';
 import { AppModule } from './app.module.js';
 import { ErrorFilter, sendError } from './http/error.filter.js';
@@ -47,6 +48,14 @@ export async function createIngestApp(config: AssayConfig, logger: Logger, regis
   registerQueueDepthMetrics(registry, () => queues.all(), logger);
   const metrics = createIngestMetrics(registry);
   const metricCatalog = MetricCatalog.load();
+  const suites = await SuiteCatalog.load({
+    dir: config.suites.dir,
+    s3: config.suites.uri ? { store, prefix: config.suites.uri } : undefined,
+  });
+  const policies = await PolicyCatalog.load(metricCatalog, {
+    dir: config.policies.dir,
+    s3: config.policies.uri ? { store, prefix: config.policies.uri } : undefined,
+  });
   const module = AppModule.with({
     config,
     logger,
@@ -57,13 +66,15 @@ export async function createIngestApp(config: AssayConfig, logger: Logger, regis
     store,
     runs: new RunStore(redis, config.redis.prefix),
     aggregates: new RunAggregates(redis, config.redis.prefix),
-    suites: await SuiteCatalog.load({ dir: config.suites.dir, s3: config.suites.uri ? { store, prefix: config.suites.uri } : undefined }),
+    suites,
     metricCatalog,
-    policies: await PolicyCatalog.load(metricCatalog, {
-      dir: config.policies.dir,
-      s3: config.policies.uri ? { store, prefix: config.policies.uri } : undefined,
-    }),
+    policies,
     comparisons: new ComparisonStore(redis, config.redis.prefix),
+    sweeps: await SweepCatalog.load(
+      { suites, policies },
+      { dir: config.sweeps.dir, s3: config.sweeps.uri ? { store, prefix: config.sweeps.uri } : undefined },
+    ),
+    sweepStore: new SweepStore(redis, config.redis.prefix),
   });
 
   const app = await NestFactory.create<NestExpressApplication>(module, {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PolicyFile } from '@assay/policies';
+import { SweepDetail, SweepView } from '@assay/sweeps';
 import {
   ComparisonView,
   CreateComparisonRequest,
@@ -23,6 +24,8 @@ import {
   RunView,
   SubmitAssetsRequest,
   SubmitAssetsResponse,
+  SweepRunRecord,
+  TriggerSweepRequest,
 } from '@assay/contracts';
 import { RETRY_AFTER_SECONDS } from '@assay/observability';
 import { AssetView, ErrorEnvelope, FailedJobs, Health, ModelsReport, QueueDepth, Readiness, Suite, UploadResult } from './api-schemas.js';
@@ -58,10 +61,10 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'bad input: `error.code` says why, `error.details` names the fields (docs/errors.md)',
   401: 'not authenticated: no API key, or no valid hook signature',
   403: 'the API key is not valid',
-  404: 'no such run, asset, comparison, policy, reference set, metric, queue or route',
+  404: 'no such run, asset, comparison, policy, reference set, sweep, metric, queue or route',
   409:
     'conflict: the run is closed (or, to compare or measure it, not yet; or its run-level metrics are pending), the asset has other ' +
-    'content, the report is not ready, the reference set exists, or the hook delivery was replayed',
+    'content, the report is not ready, the reference set exists, the sweep date has a run, or the hook delivery was replayed',
   413: 'the body is over its size limit',
   415: 'unsupported content type',
   503: 'a dependency (Redis, S3) is unavailable, or the hook is not configured: retry after `Retry-After` seconds',
@@ -98,6 +101,7 @@ const errors = (...statuses: number[]) =>
   );
 const runId = { name: 'runId', in: 'path', required: true, schema: { type: 'string' } };
 const comparisonId = { name: 'comparisonId', in: 'path', required: true, schema: { type: 'string' } };
+const sweepName = { name: 'sweep', in: 'path', required: true, schema: { type: 'string' } };
 const assetId = {
   name: 'assetId',
   in: 'path',
@@ -134,6 +138,7 @@ export function buildOpenApi(version = '0.1.0') {
         name: 'distribution',
         description: 'Distribution metrics over stored embeddings (FD, KID, CMMD, PRDC): reference sets and runs measured against them',
       },
+      { name: 'sweeps', description: 'Nightly benchmark sweeps: their schedule, runs and published verdicts; run one now' },
       { name: 'metrics', description: 'The metric catalog: what each score means, which way is better, its range and unit' },
       { name: 'hooks', description: 'Signed submissions from generation pipelines (no API key)' },
       { name: 'operations', description: 'Suites, models, queue depths and the dead-letter view' },
@@ -152,6 +157,7 @@ export function buildOpenApi(version = '0.1.0') {
           description: 'the two closed runs, the policy, extra slices, seed and resamples',
         },
         CreateReferenceSet: { schema: CreateReferenceSetRequest, description: 'the name and the closed run whose embeddings it keeps' },
+        TriggerSweep: { schema: TriggerSweepRequest, description: 'the date to run (default: the date the schedule gives now)' },
       }),
       schemas: {
         ...components('output', {
@@ -168,6 +174,9 @@ export function buildOpenApi(version = '0.1.0') {
           Policy: PolicyFile.extend({ source: z.string() }),
           ReferenceSet,
           RunDistribution: RunDistributionView,
+          Sweep: SweepView,
+          SweepDetail,
+          SweepRun: SweepRunRecord,
           MetricCatalog: MetricCatalogView,
           Metric: MetricCatalogEntry,
           Suite,
@@ -398,6 +407,42 @@ export function buildOpenApi(version = '0.1.0') {
           summary: 'One launch policy',
           parameters: [{ name: 'policy', in: 'path', required: true, schema: { type: 'string' } }],
           responses: { '200': ok('the policy', 'Policy'), ...errors(401, 403, 404) },
+        },
+      },
+      '/v1/sweeps': {
+        get: {
+          operationId: 'listSweeps',
+          tags: ['sweeps'],
+          summary: 'Configured sweeps with their schedule, next run, latest run and last verdict',
+          responses: {
+            '200': {
+              description: 'sweeps',
+              content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Sweep' } } } },
+            },
+            ...errors(401, 403, 503),
+          },
+        },
+      },
+      '/v1/sweeps/{sweep}': {
+        get: {
+          operationId: 'getSweep',
+          tags: ['sweeps'],
+          summary: 'One sweep and its recent runs, newest date first',
+          parameters: [sweepName],
+          responses: { '200': ok('the sweep', 'SweepDetail'), ...errors(401, 403, 404, 503) },
+        },
+      },
+      '/v1/sweeps/{sweep}/trigger': {
+        post: {
+          operationId: 'triggerSweep',
+          tags: ['sweeps'],
+          summary: 'Run a sweep now, for a date (a failed date runs again as a new attempt)',
+          description:
+            'Answers the sweep run as begun; follow it with `GET /v1/sweeps/{sweep}`. A date whose run is in progress ' +
+            'or done is refused with 409 `sweep_run_exists`. Guide: docs/sweeps.md.',
+          parameters: [sweepName],
+          requestBody: { $ref: '#/components/requestBodies/TriggerSweep' },
+          responses: { '202': ok('begun', 'SweepRun'), ...errors(400, 401, 403, 404, 409, 503) },
         },
       },
       '/v1/hooks/generation': {

@@ -12,3 +12,7 @@ export const SUITES = Symbol('SuiteCatalog');
 export const METRIC_CATALOG = Symbol('MetricCatalog');
 export const COMPARISONS = Symbol('ComparisonStore');
 export const POLICIES = Symbol('PolicyCatalog');
+export const RUN_INTAKE = Symbol('RunIntake');
+export const COMPARISON_REQUESTS = Symbol('ComparisonRequests');
+export const SWEEPS = Symbol('SweepCatalog');
+export const SWEEP_STORE = Symbol('SweepStore');

@@ -293,6 +293,8 @@ export const ComparisonRecord = z.object({
   resamples: z.number().int(),
   createdAt: z.string(),
   requestId: z.string().optional(),
+  /** the sweep run that asked for it: the verdict webhook names it */
+  sweep: z.object({ name: z.string(), date: z.string() }).optional(),
 });
 export type ComparisonRecord = z.infer<typeof ComparisonRecord>;
 
@@ -334,5 +336,7 @@ export const VerdictDelivery = z.object({
   finishedAt: z.string(),
   resultUri: z.string(),
   reportUri: z.string(),
+  /** present when a nightly sweep asked for the comparison: its name, date and where its outcome is published */
+  sweep: z.object({ name: z.string(), date: z.string(), outcomeUri: z.string() }).optional(),
 });
 export type VerdictDelivery = z.infer<typeof VerdictDelivery>;

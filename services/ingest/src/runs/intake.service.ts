@@ -2,43 +2,31 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   AssayError,
   ErrorCode,
-  isModalityEnabled,
   JobName,
   MAX_ASSETS_PER_REQUEST,
   parseOrThrow,
-  parseS3Uri,
   RunObjects,
-  s3KeyProblem,
   SCORING_QUEUE_BY_MODALITY,
-  scoreJobId,
   sha256Hex,
   SubmitAssetsRequest,
   toS3Uri,
-  type AcceptedAsset,
-  type AssetRecord,
-  type AssetSubmission,
-  type FieldIssue,
-  type ObjectRef,
-  type QueueName,
   type RunRecord,
-  type ScoreAssetPayload,
   type SubmitAssetsResponse,
 } from '@assay/contracts';
 import type { AssayConfig } from '@assay/config';
+import { scorePayload, type RunIntake } from '@assay/intake';
 import type { Logger } from '@assay/observability';
 import type { QueueSet } from '@assay/queue';
 import type { RunStore } from '@assay/runs';
 import type { ObjectStore } from '@assay/storage';
-import type { SuiteCatalog } from '@assay/suites';
 import type { IngestMetrics } from '../ingest-metrics.js';
 import { storeContentOnce } from './content-writer.js';
-import { CONFIG, INGEST_METRICS, LOGGER, OBJECT_STORE, QUEUES, RUN_STORE, SUITES } from '../tokens.js';
+import { CONFIG, INGEST_METRICS, LOGGER, OBJECT_STORE, QUEUES, RUN_INTAKE, RUN_STORE } from '../tokens.js';
 import type { UploadResult } from '../api-schemas.js';
 
 /**
- * Accepting assets: validation, idempotency by (run, asset id), and queueing. Jobs are queued before the
- * asset is recorded, so a failure in between leaves a queued job (deduped by its id on retry), never a
- * recorded asset without a job.
+ * Accepting assets over HTTP: request limits and counting here; validation, idempotency by (run, asset id)
+ * and queueing in the shared `RunIntake` (the sweep runner submits through it too).
  */
 @Injectable()
 export class IntakeService {
@@ -49,75 +37,11 @@ export class IntakeService {
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     @Inject(INGEST_METRICS) private readonly metrics: IngestMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(SUITES) private readonly suites: SuiteCatalog,
+    @Inject(RUN_INTAKE) private readonly intake: RunIntake,
   ) {}
 
-  async requireRun(runId: string): Promise<RunRecord> {
-    const run = await this.runs.get(runId);
-    if (!run) throw new AssayError(ErrorCode.RunNotFound, `no run ${runId}`);
-    return run;
-  }
-
-  private async requireOpenRun(runId: string): Promise<RunRecord> {
-    const run = await this.requireRun(runId);
-    if (run.status !== 'open') throw new AssayError(ErrorCode.RunClosed, `run ${runId} is ${run.status}; open a new run`);
-    return run;
-  }
-
-  private checkAssets(run: RunRecord, assets: AssetSubmission[]): void {
-    const suite = this.suites.get(run.suite);
-    const disabled: FieldIssue[] = [];
-    const mismatched: FieldIssue[] = [];
-    const outside: FieldIssue[] = [];
-    assets.forEach((a, i) => {
-      if (!isModalityEnabled(a.modality))
-        disabled.push({ path: `assets.${i}.modality`, message: `modality ${a.modality} is not enabled yet` });
-      else if (suite && suite.modality !== a.modality)
-        mismatched.push({ path: `assets.${i}.modality`, message: `suite ${suite.name} scores ${suite.modality}, not ${a.modality}` });
-      for (const field of ['uri', 'referenceUri'] as const) {
-        const ref = a[field] ? parseS3Uri(a[field]) : undefined;
-        const problem = ref && this.uriProblem(run, ref);
-        if (problem) outside.push({ path: `assets.${i}.${field}`, message: problem });
-      }
-    });
-    if (disabled.length)
-      throw new AssayError(ErrorCode.ModalityNotEnabled, `${disabled.length} asset(s) use a modality that is not enabled`, disabled);
-    if (mismatched.length) throw new AssayError(ErrorCode.ValidationFailed, 'asset modality does not match the run suite', mismatched);
-    if (outside.length) throw new AssayError(ErrorCode.UriNotAllowed, `${outside.length} URI(s) are not allowed`, outside);
-  }
-
-  /**
-   * What a submitted URI may point to: a key without `.`/`..`/empty segments in an allowed bucket, and in
-   * the service bucket's `runs/` prefix only this run's own objects (API keys are one tenant; runs do not
-   * read each other's uploads).
-   */
-  private uriProblem(run: RunRecord, ref: ObjectRef): string | undefined {
-    if (!this.config.s3.allowedBuckets.includes(ref.bucket)) return `bucket ${ref.bucket} is not in S3_ALLOWED_BUCKETS`;
-    const keyProblem = s3KeyProblem(ref.key);
-    if (keyProblem) return keyProblem;
-    if (ref.bucket === this.config.s3.bucket && ref.key.startsWith(RunObjects.root) && !ref.key.startsWith(RunObjects.prefix(run.id))) {
-      return `${RunObjects.root}… of bucket ${ref.bucket} holds Assay's runs; a run may only refer to its own objects (${RunObjects.prefix(run.id)}…)`;
-    }
-    return undefined;
-  }
-
-  private payload(run: RunRecord, asset: AssetRecord, source: ObjectRef, sourceSha256?: string): ScoreAssetPayload {
-    return {
-      runId: run.id,
-      assetId: asset.assetId,
-      modality: asset.modality,
-      suite: run.suite,
-      modelVersion: run.modelVersion,
-      runName: run.name,
-      runLabels: run.labels,
-      source,
-      sourceSha256,
-      reference: asset.referenceUri ? parseS3Uri(asset.referenceUri) : undefined,
-      prompt: asset.prompt,
-      attributes: asset.attributes,
-      submittedAt: asset.submittedAt,
-      requestId: asset.requestId,
-    };
+  requireRun(runId: string): Promise<RunRecord> {
+    return this.intake.requireRun(runId);
   }
 
   async submit(runId: string, body: unknown, requestId: string): Promise<SubmitAssetsResponse> {
@@ -125,45 +49,11 @@ export class IntakeService {
     if (count > MAX_ASSETS_PER_REQUEST)
       throw new AssayError(ErrorCode.TooManyAssets, `at most ${MAX_ASSETS_PER_REQUEST} assets per request; got ${count}`);
     const { assets } = parseOrThrow(SubmitAssetsRequest, body);
-    const run = await this.requireOpenRun(runId);
-    this.checkAssets(run, assets);
-
-    const now = new Date().toISOString();
-    const seen = new Set<string>();
-    const unique = assets.filter((a) => !seen.has(a.assetId) && seen.add(a.assetId));
-    const existing = await this.runs.existing(
-      runId,
-      unique.map((a) => a.assetId),
+    const response = await this.intake.submit(runId, assets, requestId);
+    response.assets.forEach((a, i) =>
+      (a.duplicate ? this.metrics.duplicates : this.metrics.submitted).inc({ modality: assets[i].modality }),
     );
-    const fresh: AssetRecord[] = unique
-      .filter((a) => !existing.has(a.assetId))
-      .map((a) => ({ ...a, jobId: scoreJobId(runId, a.assetId), submittedAt: now, requestId }));
-
-    const byQueue = new Map<QueueName, AssetRecord[]>();
-    for (const a of fresh.filter((x) => x.uri)) {
-      const queue = SCORING_QUEUE_BY_MODALITY[a.modality];
-      const group = byQueue.get(queue) ?? [];
-      group.push(a);
-      byQueue.set(queue, group);
-    }
-    for (const [queue, group] of byQueue) {
-      await this.queues.addBulk(
-        queue,
-        group.map((a) => ({ name: JobName.ScoreAsset, data: this.payload(run, a, parseS3Uri(a.uri!)!), opts: { jobId: a.jobId } })),
-      );
-    }
-    const isNew = await this.runs.record(runId, fresh, assets.length - fresh.length);
-    const accepted = new Set(fresh.filter((_, i) => isNew[i]).map((a) => a.assetId));
-    const firstSeen = new Set<string>();
-    const out: AcceptedAsset[] = assets.map((a) => {
-      const duplicate = !accepted.has(a.assetId) || firstSeen.has(a.assetId);
-      firstSeen.add(a.assetId);
-      (duplicate ? this.metrics.duplicates : this.metrics.submitted).inc({ modality: a.modality });
-      return { assetId: a.assetId, jobId: scoreJobId(runId, a.assetId), state: a.uri ? 'queued' : 'awaiting_content', duplicate };
-    });
-    const duplicates = out.filter((a) => a.duplicate).length;
-    this.logger.info({ requestId, runId, accepted: out.length - duplicates, duplicates }, 'assets submitted');
-    return { runId, accepted: out.length - duplicates, duplicates, assets: out };
+    return response;
   }
 
   async upload(runId: string, assetId: string, body: unknown, requestId: string): Promise<UploadResult> {
@@ -174,7 +64,7 @@ export class IntakeService {
       );
     }
     if (body.length === 0) throw new AssayError(ErrorCode.EmptyContent, 'the upload is empty (0 bytes)');
-    const run = await this.requireOpenRun(runId);
+    const run = await this.intake.requireOpenRun(runId);
     const asset = await this.runs.getAsset(runId, assetId);
     if (!asset)
       throw new AssayError(
@@ -201,7 +91,7 @@ export class IntakeService {
         this.logger.error({ err, requestId, runId, assetId }, 'content upload to object storage failed');
       throw err;
     }
-    await this.queues.add(SCORING_QUEUE_BY_MODALITY[asset.modality], JobName.ScoreAsset, this.payload(run, asset, ref, sha256), {
+    await this.queues.add(SCORING_QUEUE_BY_MODALITY[asset.modality], JobName.ScoreAsset, scorePayload(run, asset, ref, sha256), {
       jobId: asset.jobId,
     });
     await this.runs.markUploaded(runId, assetId);

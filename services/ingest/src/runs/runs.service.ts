@@ -1,12 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   AssayError,
-  closeJobId,
   CreateRunRequest,
   ErrorCode,
-  JobName,
   parseOrThrow,
-  QueueName,
   RunObjects,
   SCORING_QUEUE_BY_MODALITY,
   toS3Uri,
@@ -25,7 +22,8 @@ import type { QueueSet } from '@assay/queue';
 import type { RunStore } from '@assay/runs';
 import type { ObjectStore } from '@assay/storage';
 import type { SuiteCatalog, SuiteDefinition } from '@assay/suites';
-import { CONFIG, LOGGER, METRIC_CATALOG, OBJECT_STORE, QUEUES, RUN_AGGREGATES, RUN_STORE, SUITES } from '../tokens.js';
+import type { RunIntake } from '@assay/intake';
+import { CONFIG, LOGGER, METRIC_CATALOG, OBJECT_STORE, QUEUES, RUN_AGGREGATES, RUN_INTAKE, RUN_STORE, SUITES } from '../tokens.js';
 import type { MetricCatalog } from '@assay/metric-catalog';
 import type { AssetView } from '../api-schemas.js';
 import { IntakeService } from './intake.service.js';
@@ -42,25 +40,11 @@ export class RunsService {
     @Inject(SUITES) private readonly suites: SuiteCatalog,
     @Inject(METRIC_CATALOG) private readonly catalog: MetricCatalog,
     private readonly intake: IntakeService,
+    @Inject(RUN_INTAKE) private readonly runIntake: RunIntake,
   ) {}
 
   async create(body: unknown, requestId: string): Promise<RunView> {
-    const req = parseOrThrow(CreateRunRequest, body);
-    if (!this.suites.get(req.suite)) {
-      throw new AssayError(
-        ErrorCode.UnknownSuite,
-        `no suite ${req.suite}; known: ${this.suites
-          .list()
-          .map((s) => s.name)
-          .join(', ')}`,
-        [{ path: 'suite', message: 'unknown suite' }],
-      );
-    }
-    const run = await this.runs.create(req);
-    await this.store
-      .put({ bucket: this.config.s3.bucket, key: RunObjects.run(run.id) }, JSON.stringify(run, null, 2), 'application/json')
-      .catch((err) => this.logger.warn({ err, runId: run.id }, 'could not write run.json; the summary will carry the run'));
-    this.logger.info({ requestId, runId: run.id, suite: run.suite, modelVersion: run.modelVersion }, 'run created');
+    const run = await this.runIntake.createRun(parseOrThrow(CreateRunRequest, body), requestId);
     return this.view(run.id);
   }
 
@@ -111,17 +95,7 @@ export class RunsService {
 
   /** open → closing, and a `close-run` job; the aggregator closes the run once every asset has a result. */
   async close(runId: string, requestId: string): Promise<RunView> {
-    const status = await this.runs.requestClose(runId);
-    if (!status) throw new AssayError(ErrorCode.RunNotFound, `no run ${runId}`);
-    if (status === 'closing') {
-      await this.queues.add(
-        QueueName.Aggregate,
-        JobName.CloseRun,
-        { runId, requestedAt: new Date().toISOString(), requestId },
-        { jobId: closeJobId(runId) },
-      );
-      this.logger.info({ requestId, runId }, 'run close requested');
-    }
+    await this.runIntake.close(runId, requestId);
     return this.view(runId);
   }
 

@@ -1,0 +1,2 @@
+export * from './run-intake.js';
+export * from './comparison-requests.js';
