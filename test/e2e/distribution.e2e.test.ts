@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ComparisonView, ReferenceSet, RunDistributionView } from '@assay/contracts';
+import {
+  SweepObjects,
+  type ComparisonView,
+  type ReferenceSet,
+  type RunDistributionView,
+  type SweepOutcome,
+  type SweepRunRecord,
+} from '@assay/contracts';
 import { convertNsfwjs } from '@assay/model-tools';
 import { isolatedEnv } from '../../cli/test/helpers.js';
 import { dropPrefix, OPENCV_DATA, startTestS3, TEST_API_KEY, testPrefix, type TestS3 } from '../helpers/env.js';
@@ -29,18 +36,41 @@ metrics:
   - metric: nsfw
   - metric: sharpness
 `;
+/** Nightly sweeps measured against reference sets (triggered by hand here: their schedule never fires in the test). */
+const sweepFile = (name: string, referenceSet: string) => `name: ${name}
+description: a nightly benchmark judged against a golden reference set
+schedule:
+  cron: '0 0 1 1 *'
+  timezone: UTC
+manifest:
+  uri: s3://bench/${name}/{date}/manifest.jsonl
+suite: e2e-distribution
+baseline: reference-set:${referenceSet}
+policy: image-launch
+deadline: 10m
+`;
 let s3: TestS3;
 let ingest: RunningService;
 const services: RunningService[] = [];
 let api: ReturnType<typeof apiClient>;
 
 beforeAll(async () => {
-  s3 = await startTestS3();
+  s3 = await startTestS3(['assay', 'bench']);
   const modelDir = join(root, 'models');
   convertNsfwjs({ outDir: modelDir });
   mkdirSync(join(root, 'suites'));
   writeFileSync(join(root, 'suites', 'e2e-distribution.yaml'), SUITE);
-  const env = stackEnv(prefix, s3.s3.endpoint, { LOG_LEVEL: 'warn', MODEL_DIR: modelDir, SUITES_DIR: join(root, 'suites') });
+  mkdirSync(join(root, 'sweeps'));
+  writeFileSync(join(root, 'sweeps', 'golden-night.yaml'), sweepFile('golden-night', 'golden-photos'));
+  writeFileSync(join(root, 'sweeps', 'lost-night.yaml'), sweepFile('lost-night', 'no-such-set'));
+  const env = stackEnv(prefix, s3.s3.endpoint, {
+    LOG_LEVEL: 'warn',
+    MODEL_DIR: modelDir,
+    SUITES_DIR: join(root, 'suites'),
+    SWEEPS_DIR: join(root, 'sweeps'),
+    SWEEP_POLL_INTERVAL_MS: '300',
+    S3_ALLOWED_BUCKETS: 'bench',
+  });
   services.push(await startService('aggregator', env), await startService('worker', env));
   ingest = await startService('ingest', env);
   services.push(ingest);
@@ -184,4 +214,49 @@ describe('distribution metrics end to end', () => {
     expect([bad.status, bad.json.error.code]).toEqual([400, 'validation_failed']);
     expect((await api('GET', '/v1/runs/run_nope/distribution')).json.error.code).toBe('run_not_found');
   }, 180_000);
+
+  it('a nightly sweep with baseline reference-set:<name> is compared with the set’s run; its verdict carries the distribution', async () => {
+    const date = '2026-12-01';
+    const lines = PHOTOS.map((photo, i) => ({
+      assetId: `night-${i}`,
+      modality: 'image',
+      uri: `s3://bench/photos/${i}.png`,
+      prompt: `photo ${photo}`,
+      modelVersion: 'nightly-1',
+    }));
+    for (const [i, photo] of PHOTOS.entries()) {
+      const png = await sharp(join(OPENCV_DATA, photo)).resize(320, 320, { fit: 'inside' }).removeAlpha().jpeg({ quality: 90 }).toBuffer();
+      await s3.store.put({ bucket: 'bench', key: `photos/${i}.png` }, png, 'image/jpeg');
+    }
+    for (const sweep of ['golden-night', 'lost-night'])
+      await s3.store.put({ bucket: 'bench', key: `${sweep}/${date}/manifest.jsonl` }, lines.map((l) => JSON.stringify(l)).join('\n'));
+    const golden = (await api('GET', '/v1/reference-sets/golden-photos')).json as ReferenceSet;
+    for (const sweep of ['golden-night', 'lost-night'])
+      expect((await api('POST', `/v1/sweeps/${sweep}/trigger`, { date })).status).toBe(202);
+
+    const finished = async (sweep: string): Promise<SweepRunRecord> => {
+      const deadline = Date.now() + 150_000;
+      for (;;) {
+        const runs = (await api('GET', `/v1/sweeps/${sweep}`)).json.runs as SweepRunRecord[];
+        const run = runs.find((r) => r.date === date);
+        if (run && (run.state === 'done' || run.state === 'failed')) return run;
+        if (Date.now() > deadline) throw new Error(`${sweep} did not finish: ${JSON.stringify(run)}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    };
+    const lost = await finished('lost-night');
+    expect(lost).toMatchObject({ state: 'failed', error: { code: 'reference_set_not_found' } });
+
+    const night = await finished('golden-night');
+    expect(night.state, JSON.stringify(night)).toBe('done');
+    const outcome = JSON.parse(
+      Buffer.from(await s3.store.get({ bucket: 'assay', key: SweepObjects.verdict('golden-night', date) })).toString('utf8'),
+    ) as SweepOutcome;
+    expect(outcome.baselineRunId).toBe(golden.runId);
+    expect(outcome.verdict).not.toBeNull();
+    const [d] = outcome.distribution;
+    expect(d.labels.frechet).toBe('FD_MobileNetV2');
+    expect(d.frechet.n).toEqual([PHOTOS.length, PHOTOS.length]);
+    console.log(`sweep golden-night against golden-photos: ${outcome.verdict}, FD_MobileNetV2 ${d.frechet.value.toFixed(3)}`);
+  }, 240_000);
 });

@@ -45,8 +45,6 @@ export const ErrorCode = {
   SweepRunExists: 'sweep_run_exists',
   SweepManifestMissing: 'sweep_manifest_missing',
   SweepManifestInvalid: 'sweep_manifest_invalid',
-  /** a baseline form that is accepted in sweep files but not implemented yet (`reference-set:<name>`) */
-  SweepBaselineUnsupported: 'sweep_baseline_unsupported',
   /** an asset of a sweep run had no result by the sweep's deadline */
   SweepDeadlineExceeded: 'sweep_deadline_exceeded',
   // authentication

@@ -1,10 +1,8 @@
-import { AssayError, ErrorCode } from '@assay/contracts';
-
 /** What a sweep's `baseline` says to compare against. */
 export type Baseline =
   | { kind: 'previous' }
   | { kind: 'run'; runId: string }
-  /** a curated baseline set (being built): accepted in files, refused when a run needs it */
+  /** a reference set (e.g. a curated golden set): compared with the closed run it was made from */
   | { kind: 'reference-set'; name: string };
 
 export function parseBaseline(spec: string): Baseline {
@@ -13,20 +11,25 @@ export function parseBaseline(spec: string): Baseline {
   return { kind: 'run', runId: spec };
 }
 
+/** What a baseline may need looked up: the last successful run of the sweep, and a reference set's run. */
+export interface BaselineFacts {
+  lastSuccessRunId: string | undefined;
+  /** the run a reference set was made from (the caller reads the set; `reference_set_not_found` if it is gone) */
+  referenceSetRunId: (name: string) => Promise<string>;
+}
+
 /**
- * The run to compare a sweep run with: the last successful run of the sweep (none on its first night), or the
- * pinned run. Each new kind gets its case here; the compiler points at it.
+ * The run to compare a sweep run with: the last successful run of the sweep (none on its first night), the
+ * pinned run, or the run a reference set was kept from (so the comparison's distribution section measures the
+ * night's outputs against that set's embeddings). Each new kind gets its case here; the compiler points at it.
  */
-export function baselineRunId(baseline: Baseline, lastSuccessRunId: string | undefined): string | undefined {
+export async function baselineRunId(baseline: Baseline, facts: BaselineFacts): Promise<string | undefined> {
   switch (baseline.kind) {
     case 'previous':
-      return lastSuccessRunId;
+      return facts.lastSuccessRunId;
     case 'run':
       return baseline.runId;
     case 'reference-set':
-      throw new AssayError(
-        ErrorCode.SweepBaselineUnsupported,
-        `baseline reference-set:${baseline.name}: reference sets are not available yet; use previous or a run id`,
-      );
+      return facts.referenceSetRunId(baseline.name);
   }
 }

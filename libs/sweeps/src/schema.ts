@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { S3_URI_PATTERN, SweepName } from '@assay/contracts';
 import { isCron, isTimeZone, parseDuration } from './calendar.js';
 
-/** `previous` (the last successful run of this sweep), a pinned run id, or `reference-set:<name>` (not built yet). */
+/** `previous` (the last successful run of this sweep), a pinned run id, or `reference-set:<name>` (its run). */
 export const BaselineSpec = z
   .string()
   .regex(/^(previous|run_[0-9a-z]{26}|reference-set:[a-z0-9][a-z0-9-]{0,62})$/, 'previous, a run id (run_…) or reference-set:<name>');

@@ -146,13 +146,16 @@ describe('manifest', () => {
 });
 
 describe('baseline', () => {
-  it('is the last success, a pinned run, or a typed refusal for reference sets', () => {
-    expect(baselineRunId(parseBaseline('previous'), 'run_a')).toBe('run_a');
-    expect(baselineRunId(parseBaseline('previous'), undefined)).toBeUndefined();
-    expect(baselineRunId(parseBaseline('run_0123456789abcdefghjkmnpqrs'), 'run_a')).toBe('run_0123456789abcdefghjkmnpqrs');
-    expect(() => baselineRunId(parseBaseline('reference-set:golden'), 'run_a')).toThrow(
-      expect.objectContaining({ code: 'sweep_baseline_unsupported' }),
-    );
+  it('is the last success, a pinned run, or the run a reference set was made from', async () => {
+    const facts = (last: string | undefined) => ({
+      lastSuccessRunId: last,
+      referenceSetRunId: async (name: string) => (name === 'golden' ? 'run_golden' : Promise.reject(new Error(`no ${name}`))),
+    });
+    expect(await baselineRunId(parseBaseline('previous'), facts('run_a'))).toBe('run_a');
+    expect(await baselineRunId(parseBaseline('previous'), facts(undefined))).toBeUndefined();
+    expect(await baselineRunId(parseBaseline('run_0123456789abcdefghjkmnpqrs'), facts('run_a'))).toBe('run_0123456789abcdefghjkmnpqrs');
+    expect(await baselineRunId(parseBaseline('reference-set:golden'), facts('run_a'))).toBe('run_golden');
+    await expect(baselineRunId(parseBaseline('reference-set:gone'), facts('run_a'))).rejects.toThrow('no gone');
   });
 });
 

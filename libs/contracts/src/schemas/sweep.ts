@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SetDistances } from './distribution.js';
 import { AssetSubmission } from './asset.js';
 import { FailureReason } from './common.js';
 import { Verdict } from './comparison.js';
@@ -79,6 +80,8 @@ export const SweepOutcome = z.object({
   comparisonId: z.string().nullable(),
   resultUri: z.string().nullable(),
   reportUri: z.string().nullable(),
+  /** the comparison's distribution section: the night's embeddings against the baseline's, per feature extractor */
+  distribution: z.array(SetDistances).default([]),
   error: FailureReason.nullable(),
   startedAt: z.string(),
   finishedAt: z.string(),

@@ -1,6 +1,8 @@
 import {
   AssayError,
   ComparisonObjects,
+  type ComparisonResult,
+  type SetDistances,
   ErrorCode,
   parseS3Uri,
   SweepObjects,
@@ -26,6 +28,7 @@ import {
   type SweepStore,
 } from '@assay/sweeps';
 import type { AggregatorMetrics } from '../aggregator-metrics.js';
+import { readReferenceSet } from '@assay/analysis';
 import { aggregatorFailure, type FailureRecorder } from '../failure-record.js';
 import type { SweepMetrics } from './sweep-metrics.js';
 
@@ -140,8 +143,8 @@ export class SweepRunner {
    * the run already has (a batch cut off by a crash) are left out, so they are neither queued nor counted again.
    */
   private async submit(record: SweepRunRecord, sweep: SweepDefinition, log: Logger): Promise<SweepRunRecord> {
-    // a baseline that cannot be used fails the sweep before anything is scored
-    baselineRunId(parseBaseline(sweep.baseline), undefined);
+    // a baseline that cannot be used (a reference set that is gone) fails the sweep before anything is scored
+    await this.baseline(sweep, undefined);
     const { lines, modelVersion } = parseManifest(await this.readManifest(record.manifestUri), record.manifestUri);
     const requestId = sweepRequestId(record);
     if (!(await this.deps.runs.get(record.runId))) {
@@ -206,7 +209,7 @@ export class SweepRunner {
     if ((await this.deps.runs.counts(record.runId)).completed === 0)
       throw new AssayError(ErrorCode.EmptyRun, `no asset of run ${record.runId} completed: there is nothing to judge`);
     const last = await this.deps.store.lastSuccess(sweep.name);
-    const baseline = baselineRunId(parseBaseline(sweep.baseline), last?.runId);
+    const baseline = await this.baseline(sweep, last?.runId);
     if (!baseline || baseline === record.runId) {
       await this.publish(record, sweep, log);
       return { ...record, state: 'done' };
@@ -221,14 +224,25 @@ export class SweepRunner {
     return this.save({ ...record, baselineRunId: baseline });
   }
 
+  private baseline(sweep: SweepDefinition, lastSuccessRunId: string | undefined): Promise<string | undefined> {
+    const env = { store: this.deps.objects, bucket: this.deps.bucket };
+    return baselineRunId(parseBaseline(sweep.baseline), {
+      lastSuccessRunId,
+      referenceSetRunId: async (name) => (await readReferenceSet(env, name)).runId,
+    });
+  }
+
   /** verdict.json (and the report's copy) first, then the record and the success: a crash in between rewrites the same objects. */
   private async publish(record: SweepRunRecord, sweep: SweepDefinition, log: Logger): Promise<void> {
     const { objects, bucket } = this.deps;
     const comparison = record.baselineRunId ? await this.deps.comparisons.get(record.comparisonId) : undefined;
     const verdict = comparison?.verdict;
+    let distribution: SetDistances[] = [];
     if (comparison) {
       const report = await objects.get({ bucket, key: ComparisonObjects.report(record.comparisonId) });
       await objects.put({ bucket, key: SweepObjects.report(record.sweep, record.date) }, report, 'text/html; charset=utf-8');
+      const result = await objects.get({ bucket, key: ComparisonObjects.result(record.comparisonId) });
+      distribution = (JSON.parse(Buffer.from(result).toString('utf8')) as Pick<ComparisonResult, 'distribution'>).distribution ?? [];
     }
     const finished: SweepRunRecord = {
       ...record,
@@ -237,7 +251,7 @@ export class SweepRunner {
       ...(verdict ? { verdict } : {}),
       finishedAt: new Date().toISOString(),
     };
-    await this.writeOutcome(finished, sweep, null);
+    await this.writeOutcome(finished, sweep, null, distribution);
     await this.save(finished);
     await this.deps.store.markSuccess(record.sweep, { date: record.date, runId: record.runId, verdict, finishedAt: finished.finishedAt! });
     this.deps.metrics.runs.inc({ sweep: record.sweep, outcome: verdict ?? 'no_baseline' });
@@ -258,7 +272,12 @@ export class SweepRunner {
     log.warn({ sweep: record.sweep, date: record.date, code: error.code, err: error.message }, 'sweep failed');
   }
 
-  private async writeOutcome(record: SweepRunRecord, sweep: SweepDefinition | undefined, error: FailureReason | null): Promise<void> {
+  private async writeOutcome(
+    record: SweepRunRecord,
+    sweep: SweepDefinition | undefined,
+    error: FailureReason | null,
+    distribution: SetDistances[] = [],
+  ): Promise<void> {
     const { bucket } = this.deps;
     const compared = record.state === 'done' && record.baselineRunId !== undefined;
     const outcome: SweepOutcome = {
@@ -277,6 +296,7 @@ export class SweepRunner {
       comparisonId: compared ? record.comparisonId : null,
       resultUri: compared ? toS3Uri({ bucket, key: ComparisonObjects.result(record.comparisonId) }) : null,
       reportUri: compared ? toS3Uri({ bucket, key: SweepObjects.report(record.sweep, record.date) }) : null,
+      distribution,
       error,
       startedAt: record.createdAt,
       finishedAt: record.finishedAt!,
