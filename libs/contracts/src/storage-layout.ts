@@ -19,6 +19,24 @@ export const RunObjects = {
   summary: (runId: string) => `runs/${runId}/summary.json`,
   /** results of the run-level metrics, computed once the run closed */
   runMetrics: (runId: string) => `runs/${runId}/run-metrics.json`,
+  /** one row per asset (docs/analytics.md), written once the run closed */
+  resultsParquet: (runId: string) => `runs/${runId}/results.parquet`,
+  /** one row per asset and score: the long form of the same results */
+  scoresParquet: (runId: string) => `runs/${runId}/scores.parquet`,
+};
+
+/**
+ * The analytics dataset: every closed run's Parquet files again, Hive-partitioned by the run's close date
+ * (UTC, YYYY-MM-DD) and suite, so Spark, BigQuery, Athena and DuckDB read `analytics/results/` as one table
+ * with `date` and `suite` columns. A suite name is URI-encoded: readers decode `%XX` in partition values, as
+ * they do Hive's own escaping, and a `/` in a name must not make another level.
+ */
+const partition = (date: string, suite: string) => `date=${date}/suite=${encodeURIComponent(suite)}`;
+
+export const AnalyticsObjects = {
+  root: 'analytics/',
+  results: (date: string, suite: string, runId: string) => `analytics/results/${partition(date, suite)}/${runId}.parquet`,
+  scores: (date: string, suite: string, runId: string) => `analytics/scores/${partition(date, suite)}/${runId}.parquet`,
 };
 
 /** Where comparisons of two runs live in the service bucket (Assay's alone, like `runs/`). */

@@ -1,0 +1,33 @@
+import type { ResultRecord } from '@assay/contracts';
+import type { Column } from './columns.js';
+import { finite, list, object, text } from './record-reading.js';
+import { PARQUET_SCHEMA_VERSION } from './results-table.js';
+
+/** One score of one asset. */
+export interface ScoreRow {
+  record: ResultRecord;
+  key: string;
+  value: unknown;
+}
+
+const metricOf = (key: string) => key.split('.')[0];
+
+/** the version of `metric` that scored this asset */
+const metricVersion = (record: ResultRecord, metric: string) => text(list(record.metrics).find((m) => m?.metric === metric)?.version);
+
+/** The long table: one row per asset and score, for engines that prefer a fixed schema to a column per score. */
+export const SCORES_COLUMNS: Column<ScoreRow>[] = [
+  { name: 'schema_version', type: 'INT32', required: true, value: () => PARQUET_SCHEMA_VERSION },
+  { name: 'run_id', type: 'STRING', value: ({ record }) => text(record.runId) },
+  { name: 'asset_id', type: 'STRING', required: true, value: ({ record }) => record.assetId },
+  { name: 'model_version', type: 'STRING', value: ({ record }) => text(record.modelVersion) },
+  { name: 'metric', type: 'STRING', required: true, value: ({ key }) => metricOf(key) },
+  { name: 'score', type: 'STRING', required: true, value: ({ key }) => key },
+  { name: 'value', type: 'DOUBLE', value: ({ value }) => finite(value) },
+  {
+    name: 'censored',
+    type: 'STRING',
+    value: ({ record, key }) => text((object(record.censored) as Record<string, unknown> | null)?.[key]),
+  },
+  { name: 'metric_version', type: 'STRING', value: ({ record, key }) => metricVersion(record, metricOf(key)) },
+];
