@@ -4,7 +4,15 @@ import type { ComparisonTask } from './compare-runs.js';
 
 /** Work of the analysis queue, as plain data a thread can be handed. */
 export type AnalysisJob =
-  { kind: 'compare'; task: ComparisonTask } | { kind: 'run-metrics'; runId: string; counts: Pick<RunCounts, 'completed' | 'failed'> };
+  | { kind: 'compare'; task: ComparisonTask }
+  | {
+      kind: 'run-metrics';
+      runId: string;
+      counts: Pick<RunCounts, 'completed' | 'failed'>;
+      /** the run's suite and close time: the partitions of its Parquet export */
+      suite: string;
+      closedAt: string;
+    };
 
 /** Everything a thread needs to build its own store, registry and catalog. */
 export interface ThreadInput {

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { AssayError } from '@assay/contracts';
 import { MetricCatalog } from '@assay/metric-catalog';
+import { exportRunParquet } from '@assay/parquet-export';
 import { renderComparisonReport } from '@assay/report';
 import { RunMetricRegistry } from '@assay/run-metrics';
 import { S3ObjectStore } from '@assay/storage';
@@ -13,7 +14,11 @@ async function run({ s3, bucket, assayVersion, job }: ThreadInput): Promise<unkn
   const store = new S3ObjectStore(s3);
   try {
     const env: AnalysisEnv = { store, bucket, registry: await RunMetricRegistry.load(), catalog: MetricCatalog.load(), assayVersion };
-    if (job.kind === 'run-metrics') return await computeRunMetrics(env, job.runId, job.counts);
+    if (job.kind === 'run-metrics') {
+      const report = await computeRunMetrics(env, job.runId, job.counts);
+      await exportRunParquet(store, bucket, { id: job.runId, suite: job.suite, closedAt: job.closedAt }, job.counts);
+      return report;
+    }
     const result = await compareRuns(env, job.task);
     await storeComparison(env, result, renderComparisonReport({ comparison: job.task.record, result }));
     return result;

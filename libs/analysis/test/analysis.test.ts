@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  AnalyticsObjects,
   AssayError,
   ComparisonObjects,
   ComparisonResult,
@@ -163,5 +164,29 @@ describe('computeRunMetrics', () => {
       Buffer.from(await s3.store.get({ bucket: 'assay', key: RunObjects.runMetrics('run_worse') })).toString('utf8'),
     );
     expect(stored).toEqual(report);
+  });
+
+  it('in a worker thread also writes the run as Parquet, per run and in the analytics dataset', async () => {
+    const job = {
+      kind: 'run-metrics' as const,
+      runId: 'run_same',
+      counts: { completed: 400, failed: 0 },
+      suite: 'image-default',
+      closedAt: '2026-01-31T23:00:00Z',
+    };
+    const input = {
+      s3: { endpoint: s3.s3.endpoint, region: 'us-east-1', credentials: EMBEDDED_S3_CREDENTIALS },
+      bucket: 'assay',
+      assayVersion: '0.1.0',
+    };
+    const report = await runInThread<RunMetricsReport>({ ...input, job });
+    expect(report.records).toBe(400);
+    for (const key of [
+      RunObjects.resultsParquet('run_same'),
+      RunObjects.scoresParquet('run_same'),
+      AnalyticsObjects.results('2026-01-31', 'image-default', 'run_same'),
+      AnalyticsObjects.scores('2026-01-31', 'image-default', 'run_same'),
+    ])
+      expect((await s3.store.head({ bucket: 'assay', key }))?.size, key).toBeGreaterThan(1000);
   });
 });

@@ -64,14 +64,19 @@ const reasonOf = (err: unknown) =>
     ? { code: err.code, message: err.message }
     : { code: ErrorCode.Internal, message: err instanceof Error ? err.message : String(err) };
 
-/** `compute-run-metrics`: the closed run's run-level metrics, in a thread, to `runs/<id>/run-metrics.json`. */
+/** `compute-run-metrics`: the closed run's run-level metrics, in a thread, to `runs/<id>/run-metrics.json`, then its Parquet export. */
 export function computeRunMetricsHandler(deps: AnalysisDeps): JobHandler<typeof JobName.ComputeRunMetrics> {
   return async (job, log, signal) => {
-    const { runId } = parseOrThrow(ComputeRunMetricsPayload, job.data, ErrorCode.InvalidPayload);
+    const { runId, closedAt } = parseOrThrow(ComputeRunMetricsPayload, job.data, ErrorCode.InvalidPayload);
     const counts = await deps.runs.counts(runId);
+    const run = await deps.runs.get(runId);
+    if (!run) throw new UnrecoverableError(`no run ${runId}`);
     await deps.runs.setRunMetricsState(runId, { status: 'running' });
     try {
-      const report = await runInThread<RunMetricsReport>(threadInput(deps, { kind: 'run-metrics', runId, counts }), signal);
+      const report = await runInThread<RunMetricsReport>(
+        threadInput(deps, { kind: 'run-metrics', runId, counts, suite: run.suite, closedAt }),
+        signal,
+      );
       await deps.runs.setRunMetricsState(runId, { status: 'done' });
       deps.metrics.runMetrics.inc({ outcome: 'done' });
       log.info({ runId, records: report.records, metrics: report.metrics.length }, 'run-level metrics written');
