@@ -15,9 +15,9 @@ async function run({ s3, bucket, assayVersion, job }: ThreadInput): Promise<unkn
   try {
     const env: AnalysisEnv = { store, bucket, registry: await RunMetricRegistry.load(), catalog: MetricCatalog.load(), assayVersion };
     if (job.kind === 'run-metrics') {
-      const report = await computeRunMetrics(env, job.runId, job.counts);
-      await exportRunParquet(store, bucket, { id: job.runId, suite: job.suite, closedAt: job.closedAt }, job.counts);
-      return report;
+      const exportParquet = () => exportRunParquet(store, bucket, { id: job.runId, suite: job.suite, closedAt: job.closedAt }, job.counts);
+      // written even when the run-level metrics fail: a damaged line stops those (internal_error), not the analysts' copy
+      return await computeRunMetrics(env, job.runId, job.counts).finally(exportParquet);
     }
     const result = await compareRuns(env, job.task);
     await storeComparison(env, result, renderComparisonReport({ comparison: job.task.record, result }));
