@@ -35,7 +35,7 @@ const timestamp = (v: unknown): Date | null => {
 const outcomes = (r: ResultRecord) => list(r.metrics).filter((m) => typeof m === 'object' && m !== null);
 
 /** metric → version of the metrics that ran on this asset */
-const metricVersions = (r: ResultRecord) => Object.fromEntries(outcomes(r).map((m) => [m.metric, m.version]));
+export const metricVersions = (r: ResultRecord) => Object.fromEntries(outcomes(r).map((m) => [m.metric, m.version]));
 
 /** model id → version, sha256 and the execution provider it really ran on */
 function models(r: ResultRecord): Record<string, object> | null {
@@ -116,8 +116,8 @@ export function resultsColumns(survey: RunSurvey): Column<ResultRecord>[] {
     {
       name: 'metric_outcomes',
       type: 'JSON',
-      // details (e.g. OCR boxes) stay in the NDJSON: they can be large and are not for SQL
-      value: (r) => outcomes(r).map(({ metric, version, status, durationMs, reason }) => ({ metric, version, status, durationMs, reason })),
+      // only the metrics that gave no value, and why: what SQL filters on; details (e.g. OCR boxes) stay in the NDJSON
+      value: (r) => nonEmpty(outcomes(r).flatMap(({ metric, status, reason }) => (status === 'ok' ? [] : [{ metric, status, reason }]))),
     },
     { name: 'worker_version', type: 'STRING', value: (r) => text(r.worker?.version) },
     { name: 'worker_host', type: 'STRING', value: (r) => text(r.worker?.host) },

@@ -1,19 +1,20 @@
 import type { ResultRecord } from '@assay/contracts';
 import type { Column } from './columns.js';
-import { finite, list, object, text } from './record-reading.js';
+import { finite, object, text } from './record-reading.js';
 import { PARQUET_SCHEMA_VERSION } from './results-table.js';
 
-/** One score of one asset. */
+/** One score of one asset, with the versions of the metrics that scored it (one lookup per asset). */
 export interface ScoreRow {
   record: ResultRecord;
+  versions: Record<string, string>;
   key: string;
   value: unknown;
 }
 
-const metricOf = (key: string) => key.split('.')[0];
-
-/** the version of `metric` that scored this asset */
-const metricVersion = (record: ResultRecord, metric: string) => text(list(record.metrics).find((m) => m?.metric === metric)?.version);
+function metricOf(key: string): string {
+  const dot = key.indexOf('.');
+  return dot < 0 ? key : key.slice(0, dot);
+}
 
 /** The long table: one row per asset and score, for engines that prefer a fixed schema to a column per score. */
 export const SCORES_COLUMNS: Column<ScoreRow>[] = [
@@ -29,5 +30,5 @@ export const SCORES_COLUMNS: Column<ScoreRow>[] = [
     type: 'STRING',
     value: ({ record, key }) => text((object(record.censored) as Record<string, unknown> | null)?.[key]),
   },
-  { name: 'metric_version', type: 'STRING', value: ({ record, key }) => metricVersion(record, metricOf(key)) },
+  { name: 'metric_version', type: 'STRING', value: ({ versions, key }) => text(versions[metricOf(key)]) },
 ];

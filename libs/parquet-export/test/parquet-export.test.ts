@@ -27,7 +27,10 @@ function runRecords(): ResultRecord[] {
     resultRecord(RUN.id, 'censored', {
       scores: { 'loudness.integrated_lufs': -70, 'brisque.score': 12 },
       censored: { 'loudness.integrated_lufs': 'below' },
-      metrics: [{ metric: 'loudness', version: '2.1.0', status: 'ok', durationMs: 3 }],
+      metrics: [
+        { metric: 'loudness', version: '2.1.0', status: 'ok', durationMs: 3 },
+        { metric: 'dnsmos', version: '1.0.0', status: 'not_applicable', durationMs: 1, reason: { code: 'no_speech', message: 'silence' } },
+      ],
       media: {
         decoder: 'ffmpeg',
         probe: { container: 'wav', bytes: 4096, durationSeconds: 2.5, streams: ['audio'] },
@@ -104,6 +107,9 @@ describe('exportRunParquet', () => {
 
   it('one row per readable record: DuckDB counts them by status and failure code', async () => {
     expect(await db.query(`SELECT count(*)::INT AS n FROM ${results()}`)).toEqual([{ n: readable }]);
+    // the README's try-it reads the embedded store's own file of the object
+    const onDisk = join(s3.dir, BUCKET, `${RunObjects.resultsParquet(RUN.id)}._S3rver_object`);
+    expect(await db.query(`SELECT count(*)::INT AS n FROM read_parquet('${onDisk}')`)).toEqual([{ n: readable }]);
     expect(await db.query(`SELECT status, failure_code, count(*)::INT AS n FROM ${results()} GROUP BY ALL ORDER BY ALL`)).toEqual([
       { status: 'completed', failure_code: null, n: readable - 3 },
       { status: 'failed', failure_code: 'decode_error', n: 2 },
@@ -159,6 +165,7 @@ describe('exportRunParquet', () => {
       pass__nsfw__porn: a7.checks!.passed.includes('nsfw.porn'),
       total_ms: a7.timings!.totalMs,
       metric_versions: JSON.stringify({ sharpness: '1.0.0', brisque: '1.0.0', aesthetic: '1.0.0', nsfw: '1.0.0', clip_score: '1.0.0' }),
+      metric_outcomes: null,
       worker_version: '0',
       execution_providers: '["cpu"]',
       attempt: 1,
@@ -172,6 +179,8 @@ describe('exportRunParquet', () => {
       media_bytes: '4096',
       duration_seconds: 2.5,
       censored: '{"loudness.integrated_lufs":"below"}',
+      metric_versions: '{"loudness":"2.1.0","dnsmos":"1.0.0"}',
+      metric_outcomes: '[{"metric":"dnsmos","status":"not_applicable","reason":{"code":"no_speech","message":"silence"}}]',
       pass: null,
     });
     const [flags] = await db.query(
