@@ -1,6 +1,8 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { readParquet } from 'parquet-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnalyticsObjects, AssayError, ErrorCode, RunObjects, type ResultRecord } from '@assay/contracts';
 import { exportRunParquet, PARQUET_SCHEMA_VERSION, scoreColumn, type ParquetExport } from '@assay/parquet-export';
@@ -252,6 +254,31 @@ describe('exportRunParquet', () => {
        FROM read_parquet('${join(dir, 'analytics/scores/**/*.parquet')}', hive_partitioning = true) GROUP BY ALL`,
     );
     expect(long).toEqual([{ date: '2026-03-04', suite: 'image default/v2', n: exported.scores.rows }]);
+  });
+
+  it('a second reader, arrow-rs (parquet-wasm), gives the same rows, types, means and metadata', () => {
+    const read = (key: string) => tableFromIPC(readParquet(readFileSync(join(dir, key))).intoIPCStream());
+    const wide = read(exported.results.key);
+    expect(wide.numRows).toBe(readable);
+    const types = Object.fromEntries(wide.schema.fields.map((f) => [f.name, String(f.type)]));
+    expect(types).toMatchObject({
+      schema_version: 'Int32',
+      asset_id: 'Utf8',
+      sharpness__laplacian_variance: 'Float64',
+      pass: 'Bool',
+      media_bytes: 'Int64',
+      finished_at: 'Timestamp<MILLISECOND, UTC>',
+    });
+    for (const [key, { count, mean }] of expectedStats()) {
+      const column = wide.getChild(scoreColumn(key))!;
+      const values = [...column.toArray()].filter((_, i) => column.isValid(i)) as number[];
+      expect(values.length).toBe(count);
+      expect(values.reduce((a, v) => a + v, 0) / count).toBeCloseTo(mean, 9);
+    }
+    expect(wide.schema.metadata.get('assay.schema_version')).toBe(String(PARQUET_SCHEMA_VERSION));
+    const long = read(exported.scores.key);
+    expect(long.numRows).toBe(exported.scores.rows);
+    expect(long.schema.metadata.get('assay.table')).toBe('scores');
   });
 
   it('an empty run gives readable files with the schema and no rows', async () => {
