@@ -46,7 +46,8 @@ export class ParquetTableWriter<Row> {
 
   private flush(): void {
     if (!this.buffered) return;
-    const columnData = this.columns.map((c, i) => ({ name: c.name, data: this.buffers[i] }));
+    // no min/max for JSON columns: no engine prunes on them, and hyparquet-writer would store whole documents
+    const columnData = this.columns.map((c, i) => ({ name: c.name, data: this.buffers[i], statistics: c.type !== 'JSON' }));
     void this.writer.write({ columnData, rowGroupSize: this.buffered });
     this.rows += this.buffered;
     this.buffered = 0;
