@@ -11,10 +11,10 @@ import { surveyRun, type RunSurvey } from './run-survey.js';
 import { SCORES_COLUMNS, type ScoreRow } from './scores-table.js';
 
 /**
- * Rows per row group: what the writer buffers, and what readers split work by. Measured on 100 000 assets ×
- * 20 scores (bench:parquet): 50 000 wide rows peaked 670 MB above the start, 10 000 rows 150 MB, at the
- * same speed and a file 0.6 % larger; the long table's rows are narrow, so ten times as many. 10 000 assets
- * are still megabytes a row group, enough for Spark's and DuckDB's parallel readers.
+ * Rows per row group: what the writer buffers, and what readers split work by. On a run like bench:parquet's
+ * (100 000 assets × 20 scores), 50 000 wide rows peaked 670 MB above the start and 10 000 rows 150 MB, at the
+ * same speed and with a file 0.6 % larger; the long table's rows are narrow, so ten times as many. 10 000
+ * assets are still megabytes a row group, enough for Spark's and DuckDB's parallel readers.
  */
 export const ROW_GROUP_ROWS = { results: 10_000, scores: 100_000 };
 
