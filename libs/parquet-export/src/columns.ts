@@ -14,6 +14,11 @@ export interface Column<Row> {
   type: ColumnType;
   /** REQUIRED in the schema; every other column is OPTIONAL (NULL where a row has no value) */
   required?: boolean;
+  /**
+   * Always dictionary-encode: for values that repeat in runs (an asset's scores are adjacent rows), which the
+   * writer's evenly spaced sample takes for distinct and writes PLAIN, six times slower and half again larger.
+   */
+  dictionary?: boolean;
   value: (row: Row) => Cell;
 }
 

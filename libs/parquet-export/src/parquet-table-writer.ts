@@ -47,7 +47,12 @@ export class ParquetTableWriter<Row> {
   private flush(): void {
     if (!this.buffered) return;
     // no min/max for JSON columns: no engine prunes on them, and hyparquet-writer would store whole documents
-    const columnData = this.columns.map((c, i) => ({ name: c.name, data: this.buffers[i], statistics: c.type !== 'JSON' }));
+    const columnData = this.columns.map((c, i) => ({
+      name: c.name,
+      data: this.buffers[i],
+      statistics: c.type !== 'JSON',
+      encoding: c.dictionary ? ('RLE_DICTIONARY' as const) : undefined,
+    }));
     void this.writer.write({ columnData, rowGroupSize: this.buffered });
     this.rows += this.buffered;
     this.buffered = 0;
