@@ -1,9 +1,12 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import type { ResultRecord, RunSummary } from '@assay/contracts';
+import { AnalyticsObjects, RunObjects, type ResultRecord, type RunSummary } from '@assay/contracts';
+import { download, duckdb } from '../helpers/duckdb.js';
 import { dropPrefix, startTestS3, TEST_API_KEY, testPrefix, type TestS3 } from '../helpers/env.js';
 import { pngDeclaring, rawOf, texturedRgb } from '../helpers/images.js';
 import { apiClient, stackEnv, startService, waitForClosed, type RunningService } from '../helpers/services.js';
@@ -185,6 +188,37 @@ describe('the pipeline, end to end over HTTP, Redis, S3 and the real model', () 
     });
     const passed = [...good.keys()].filter((id) => byId.get(id)!.checks!.pass).length;
     expect(summary.passRates.assets).toEqual({ passed, failed: good.size - passed, rate: passed / good.size });
+  });
+
+  it('writes the closed run as Parquet: DuckDB gives the summary’s counts, mean and pass count, and the partitions', async () => {
+    const deadline = Date.now() + 60_000;
+    while ((await api('GET', `/v1/runs/${runId}/run-metrics`)).json.status !== 'done' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 300));
+    const run = (await api('GET', `/v1/runs/${runId}`)).json;
+    const summary = (await api('GET', `/v1/runs/${runId}/summary`)).json as RunSummary;
+    const dir = mkdtempSync(join(tmpdir(), 'assay-e2e-parquet-'));
+    const db = await duckdb();
+    try {
+      const analytics = AnalyticsObjects.results(run.closedAt.slice(0, 10), run.suite, runId);
+      await download(s3.store, 'assay', [RunObjects.resultsParquet(runId), analytics], dir);
+      const [row] = await db.query(
+        `SELECT count(*)::INT AS n, count(*) FILTER (status = 'failed')::INT AS failed, count(*) FILTER (pass)::INT AS passed,
+           count(sharpness__laplacian_variance)::INT AS sharp, avg(sharpness__laplacian_variance) AS mean
+         FROM read_parquet('${join(dir, RunObjects.resultsParquet(runId))}')`,
+      );
+      const s = summary.scores['sharpness.laplacian_variance'];
+      expect(row).toMatchObject({ n: summary.counts.submitted, failed: 6, passed: summary.passRates.assets.passed, sharp: s.count });
+      expect(Math.abs((row.mean as number) - s.mean) / s.mean).toBeLessThan(1e-9);
+      expect(
+        await db.query(
+          `SELECT date::VARCHAR AS date, suite, count(*)::INT AS n
+             FROM read_parquet('${join(dir, 'analytics/**/*.parquet')}', hive_partitioning = true) GROUP BY ALL`,
+        ),
+      ).toEqual([{ date: run.closedAt.slice(0, 10), suite: run.suite, n: summary.counts.submitted }]);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('serves one asset with scores, provenance, and a failed one with its reason', async () => {

@@ -5,7 +5,14 @@ import type { ComparisonTask } from './compare-runs.js';
 /** Work of the analysis queue, as plain data a thread can be handed. */
 export type AnalysisJob =
   | { kind: 'compare'; task: ComparisonTask }
-  | { kind: 'run-metrics'; runId: string; counts: Pick<RunCounts, 'completed' | 'failed'> }
+  | {
+      kind: 'run-metrics';
+      runId: string;
+      counts: Pick<RunCounts, 'completed' | 'failed'>;
+      /** the run's suite and close time: the partitions of its Parquet export */
+      suite: string;
+      closedAt: string;
+    }
   | { kind: 'distance'; runId: string; runSets: EmbeddingSetSummary[]; reference: ReferenceSet; seed: number }
   | { kind: 'fold-rolling'; runId: string; modelVersion: string; runSets: EmbeddingSetSummary[] };
 

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { AssayError } from '@assay/contracts';
 import { MetricCatalog } from '@assay/metric-catalog';
+import { exportRunParquet } from '@assay/parquet-export';
 import { renderComparisonReport } from '@assay/report';
 import { RunMetricRegistry } from '@assay/run-metrics';
 import { S3ObjectStore } from '@assay/storage';
@@ -15,7 +16,11 @@ async function run({ s3, bucket, assayVersion, job }: ThreadInput): Promise<unkn
   const store = new S3ObjectStore(s3);
   try {
     const env: AnalysisEnv = { store, bucket, registry: await RunMetricRegistry.load(), catalog: MetricCatalog.load(), assayVersion };
-    if (job.kind === 'run-metrics') return await computeRunMetrics(env, job.runId, job.counts);
+    if (job.kind === 'run-metrics') {
+      const exportParquet = () => exportRunParquet(store, bucket, { id: job.runId, suite: job.suite, closedAt: job.closedAt }, job.counts);
+      // written even when the run-level metrics fail: a damaged line stops those (internal_error), not the analysts' copy
+      return await computeRunMetrics(env, job.runId, job.counts).finally(exportParquet);
+    }
     if (job.kind === 'fold-rolling') return await foldIntoModelVersion(env, job.runId, job.modelVersion, job.runSets);
     if (job.kind === 'distance') return await measureAgainstReference(env, job.runId, job.runSets, job.reference, job.seed);
     const result = await compareRuns(env, job.task);

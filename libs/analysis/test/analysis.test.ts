@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  AnalyticsObjects,
   AssayError,
   ComparisonObjects,
   ComparisonResult,
@@ -163,5 +164,50 @@ describe('computeRunMetrics', () => {
       Buffer.from(await s3.store.get({ bucket: 'assay', key: RunObjects.runMetrics('run_worse') })).toString('utf8'),
     );
     expect(stored).toEqual(report);
+  });
+
+  it('in a worker thread also writes the run as Parquet, per run and in the analytics dataset', async () => {
+    const job = {
+      kind: 'run-metrics' as const,
+      runId: 'run_same',
+      counts: { completed: 400, failed: 0 },
+      suite: 'image-default',
+      closedAt: '2026-01-31T23:00:00Z',
+    };
+    const input = {
+      s3: { endpoint: s3.s3.endpoint, region: 'us-east-1', credentials: EMBEDDED_S3_CREDENTIALS },
+      bucket: 'assay',
+      assayVersion: '0.1.0',
+    };
+    const report = await runInThread<RunMetricsReport>({ ...input, job });
+    expect(report.records).toBe(400);
+    for (const key of [
+      RunObjects.resultsParquet('run_same'),
+      RunObjects.scoresParquet('run_same'),
+      AnalyticsObjects.results('2026-01-31', 'image-default', 'run_same'),
+      AnalyticsObjects.scores('2026-01-31', 'image-default', 'run_same'),
+    ])
+      expect((await s3.store.head({ bucket: 'assay', key }))?.size, key).toBeGreaterThan(1000);
+  });
+
+  it('a line that is not JSON fails the run-level metrics, and the Parquet export is written all the same', async () => {
+    const lines = [...syntheticRecords({ runId: 'run_torn', modelVersion: 'v', assets: 3, seed: 4 })].map((r) => JSON.stringify(r));
+    await s3.store.put({ bucket: 'assay', key: RunObjects.resultsPart('run_torn', 0) }, `${lines.join('\n')}\n{"torn\n`);
+    const job = {
+      kind: 'run-metrics' as const,
+      runId: 'run_torn',
+      counts: { completed: 4, failed: 0 },
+      suite: 's',
+      closedAt: '2026-01-31T23:00:00Z',
+    };
+    const input = {
+      s3: { endpoint: s3.s3.endpoint, region: 'us-east-1', credentials: EMBEDDED_S3_CREDENTIALS },
+      bucket: 'assay',
+      assayVersion: '0.1.0',
+    };
+    const err = await runInThread({ ...input, job }).catch((e: unknown) => e);
+    expect((err as AssayError).code).toBe(ErrorCode.Internal);
+    expect(await s3.store.head({ bucket: 'assay', key: RunObjects.runMetrics('run_torn') })).toBeUndefined();
+    expect(await s3.store.head({ bucket: 'assay', key: RunObjects.resultsParquet('run_torn') })).toBeDefined();
   });
 });

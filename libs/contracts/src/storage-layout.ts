@@ -23,6 +23,10 @@ export const RunObjects = {
   runMetricArtifact: (runId: string, metric: string, name: string) => `runs/${runId}/run-metrics/${metric}/${name}`,
   /** a run measured against a reference set, computed on first request and kept (both sides are immutable) */
   distance: (runId: string, referenceSet: string, seed: number) => `runs/${runId}/distribution/${referenceSet}.seed-${seed}.json`,
+  /** one row per asset (docs/analytics.md), written once the run closed */
+  resultsParquet: (runId: string) => `runs/${runId}/results.parquet`,
+  /** one row per asset and score: the long form of the same results */
+  scoresParquet: (runId: string) => `runs/${runId}/scores.parquet`,
 };
 
 /** Reference sets: a closed run's embedding statistics kept under a name, to measure other runs against. */
@@ -30,6 +34,20 @@ export const ReferenceSetObjects = {
   root: 'reference-sets/',
   record: (name: string) => `reference-sets/${name}/reference-set.json`,
   file: (name: string, modelKey: string, file: string) => `reference-sets/${name}/${encodeURIComponent(modelKey)}/${file}`,
+};
+
+/**
+ * The analytics dataset: every closed run's Parquet files again, Hive-partitioned by the run's close date
+ * (UTC, YYYY-MM-DD) and suite, so Spark, BigQuery, Athena and DuckDB read `analytics/results/` as one table
+ * with `date` and `suite` columns. A suite name is URI-encoded: readers decode `%XX` in partition values, as
+ * they do Hive's own escaping, and a `/` in a name must not make another level.
+ */
+const partition = (date: string, suite: string) => `date=${date}/suite=${encodeURIComponent(suite)}`;
+
+export const AnalyticsObjects = {
+  root: 'analytics/',
+  results: (date: string, suite: string, runId: string) => `analytics/results/${partition(date, suite)}/${runId}.parquet`,
+  scores: (date: string, suite: string, runId: string) => `analytics/scores/${partition(date, suite)}/${runId}.parquet`,
 };
 
 /** Where comparisons of two runs live in the service bucket (Assay's alone, like `runs/`). */

@@ -42,7 +42,8 @@ export class ResultParts {
   /**
    * Every record of a closed run, in stream order, with its offset: `count` records (the run's completed +
    * failed), read part by part with the next `prefetch` parts fetched ahead. Gaps, overlaps or a short
-   * stream mean the bucket lost objects: an `internal_error`, never a silently partial answer.
+   * stream mean the bucket lost objects: an `internal_error`, never a silently partial answer. A line that is
+   * not JSON is an `internal_error` too; readers that must get past one read `lines()`.
    */
   async *records(
     runId: string,
@@ -52,6 +53,16 @@ export class ResultParts {
     offset: number;
     record: ResultRecord;
   }> {
+    for await (const { offset, line, part } of this.lines(runId, count, options))
+      yield { offset, record: parseLine(runId, line, part, offset) };
+  }
+
+  /** The same stream as `records()`, each record as its unparsed NDJSON line with the start of the part that holds it. */
+  async *lines(
+    runId: string,
+    count: number,
+    options: { from?: number; to?: number; prefetch?: number } = {},
+  ): AsyncGenerator<{ offset: number; line: string; part: number }> {
     const from = options.from ?? 0;
     const to = Math.min(options.to ?? count, count);
     const starts = (await this.starts(runId)).filter((s) => s < to);
@@ -74,21 +85,18 @@ export class ResultParts {
       fill();
       if (!part || part.start > expected || part.start + part.lines.length <= expected) throw lost(runId, expected);
       const end = Math.min(part.start + part.lines.length, to);
-      for (let offset = expected; offset < end; offset++) yield { offset, record: parseLine(runId, part, offset) };
+      for (let offset = expected; offset < end; offset++) yield { offset, line: part.lines[offset - part.start], part: part.start };
       expected = end;
     }
     if (expected < to) throw lost(runId, expected);
   }
 }
 
-function parseLine(runId: string, part: ResultPart, offset: number): ResultRecord {
+function parseLine(runId: string, line: string, part: number, offset: number): ResultRecord {
   try {
-    return JSON.parse(part.lines[offset - part.start]) as ResultRecord;
+    return JSON.parse(line) as ResultRecord;
   } catch {
-    throw new AssayError(
-      ErrorCode.Internal,
-      `run ${runId}: the result part at ${part.start} holds a line that is not JSON (record ${offset})`,
-    );
+    throw new AssayError(ErrorCode.Internal, `run ${runId}: the result part at ${part} holds a line that is not JSON (record ${offset})`);
   }
 }
 

@@ -60,4 +60,16 @@ describe("a run's result stream read back from its parts", () => {
     await expect(collect(parts.records('r-bad', 2))).rejects.toMatchObject({ message: expect.stringContaining('not JSON (record 1)') });
     for await (const { offset } of parts.records('r-many', 37, { prefetch: 4 })) if (offset === 2) break;
   });
+
+  it('lines() gives the same stream unparsed, a line that is not JSON included, with the part that holds each', async () => {
+    const lines: { offset: number; line: string; part: number }[] = [];
+    for await (const l of parts.lines('r-bad', 2)) lines.push(l);
+    expect(lines).toEqual([
+      { offset: 0, line: '{"runId":"r-bad"}', part: 0 },
+      { offset: 1, line: '{not json', part: 0 },
+    ]);
+    const range: number[] = [];
+    for await (const { part } of parts.lines('r-many', 37, { from: 10, to: 12 })) range.push(part);
+    expect(range).toEqual([4, 11]);
+  });
 });

@@ -18,6 +18,7 @@ import {
   type EmbeddingSetSummary,
   type RollingFrechet,
   type RunMetricsReport,
+  type RunRecord,
   type VerdictDelivery,
 } from '@assay/contracts';
 import { runEmbeddingSets, runInThread, runRef, type AnalysisJob, type ThreadInput } from '@assay/analysis';
@@ -69,15 +70,20 @@ const reasonOf = (err: unknown) =>
     ? { code: err.code, message: err.message }
     : { code: ErrorCode.Internal, message: err instanceof Error ? err.message : String(err) };
 
-/** `compute-run-metrics`: the closed run's run-level metrics, in a thread, to `runs/<id>/run-metrics.json`. */
+/** `compute-run-metrics`: the closed run's run-level metrics, in a thread, to `runs/<id>/run-metrics.json`, then its Parquet export. */
 export function computeRunMetricsHandler(deps: AnalysisDeps): JobHandler<typeof JobName.ComputeRunMetrics> {
   return async (job, log, signal) => {
-    const { runId } = parseOrThrow(ComputeRunMetricsPayload, job.data, ErrorCode.InvalidPayload);
+    const { runId, closedAt } = parseOrThrow(ComputeRunMetricsPayload, job.data, ErrorCode.InvalidPayload);
     const counts = await deps.runs.counts(runId);
+    const run = await deps.runs.get(runId);
+    if (!run) throw new UnrecoverableError(`no run ${runId}`);
     await deps.runs.setRunMetricsState(runId, { status: 'running' });
     try {
-      const report = await runInThread<RunMetricsReport>(threadInput(deps, { kind: 'run-metrics', runId, counts }), signal);
-      await foldRolling(deps, runId, runEmbeddingSets(report), signal);
+      const report = await runInThread<RunMetricsReport>(
+        threadInput(deps, { kind: 'run-metrics', runId, counts, suite: run.suite, closedAt }),
+        signal,
+      );
+      await foldRolling(deps, run, runEmbeddingSets(report), signal);
       await deps.runs.setRunMetricsState(runId, { status: 'done' });
       deps.metrics.runMetrics.inc({ outcome: 'done' });
       log.info({ runId, records: report.records, metrics: report.metrics.length }, 'run-level metrics written');
@@ -98,11 +104,9 @@ export function computeRunMetricsHandler(deps: AnalysisDeps): JobHandler<typeof 
  * A closed run's embedding moments join its model version's rolling statistics, which are then measured against
  * every reference set of the same extractor (`assay_distribution_frechet`); one writer per model version.
  */
-async function foldRolling(deps: AnalysisDeps, runId: string, runSets: EmbeddingSetSummary[], signal?: AbortSignal): Promise<void> {
+async function foldRolling(deps: AnalysisDeps, run: RunRecord, runSets: EmbeddingSetSummary[], signal?: AbortSignal): Promise<void> {
   if (!runSets.length) return;
-  const run = await deps.runs.get(runId);
-  if (!run) return;
-  const job = { kind: 'fold-rolling' as const, runId, modelVersion: run.modelVersion, runSets };
+  const job = { kind: 'fold-rolling' as const, runId: run.id, modelVersion: run.modelVersion, runSets };
   const rolled = await deps.withModelVersionLock(run.modelVersion, () => runInThread<RollingFrechet[]>(threadInput(deps, job), signal));
   for (const r of rolled) deps.metrics.observeFrechet(r);
 }
