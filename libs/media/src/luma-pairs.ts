@@ -81,7 +81,8 @@ export async function decodeLumaPairs(asset: MediaFile, reference: MediaFile, op
 
   const flow = () => {
     const [qa, qr] = queues;
-    while (qa.length && qr.length) {
+    // an abort (even one from inside onPair) stops delivery at once, though decoded pairs may be queued
+    while (qa.length && qr.length && !controller.signal.aborted) {
       options.onPair(qa.shift()!, qr.shift()!);
       pairs++;
     }

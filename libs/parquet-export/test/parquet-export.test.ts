@@ -60,9 +60,19 @@ beforeAll(async () => {
   db = await duckdb();
   for (let start = 0; start < lines.length; start += PART)
     await s3.store.put({ bucket: BUCKET, key: RunObjects.resultsPart(RUN.id, start) }, `${lines.slice(start, start + PART).join('\n')}\n`);
-  const before = readdirSync(tmpdir()).filter((f) => f.startsWith('assay-parquet-')).length;
-  exported = await exportRunParquet(s3.store, BUCKET, RUN, { completed: lines.length - 3, failed: 3 });
-  expect(readdirSync(tmpdir()).filter((f) => f.startsWith('assay-parquet-')).length).toBe(before);
+  // a temporary folder of this test's own (os.tmpdir() follows TMPDIR), so other tests' exports running at the
+  // same time cannot change what is counted: the export must leave it empty
+  const privateTmp = mkdtempSync(join(tmpdir(), 'assay-parquet-test-'));
+  const tmp = process.env.TMPDIR;
+  process.env.TMPDIR = privateTmp;
+  try {
+    exported = await exportRunParquet(s3.store, BUCKET, RUN, { completed: lines.length - 3, failed: 3 });
+  } finally {
+    if (tmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = tmp;
+  }
+  expect(readdirSync(privateTmp)).toEqual([]);
+  rmSync(privateTmp, { recursive: true });
   await download(
     s3.store,
     BUCKET,
