@@ -7,7 +7,8 @@
  *    `scipy.linalg.sqrtm` route and the symmetric `eigh` route;
  *  - KID (100 subsets of 1000), CMMD and PRDC (k = 5) on the bounded samples (2 000 per side) both compute on;
  *  - the eigenvalues of a 2048 × 2048 covariance: ours against `scipy.linalg.eigvalsh` (and `eigh`, with vectors).
- * Peak RSS is this process's (the JS side). SciPy's times are taken inside Python (perf_counter).
+ * Peak RSS is this process's (the JS side). SciPy's times are taken inside Python (perf_counter). Ours run on the
+ * OpenBLAS addon when it is built, on TypeScript with ASSAY_LINALG=js.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ import {
   flushMoments,
   frechetDistance,
   kernelInceptionDistance,
+  linalgBackend,
   pairedGram,
   prdc,
   sampleRows,
@@ -131,6 +133,8 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(`bench:distribution — medians of ${ROUNDS} rounds (ms); ratio = ours ÷ NumPy/SciPy`);
+console.log(
+  `bench:distribution — ours on ${linalgBackend()} (ASSAY_LINALG=js: TypeScript); medians of ${ROUNDS} rounds (ms); ratio = ours ÷ NumPy/SciPy`,
+);
 console.log(table(['case', 'ours', 'numpy/scipy', 'ratio', 'note'], rows));
 console.log(`peak RSS (this process): ${mb(process.resourceUsage().maxRSS)} MB`);
