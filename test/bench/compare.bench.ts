@@ -11,35 +11,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunObjects, type ComparisonRecord, type RunRef } from '@assay/contracts';
+import type { ComparisonRecord, RunRef } from '@assay/contracts';
 import { compareRuns, comparisonSettings, readRuns, type AnalysisEnv } from '@assay/analysis';
 import { MetricCatalog } from '@assay/metric-catalog';
 import { PolicyCatalog } from '@assay/policies';
 import { RunMetricRegistry } from '@assay/run-metrics';
 import { EMBEDDED_S3_CREDENTIALS, S3ObjectStore, startEmbeddedS3 } from '@assay/storage';
-import { syntheticRecords } from '../helpers/comparison-records.js';
+import { BENCH_EXTRA_SCORES, closedRunRef, syntheticRecords, writeResultParts } from '../helpers/comparison-records.js';
 import { cases, median, rounds, table } from './stats.js';
 
 const ROUNDS = rounds(3);
 const PART = 1000;
-const EXTRA = [
-  'blockiness.ratio',
-  'clip_score.clip_score',
-  'exposure.highlight_clip_ratio',
-  'exposure.shadow_clip_ratio',
-  'niqe.score',
-  'noise.sigma',
-  'nsfw.nsfw_score',
-  'product_photo.background_uniformity',
-  'product_photo.background_distance',
-  'reward.score',
-  'text.unexpected_text',
-  'text.unexpected_area_ratio',
-  'text_detection.region_count',
-  'text_detection.area_ratio',
-  'vlm_judge.score',
-  'psnr.psnr',
-];
 
 const dir = mkdtempSync(join(tmpdir(), 'assay-bench-compare-'));
 const s3 = await startEmbeddedS3({ directory: dir, buckets: ['assay'] });
@@ -49,29 +31,9 @@ const env: AnalysisEnv = { store, bucket: 'assay', registry: await RunMetricRegi
 const policy = (await PolicyCatalog.load(catalog)).get('image-launch')!;
 
 async function writeRun(runId: string, assets: number, seed: number, shift: number): Promise<RunRef> {
-  let lines: string[] = [];
-  let start = 0;
-  const flush = async () => {
-    if (!lines.length) return;
-    await store.put({ bucket: 'assay', key: RunObjects.resultsPart(runId, start) }, `${lines.join('\n')}\n`);
-    start += lines.length;
-    lines = [];
-  };
-  for (const r of syntheticRecords({ runId, modelVersion: runId, assets, seed, shift, extraScores: EXTRA })) {
-    lines.push(JSON.stringify(r));
-    if (lines.length === PART) await flush();
-  }
-  await flush();
-  return {
-    runId,
-    name: runId,
-    modelVersion: runId,
-    suite: 'image-default',
-    modality: 'image',
-    records: assets,
-    completed: assets,
-    failed: 0,
-  };
+  const records = syntheticRecords({ runId, modelVersion: runId, assets, seed, shift, extraScores: BENCH_EXTRA_SCORES });
+  await writeResultParts(store, 'assay', runId, records, PART);
+  return closedRunRef(runId, assets);
 }
 
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
@@ -108,7 +70,7 @@ try {
     }
     const [r, f] = [median(read), median(full)];
     rows.push([
-      `${n} × ${4 + EXTRA.length}`,
+      `${n} × ${4 + BENCH_EXTRA_SCORES.length}`,
       r.toFixed(2),
       f.toFixed(2),
       (f / r).toFixed(2),

@@ -12,35 +12,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunObjects } from '@assay/contracts';
 import { exportRunParquet, type ParquetExport } from '@assay/parquet-export';
 import { ResultParts } from '@assay/results';
 import { EMBEDDED_S3_CREDENTIALS, S3ObjectStore, startEmbeddedS3 } from '@assay/storage';
-import { syntheticRecords } from '../helpers/comparison-records.js';
+import { BENCH_EXTRA_SCORES, syntheticRecords, writeResultParts } from '../helpers/comparison-records.js';
 import { duckdb } from '../helpers/duckdb.js';
 import { cases, median, rounds, table } from './stats.js';
 
 const ROUNDS = rounds(3);
 const PART = 1000;
-/** 16 more catalog score keys: 20 a record with the generator's own four */
-const EXTRA = [
-  'blockiness.ratio',
-  'clip_score.clip_score',
-  'exposure.highlight_clip_ratio',
-  'exposure.shadow_clip_ratio',
-  'niqe.score',
-  'noise.sigma',
-  'nsfw.nsfw_score',
-  'product_photo.background_uniformity',
-  'product_photo.background_distance',
-  'reward.score',
-  'text.unexpected_text',
-  'text.unexpected_area_ratio',
-  'text_detection.region_count',
-  'text_detection.area_ratio',
-  'vlm_judge.score',
-  'psnr.psnr',
-];
 
 const dir = mkdtempSync(join(tmpdir(), 'assay-bench-parquet-'));
 const s3 = await startEmbeddedS3({ directory: join(dir, 's3'), buckets: ['assay'] });
@@ -48,19 +28,13 @@ const store = new S3ObjectStore({ endpoint: s3.endpoint, region: 'us-east-1', cr
 const db = await duckdb();
 
 async function writeRun(runId: string, assets: number): Promise<void> {
-  let lines: string[] = [];
-  let start = 0;
-  const flush = async () => {
-    if (!lines.length) return;
-    await store.put({ bucket: 'assay', key: RunObjects.resultsPart(runId, start) }, `${lines.join('\n')}\n`);
-    start += lines.length;
-    lines = [];
-  };
-  for (const r of syntheticRecords({ runId, modelVersion: runId, assets, seed: 1, extraScores: EXTRA })) {
-    lines.push(JSON.stringify(r));
-    if (lines.length === PART) await flush();
-  }
-  await flush();
+  await writeResultParts(
+    store,
+    'assay',
+    runId,
+    syntheticRecords({ runId, modelVersion: runId, assets, seed: 1, extraScores: BENCH_EXTRA_SCORES }),
+    PART,
+  );
 }
 
 /** Runs `task` while sampling the process's resident set; returns the task's value and the largest sample. */
@@ -116,7 +90,7 @@ try {
         'brisque__score',
         'aesthetic__score',
         'nsfw__porn',
-        ...EXTRA.map((k) => k.replace('.', '__')),
+        ...BENCH_EXTRA_SCORES.map((k) => k.replace('.', '__')),
       ]
         .map((c) => `avg(${c})`)
         .join(', ');
@@ -129,7 +103,7 @@ try {
       longQuery.push(await timed(() => db.query(`SELECT score, count(value), avg(value) FROM read_parquet('${scores}') GROUP BY score`)));
     }
     rows.push([
-      `${n} × ${4 + EXTRA.length}`,
+      `${n} × ${4 + BENCH_EXTRA_SCORES.length}`,
       median(read).toFixed(2),
       median(exportS).toFixed(2),
       mb(before),

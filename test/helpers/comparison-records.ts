@@ -1,4 +1,5 @@
-import type { ResultRecord } from '@assay/contracts';
+import { RunObjects, type ResultRecord, type RunRef } from '@assay/contracts';
+import type { ObjectStore } from '@assay/storage';
 import { resultRecord } from './records.js';
 
 /**
@@ -86,3 +87,62 @@ export function* syntheticRecords(run: SyntheticRun): Generator<ResultRecord> {
     });
   }
 }
+
+/** 16 more catalog score keys (20 a record with the generator's own four): the benchmarks' width. */
+export const BENCH_EXTRA_SCORES = [
+  'blockiness.ratio',
+  'clip_score.clip_score',
+  'exposure.highlight_clip_ratio',
+  'exposure.shadow_clip_ratio',
+  'niqe.score',
+  'noise.sigma',
+  'nsfw.nsfw_score',
+  'product_photo.background_uniformity',
+  'product_photo.background_distance',
+  'reward.score',
+  'text.unexpected_text',
+  'text.unexpected_area_ratio',
+  'text_detection.region_count',
+  'text_detection.area_ratio',
+  'vlm_judge.score',
+  'psnr.psnr',
+];
+
+/**
+ * Writes records as the aggregator does: NDJSON parts of `partSize` keyed by the offset of their first record,
+ * holding one part in memory at a time. Returns how many records were written.
+ */
+export async function writeResultParts(
+  store: ObjectStore,
+  bucket: string,
+  runId: string,
+  records: Iterable<ResultRecord>,
+  partSize: number,
+): Promise<number> {
+  let lines: string[] = [];
+  let start = 0;
+  const flush = async () => {
+    if (!lines.length) return;
+    await store.put({ bucket, key: RunObjects.resultsPart(runId, start) }, `${lines.join('\n')}\n`);
+    start += lines.length;
+    lines = [];
+  };
+  for (const r of records) {
+    lines.push(JSON.stringify(r));
+    if (lines.length === partSize) await flush();
+  }
+  await flush();
+  return start;
+}
+
+/** A closed image run of `assets` completed records, as a comparison names it. */
+export const closedRunRef = (runId: string, assets: number, modelVersion = runId): RunRef => ({
+  runId,
+  name: runId,
+  modelVersion,
+  suite: 'image-default',
+  modality: 'image',
+  records: assets,
+  completed: assets,
+  failed: 0,
+});

@@ -8,7 +8,6 @@ import {
   RunMetricsReport,
   RunObjects,
   type ComparisonRecord,
-  type ResultRecord,
   type RunRef,
 } from '@assay/contracts';
 import { compareRuns, computeRunMetrics, runInThread, storeComparison, type AnalysisEnv, type ComparisonTask } from '@assay/analysis';
@@ -17,7 +16,7 @@ import { PolicyCatalog } from '@assay/policies';
 import { RunMetricRegistry } from '@assay/run-metrics';
 import { EMBEDDED_S3_CREDENTIALS } from '@assay/storage';
 import { startTestS3, type TestS3 } from '../../../test/helpers/env.js';
-import { syntheticRecords, type SyntheticRun } from '../../../test/helpers/comparison-records.js';
+import { closedRunRef, syntheticRecords, writeResultParts, type SyntheticRun } from '../../../test/helpers/comparison-records.js';
 
 // The analysis as the aggregator runs it: result parts in the real S3 API (the embedded store), read back
 // in stretches, compared under a built-in policy, stored; in-process and in a worker thread.
@@ -28,21 +27,8 @@ const PART = 128;
 
 /** Writes a run's records as the aggregator does: NDJSON parts keyed by their first offset. */
 async function writeRun(run: SyntheticRun): Promise<RunRef> {
-  const records: ResultRecord[] = [...syntheticRecords(run)];
-  for (let start = 0; start < records.length; start += PART) {
-    const lines = records.slice(start, start + PART).map((r) => JSON.stringify(r));
-    await s3.store.put({ bucket: 'assay', key: RunObjects.resultsPart(run.runId, start) }, `${lines.join('\n')}\n`);
-  }
-  return {
-    runId: run.runId,
-    name: run.runId,
-    modelVersion: run.modelVersion,
-    suite: 'image-default',
-    modality: 'image',
-    records: records.length,
-    completed: records.length,
-    failed: 0,
-  };
+  const written = await writeResultParts(s3.store, 'assay', run.runId, syntheticRecords(run), PART);
+  return closedRunRef(run.runId, written, run.modelVersion);
 }
 
 const record = (id: string, baseline: RunRef, candidate: RunRef): ComparisonRecord => ({

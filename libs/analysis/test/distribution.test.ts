@@ -15,7 +15,7 @@ import { PolicyCatalog } from '@assay/policies';
 import { RunMetricRegistry } from '@assay/run-metrics';
 import { createRng } from '@assay/stats';
 import { startTestS3, type TestS3 } from '../../../test/helpers/env.js';
-import { syntheticRecords } from '../../../test/helpers/comparison-records.js';
+import { closedRunRef, syntheticRecords, writeResultParts } from '../../../test/helpers/comparison-records.js';
 
 // Distribution metrics as the post-close job and comparisons compute them: embedding objects in the real S3
 // API (the embedded store) beside NDJSON result parts that list them, read back with the records.
@@ -38,20 +38,8 @@ async function writeRun(runId: string, seed: number, shift: number, assets = 300
     vectors.push(v);
   }
   vectorsByRun.set(runId, vectors);
-  for (let start = 0; start < records.length; start += 64) {
-    const lines = records.slice(start, start + 64).map((r) => JSON.stringify(r));
-    await s3.store.put({ bucket: 'assay', key: RunObjects.resultsPart(runId, start) }, `${lines.join('\n')}\n`);
-  }
-  return {
-    runId,
-    name: runId,
-    modelVersion: runId,
-    suite: 'image-default',
-    modality: 'image',
-    records: assets,
-    completed: assets,
-    failed: 0,
-  };
+  await writeResultParts(s3.store, 'assay', runId, records, 64);
+  return closedRunRef(runId, assets);
 }
 
 const fdOf = (a: Float32Array[], b: Float32Array[]) => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ResultRecord, RunRef } from '@assay/contracts';
+import type { ResultRecord } from '@assay/contracts';
 import { comparisonSections, comparisonSettings } from '@assay/analysis';
 import { MetricCatalog } from '@assay/metric-catalog';
 import { evaluatePolicy, PolicyCatalog } from '@assay/policies';
 import { accumulate, computeAll, mergeAll, RunMetricRegistry, type Side } from '@assay/run-metrics';
-import { syntheticRecords } from '../../../test/helpers/comparison-records.js';
+import { closedRunRef, syntheticRecords } from '../../../test/helpers/comparison-records.js';
 
 /**
  * The gate's error rates by simulation: candidates drawn from the baseline's own distribution must be
@@ -34,17 +34,8 @@ async function verdict(registry: RunMetricRegistry, seed: number, shift: number,
   const acc = mergeAll(metrics, [await side('baseline', 2 * seed + 1, 0), await side('candidate', 2 * seed + 2, shift)]);
   const pairing = acc.pairing.compute();
   const sections = comparisonSections(computeAll(metrics, acc.states, { catalog, settings, pairing }));
-  const ref = (runId: string): RunRef => ({
-    runId,
-    name: runId,
-    modelVersion: runId,
-    suite: 'image-default',
-    modality: 'image',
-    records: assets,
-    completed: assets,
-    failed: 0,
-  });
-  return evaluatePolicy(policy, { baseline: ref('b'), candidate: ref('c'), settings, ...sections }).outcome;
+  return evaluatePolicy(policy, { baseline: closedRunRef('b', assets), candidate: closedRunRef('c', assets), settings, ...sections })
+    .outcome;
 }
 
 describe('launch gate error rates (simulation)', () => {
