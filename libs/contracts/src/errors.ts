@@ -74,6 +74,17 @@ export const ErrorCode = {
   /** ffmpeg or ffprobe did not finish within MEDIA_TIMEOUT_MS and was killed */
   DecodeTimeout: 'decode_timeout',
   FileTooLarge: 'file_too_large',
+  // 3D assets: refused from headers and accessor counts before parsing, parsed in a thread that can be killed
+  UnsupportedMeshFormat: 'unsupported_mesh_format',
+  MeshUnreadable: 'mesh_unreadable',
+  MeshTooLarge: 'mesh_too_large',
+  /** parsing did not finish within MESH_PARSE_TIMEOUT_MS and its thread was terminated */
+  MeshParseTimeout: 'mesh_parse_timeout',
+  /** a URI pointing outside the asset (http(s), absolute or `..` paths): never fetched */
+  ExternalResourceRefused: 'external_resource_refused',
+  TextureUnreadable: 'texture_unreadable',
+  /** a .zip bundle with too many entries, too many bytes, a suspicious compression ratio or an escaping path */
+  BundleInvalid: 'bundle_invalid',
   SourceNotFound: 'source_not_found',
   ContentMissing: 'content_missing',
   InferenceError: 'inference_error',
@@ -178,6 +189,13 @@ export const PERMANENT_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   // a file that hangs ffmpeg hangs it again: failing at once keeps it from holding a worker three times
   ErrorCode.DecodeTimeout,
   ErrorCode.FileTooLarge,
+  ErrorCode.UnsupportedMeshFormat,
+  ErrorCode.MeshUnreadable,
+  ErrorCode.MeshTooLarge,
+  ErrorCode.MeshParseTimeout,
+  ErrorCode.ExternalResourceRefused,
+  ErrorCode.TextureUnreadable,
+  ErrorCode.BundleInvalid,
   ErrorCode.EmptyContent,
   ErrorCode.SourceNotFound,
   ErrorCode.ContentMissing,
