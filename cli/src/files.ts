@@ -3,10 +3,12 @@ import { basename, extname, join, relative, resolve } from 'node:path';
 import type { AssetSubmission, Modality } from '@assay/contracts';
 import { InputError } from './errors.js';
 
-export type LocalModality = Exclude<Modality, '3d'>;
-
-/** File extension → content type and modality; other files in a folder are skipped (and listed). */
-export const FILE_TYPES: Record<string, { contentType: string; modality: LocalModality }> = {
+/**
+ * File extension → content type and modality; other files in a folder are skipped (and listed). The contracts'
+ * MODALITY_DESCRIPTORS say the same (the CLI ships without the contracts' runtime; cli/test/files.test.ts
+ * checks that both agree). A multi-file 3D asset (glTF + .bin + textures, OBJ + MTL + textures) goes as a .zip.
+ */
+export const FILE_TYPES: Record<string, { contentType: string; modality: Modality }> = {
   '.png': { contentType: 'image/png', modality: 'image' },
   '.jpg': { contentType: 'image/jpeg', modality: 'image' },
   '.jpeg': { contentType: 'image/jpeg', modality: 'image' },
@@ -28,6 +30,12 @@ export const FILE_TYPES: Record<string, { contentType: string; modality: LocalMo
   '.oga': { contentType: 'audio/ogg', modality: 'audio' },
   '.opus': { contentType: 'audio/ogg', modality: 'audio' },
   '.m4a': { contentType: 'audio/mp4', modality: 'audio' },
+  '.glb': { contentType: 'model/gltf-binary', modality: '3d' },
+  '.gltf': { contentType: 'model/gltf+json', modality: '3d' },
+  '.obj': { contentType: 'model/obj', modality: '3d' },
+  '.ply': { contentType: 'model/ply', modality: '3d' },
+  '.stl': { contentType: 'model/stl', modality: '3d' },
+  '.zip': { contentType: 'application/zip', modality: '3d' },
 };
 
 /**
@@ -41,14 +49,14 @@ export interface LocalAsset {
   assetId: string;
   path: string;
   contentType: string;
-  modality: LocalModality;
+  modality: Modality;
 }
 
 export type SkipReason = 'unsupported' | 'hidden' | 'bad-name' | 'cycle';
 
 /** How `describeSkipped` names the files skipped for each reason. */
 const SKIP_REASONS: Record<SkipReason, (n: number) => string> = {
-  unsupported: (n) => `${n} ${n === 1 ? 'file' : 'files'} with other extensions (not image, video or audio)`,
+  unsupported: (n) => `${n} ${n === 1 ? 'file' : 'files'} with other extensions (not image, video, audio or 3D)`,
   hidden: (n) => `${n} hidden ${n === 1 ? 'file or folder' : 'files or folders'}`,
   cycle: (n) => `${n} ${n === 1 ? 'link' : 'links'} to a folder that contains ${n === 1 ? 'it' : 'them'}`,
   'bad-name': (n) =>

@@ -87,7 +87,7 @@ describe('usage errors: exit 2, one line on stderr, a pointer to the right --hel
     expect(missing).toEqual({ code: 2, out: '', err: 'assay eval: no such file or folder: no-such-folder, samples/nope.jpg\n' });
     const nothing = await cli('eval', 'samples/README.md');
     expect(nothing.code).toBe(2);
-    expect(nothing.err).toMatch(/assay eval: no image, video or audio files in samples\/README\.md\n$/);
+    expect(nothing.err).toMatch(/assay eval: no image, video, audio or 3D files in samples\/README\.md\n$/);
     const prompts = await cli('eval', 'samples', '--prompt-file', 'samples/none.jsonl');
     expect(prompts.code).toBe(2);
     expect(prompts.err).toMatch(/assay eval: no such prompt file: samples\/none\.jsonl\n$/);

@@ -70,7 +70,7 @@ describe('assay eval against the real service', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^Run cli-some-failed \(run_\w+\), suite image-default: closed, final$/m);
     expect(r.stdout).toMatch(/submitted 3 · awaitingContent 0 · pending 0 · completed 1 · failed 2 · duplicates 0/);
-    expect(r.stderr).toContain('skipped 1 file with other extensions (not image, video or audio): notes.txt\n');
+    expect(r.stderr).toContain('skipped 1 file with other extensions (not image, video, audio or 3D): notes.txt\n');
     expect(r.stderr).toContain('skipped 1 hidden file or folder: .hidden.png\n');
     expect(r.stderr).toMatch(
       /^failed assets:\n {2}broken\.png {2}decode_error: .+\n {2}empty\.png {3}upload refused: empty_content \(400\): .+$/m,

@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AssetId } from '@assay/contracts';
+import { AssetId, MODALITIES, MODALITY_DESCRIPTORS } from '@assay/contracts';
 import { runCli } from '../dist/cli.js';
-import { collectAssets, describeSkipped, isAssetId } from '../dist/files.js';
+import { collectAssets, describeSkipped, FILE_TYPES, isAssetId } from '../dist/files.js';
 import { captured } from './helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'assay-cli-files-'));
@@ -43,7 +43,7 @@ describe('collecting the files to evaluate', () => {
       ['sub/model.bin', 'unsupported'],
     ]);
     expect(describeSkipped(skipped)).toEqual([
-      'skipped 4 files with other extensions (not image, video or audio): loop/model.bin, notes.txt, README, sub/model.bin',
+      'skipped 4 files with other extensions (not image, video, audio or 3D): loop/model.bin, notes.txt, README, sub/model.bin',
       'skipped 2 hidden files or folders: .DS_Store, .git/',
       'skipped 2 links to a folder that contains them: loop/back/, sub/back/',
       'skipped 1 file whose name cannot be an asset id (letters, digits, space and . - / : @ + = ~ _ only, at most 256): photo (1).png',
@@ -53,7 +53,7 @@ describe('collecting the files to evaluate', () => {
   it('lists at most ten names per reason, then how many more', () => {
     const skipped = Array.from({ length: 13 }, (_, i) => ({ name: `f${i}.txt`, path: `f${i}.txt`, reason: 'unsupported' as const }));
     expect(describeSkipped(skipped)).toEqual([
-      `skipped 13 files with other extensions (not image, video or audio): ${skipped
+      `skipped 13 files with other extensions (not image, video, audio or 3D): ${skipped
         .slice(0, 10)
         .map((s) => s.name)
         .join(', ')}, and 3 more`,
@@ -95,6 +95,14 @@ describe('collecting the files to evaluate', () => {
     ];
     for (const name of names) expect([name, isAssetId(name)]).toEqual([name, AssetId.safeParse(name).success]);
   });
+
+  it("the CLI's file types are the modality descriptors' (libs/contracts MODALITY_DESCRIPTORS)", () => {
+    const described = MODALITIES.flatMap((modality) =>
+      Object.entries(MODALITY_DESCRIPTORS[modality].files).map(([ext, contentType]) => [ext, { contentType, modality }] as const),
+    );
+    expect(FILE_TYPES).toEqual(Object.fromEntries(described));
+    expect(FILE_TYPES['.glb']).toEqual({ contentType: 'model/gltf-binary', modality: '3d' });
+  });
 });
 
 describe('assay eval lists what it skips, before it needs a service', () => {
@@ -105,9 +113,9 @@ describe('assay eval lists what it skips, before it needs a service', () => {
     expect(await runCli(['eval', dir, '--prompt-file', join(dir, 'prompts.jsonl')], ctx)).toBe(2);
     expect(ctx.err.text).toBe(
       [
-        'skipped 1 file with other extensions (not image, video or audio): notes.txt',
+        'skipped 1 file with other extensions (not image, video, audio or 3D): notes.txt',
         'skipped 1 hidden file or folder: .hidden',
-        `assay eval: no image, video or audio files in ${dir}`,
+        `assay eval: no image, video, audio or 3D files in ${dir}`,
         '',
       ].join('\n'),
     );

@@ -19,7 +19,7 @@ const mediaLimits: MediaLimits = {
   timeoutMs: limits.mediaTimeoutMs,
 };
 const suite = (await MetricRegistry.load()).resolveSuite((await SuiteCatalog.load()).get('video-default')!);
-const temporal = suite.metrics.filter((m) => !m.perFrame);
+const temporal = suite.metrics.filter((m) => !m.perSample);
 const bytes = new Uint8Array(readFileSync(process.argv[2]));
 const maxRssKb = () => process.resourceUsage().maxRSS;
 

@@ -89,7 +89,7 @@ export const evalCommand: Command = {
     const { assets, skipped } = collectAssets(inputs);
     const promptFile = values['prompt-file'];
     for (const line of describeSkipped(skipped.filter((s) => !(promptFile && samePath(s.path, promptFile))))) ctx.err.write(`${line}\n`);
-    if (!assets.length) throw new InputError(`no image, video or audio files in ${inputs.join(', ')}`);
+    if (!assets.length) throw new InputError(`no image, video, audio or 3D files in ${inputs.join(', ')}`);
     // a run scores one modality with one suite
     const modalities = [...new Set(assets.map((a) => a.modality))];
     if (modalities.length > 1)

@@ -59,9 +59,19 @@ export interface AssayConfig {
     mediaTimeoutMs: number;
     /** full-colour frames a video job holds at most (they are kept in memory for the per-frame metrics) */
     maxSampledFrames: number;
+    /** 3D assets (bytes are maxUploadBytes) */
+    mesh: {
+      maxVertices: number;
+      maxTriangles: number;
+      maxTexturePixels: number;
+      parseTimeoutMs: number;
+      bundle: { maxEntries: number; maxUncompressedBytes: number; maxCompressionRatio: number };
+    };
   };
   /** ffmpeg and ffprobe binaries; unset: found on the PATH */
   mediaTools: { ffmpeg?: string; ffprobe?: string };
+  /** the headless browser that renders the views of 3D assets */
+  render: { chromiumPath?: string; timeoutMs: number };
   /** jobs the aggregator applies at once (AGGREGATOR_CONCURRENCY): Lua-atomic, so more only pipelines Redis */
   aggregator: { summaryIntervalMs: number; partMaxRecords: number; concurrency: number };
   /** comparisons and run-level metrics the aggregator runs at once, each in a worker thread */
@@ -178,8 +188,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
       maxVideoFrames: e.MAX_VIDEO_FRAMES,
       mediaTimeoutMs: e.MEDIA_TIMEOUT_MS,
       maxSampledFrames: e.MAX_SAMPLED_FRAMES,
+      mesh: {
+        maxVertices: e.MAX_MESH_VERTICES,
+        maxTriangles: e.MAX_MESH_TRIANGLES,
+        maxTexturePixels: e.MAX_TEXTURE_PIXELS,
+        parseTimeoutMs: e.MESH_PARSE_TIMEOUT_MS,
+        bundle: {
+          maxEntries: e.BUNDLE_MAX_ENTRIES,
+          maxUncompressedBytes: e.BUNDLE_MAX_UNCOMPRESSED_BYTES,
+          maxCompressionRatio: e.BUNDLE_MAX_COMPRESSION_RATIO,
+        },
+      },
     },
     mediaTools: { ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH },
+    render: { chromiumPath: e.CHROMIUM_PATH, timeoutMs: e.RENDER_TIMEOUT_MS },
     aggregator: {
       summaryIntervalMs: e.SUMMARY_INTERVAL_MS,
       partMaxRecords: e.RESULTS_PART_MAX_RECORDS,

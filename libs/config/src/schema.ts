@@ -78,6 +78,17 @@ export const EnvSchema = z.object({
   MAX_VIDEO_FRAMES: int(36_000, 1, 10_000_000),
   MEDIA_TIMEOUT_MS: int(120_000, 100),
   MAX_SAMPLED_FRAMES: int(64, 1, 4096),
+  // 3D assets: counted from headers and accessors before parsing; parsing runs in a thread killed at the timeout
+  MAX_MESH_VERTICES: int(5_000_000, 3),
+  MAX_MESH_TRIANGLES: int(5_000_000, 1),
+  MAX_TEXTURE_PIXELS: int(16384 * 16384, 1),
+  MESH_PARSE_TIMEOUT_MS: int(60_000, 100),
+  BUNDLE_MAX_ENTRIES: int(512, 1, 100_000),
+  BUNDLE_MAX_UNCOMPRESSED_BYTES: int(512 * 1024 * 1024, 1),
+  BUNDLE_MAX_COMPRESSION_RATIO: int(100, 1),
+  /** Chromium for the rendered views of 3D assets; unset: /usr/bin/chromium */
+  CHROMIUM_PATH: z.string().min(1).optional(),
+  RENDER_TIMEOUT_MS: int(60_000, 1_000),
   FFMPEG_PATH: z.string().min(1).optional(),
   FFPROBE_PATH: z.string().min(1).optional(),
   SUMMARY_INTERVAL_MS: int(5_000, 100),

@@ -38,11 +38,12 @@ describe('loadConfig', () => {
     expect(c.s3.allowedBuckets).toEqual(['assay', 'a1b', 'c2d']);
   });
 
-  it('WORKER_MODALITIES picks the scoring queues of a worker pool: every enabled modality by default, disabled ones refused', () => {
-    expect(loadConfig({}).worker.modalities).toEqual(['image', 'video', 'audio']);
+  it('WORKER_MODALITIES picks the scoring queues of a worker pool: every enabled modality by default, unknown ones refused', () => {
+    expect(loadConfig({}).worker.modalities).toEqual(['image', 'video', 'audio', '3d']);
     expect(loadConfig({ WORKER_MODALITIES: 'video, video' }).worker.modalities).toEqual(['video']);
     expect(loadConfig({ WORKER_MODALITIES: 'image,audio' }).worker.modalities).toEqual(['image', 'audio']);
-    expect(() => loadConfig({ WORKER_MODALITIES: 'image,3d' })).toThrow(/WORKER_MODALITIES/);
+    expect(loadConfig({ WORKER_MODALITIES: 'image,3d' }).worker.modalities).toEqual(['image', '3d']);
+    expect(() => loadConfig({ WORKER_MODALITIES: 'image,4d' })).toThrow(/WORKER_MODALITIES/);
   });
 
   it('looks for models in MODEL_DIR, then ASSAY_DATA_DIR/models', () => {

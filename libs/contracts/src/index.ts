@@ -5,6 +5,7 @@ export * from './ids.js';
 export * from './storage-layout.js';
 export * from './schemas/common.js';
 export * from './schemas/media.js';
+export * from './schemas/mesh.js';
 export * from './schemas/run.js';
 export * from './schemas/asset.js';
 export * from './schemas/job.js';

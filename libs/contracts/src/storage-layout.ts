@@ -14,6 +14,8 @@ export const RunObjects = {
   resultsPrefix: (runId: string) => `runs/${runId}/results/`,
   /** an image embedding (float32 little-endian) of one asset by one model, for run-level distribution metrics */
   embedding: (runId: string, modelId: string, assetId: string) => `runs/${runId}/embeddings/${modelId}/${encodeURIComponent(assetId)}.f32`,
+  /** a rendered view of a 3D asset (PNG; `name` is `view-<i>.png` or `contact-sheet.png`), stored with its result */
+  assetView: (runId: string, assetId: string, name: string) => `runs/${runId}/views/${encodeURIComponent(assetId)}/${name}`,
   /** A part holds the records at offsets [offset, offset + n) of the run's result stream. */
   resultsPart: (runId: string, offset: number) => `runs/${runId}/results/part-${String(offset).padStart(10, '0')}.ndjson`,
   summary: (runId: string) => `runs/${runId}/summary.json`,

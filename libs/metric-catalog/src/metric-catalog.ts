@@ -53,6 +53,6 @@ export class MetricCatalog {
     const info: ScoreInfo = { ...spec, name, metric: metric.name, metricVersion: metric.version, modality: metric.modality };
     if (stat === undefined) return info;
     if (metric.modality !== 'image' || !this.data.frameStats[spec.direction]?.includes(stat)) return undefined;
-    return { ...info, frameStat: stat, description: `${spec.description} (${stat} over the sampled frames)` };
+    return { ...info, frameStat: stat, description: `${spec.description} (${stat} over the sampled frames or rendered views)` };
   }
 }

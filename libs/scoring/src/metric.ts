@@ -3,6 +3,7 @@ import { ErrorCode, type Censoring, type MediaProbe, type Modality, type ModelPr
 import type { RunResult, TensorData } from '@assay/inference';
 import type { ImageJudge } from '@assay/judges';
 import type { AudioPcm, DecodedImage, SampledFrame } from '@assay/media';
+import type { MeshAsset } from '@assay/mesh-io';
 import type { FrameSeries, ReferenceSeries } from './video/frame-series.js';
 
 /** One number a metric reports (the catalog's shape: range, direction, unit). */
@@ -106,12 +107,21 @@ export interface AudioInput {
   attributes: Record<string, string | number | boolean>;
 }
 
+/** A 3D asset: the mesh as read (metres, world space), and its rendered views when a per-view metric needs them. */
+export interface MeshInput {
+  asset: MeshAsset;
+  /** turntable views (per-view image metrics); empty when the suite has none */
+  views: DecodedImage[];
+  prompt?: string;
+  attributes: Record<string, string | number | boolean>;
+}
+
 /** What `compute` receives, by the metric's modality. */
 export interface InputByModality {
   image: ImageInput;
   video: VideoInput;
   audio: AudioInput;
-  '3d': never;
+  '3d': MeshInput;
 }
 
 export type MetricInput = InputByModality[Modality];

@@ -1,11 +1,9 @@
 import { readdir } from 'node:fs/promises';
-import type { Modality } from '@assay/contracts';
+import { MODALITIES, MODALITY_DESCRIPTORS, type LengthUnit, type Modality } from '@assay/contracts';
 import { frameStatsFor } from './frame-stats.js';
 import type { MetricDefinition } from './metric.js';
 
 const SEMVER = /^\d+\.\d+\.\d+$/;
-/** one folder of metric modules per modality */
-const METRIC_FOLDERS = ['image', 'video', 'audio'] as const;
 const NAME = /^[a-z][a-z0-9_]*$/;
 
 function check(def: MetricDefinition, file: string): string[] {
@@ -34,8 +32,11 @@ function check(def: MetricDefinition, file: string): string[] {
 export interface ResolvedMetric {
   def: MetricDefinition;
   params: Record<string, unknown>;
-  /** an image metric in a video suite: run on each sampled frame, reported as statistics over the frames */
-  perFrame?: boolean;
+  /**
+   * an image metric in a suite of a modality that samples images (video frames, rendered views): run on each,
+   * reported as statistics over them
+   */
+  perSample?: boolean;
 }
 
 export interface ResolvedThreshold {
@@ -53,11 +54,13 @@ export interface ResolvedSuite {
   modality: Modality;
   /** video suites: the frame sampling and analysis size (defaults filled by the suite schema) */
   video?: VideoSuiteOptions;
+  /** 3D suites: units and the turntable views (defaults filled by the suite schema) */
+  mesh?: MeshSuiteOptions;
   metrics: ResolvedMetric[];
   thresholds: ResolvedThreshold[];
   models: string[];
   files: string[];
-  /** video: some metric reads full-colour frames (a per-frame image metric, or `needs.samples`) */
+  /** video: some metric reads full-colour frames (a per-frame image metric, or `needs.samples`); 3D: views are rendered */
   needsSamples: boolean;
   /** some metric compares with a reference asset */
   needsReference: boolean;
@@ -68,12 +71,19 @@ export interface VideoSuiteOptions {
   analysisMaxSide: number;
 }
 
+export interface MeshSuiteOptions {
+  /** the length unit of OBJ, PLY and STL files (glTF is metres); an asset's `units` attribute overrides it */
+  units: LengthUnit;
+  views: { count: number; size: number; elevationDeg: number };
+}
+
 export interface SuiteLike {
   name: string;
   source: string;
   /** omitted: the modality all its metrics share */
   modality?: Modality;
   video?: VideoSuiteOptions;
+  mesh?: MeshSuiteOptions;
   metrics: {
     metric: string;
     params: Record<string, unknown>;
@@ -89,7 +99,8 @@ export class MetricRegistry {
   static async load(): Promise<MetricRegistry> {
     const byName = new Map<string, MetricDefinition>();
     const problems: string[] = [];
-    for (const modality of METRIC_FOLDERS) {
+    // one folder of metric modules per modality
+    for (const modality of MODALITIES) {
       const dir = new URL(`./${modality}/metrics/`, import.meta.url);
       const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.js')).sort();
       for (const file of files) {
@@ -130,11 +141,9 @@ export class MetricRegistry {
         problems.push(`unknown metric ${entry.metric}`);
         continue;
       }
-      const perFrame = modality === 'video' && def.modality === 'image';
-      if (def.modality !== modality && !perFrame) {
-        problems.push(
-          `${def.name} is a${def.modality === 'image' || def.modality === 'audio' ? 'n' : ''} ${def.modality} metric; this suite scores ${modality}`,
-        );
+      const perSample = Boolean(MODALITY_DESCRIPTORS[modality].imageSamples) && def.modality === 'image';
+      if (def.modality !== modality && !perSample) {
+        problems.push(`${def.name} is a metric of ${def.modality} assets; this suite scores ${modality}`);
         continue;
       }
       let params: Record<string, unknown> = {};
@@ -146,15 +155,15 @@ export class MetricRegistry {
         problems.push(`${def.name} takes no params`);
       }
       for (const [key, t] of Object.entries(entry.thresholds)) {
-        const problem = perFrame
-          ? frameThresholdProblem(def, key)
+        const problem = perSample
+          ? sampleThresholdProblem(def, key)
           : def.scores.some((s) => s.key === key)
             ? undefined
             : `${def.name} has no score ${key}`;
         if (problem) problems.push(`${def.name}.thresholds: ${problem}`);
         else thresholds.push({ score: `${def.name}.${key}`, ...t });
       }
-      metrics.push({ def, params, ...(perFrame ? { perFrame } : {}) });
+      metrics.push({ def, params, ...(perSample ? { perSample } : {}) });
     }
     if (problems.length) throw new Error(`suite ${suite.name} (${suite.source}): ${problems.join('; ')}`);
     const defs = metrics.map((m) => m.def);
@@ -162,11 +171,12 @@ export class MetricRegistry {
       name: suite.name,
       modality,
       video: modality === 'video' ? (suite.video ?? { sampling: { mode: 'uniform', count: 8 }, analysisMaxSide: 320 }) : undefined,
+      mesh: modality === '3d' ? (suite.mesh ?? { units: 'm', views: { count: 8, size: 512, elevationDeg: 20 } }) : undefined,
       metrics,
       thresholds,
       models: [...new Set(metrics.flatMap((m) => [...(m.def.needs.models ?? []), ...(m.def.modelsFor?.(m.params) ?? [])]))],
       files: [...new Set(defs.flatMap((d) => d.needs.files ?? []))],
-      needsSamples: metrics.some((m) => m.perFrame || m.def.needs.samples),
+      needsSamples: metrics.some((m) => m.perSample || m.def.needs.samples),
       needsReference: defs.some((d) => d.needs.reference),
     };
   }
@@ -177,13 +187,13 @@ export class MetricRegistry {
   }
 }
 
-/** Thresholds of a per-frame metric name a score and a frame statistic, e.g. `laplacian_variance.p5`. */
-function frameThresholdProblem(def: MetricDefinition, key: string): string | undefined {
+/** Thresholds of a per-frame (per-view) metric name a score and a statistic, e.g. `laplacian_variance.p5`. */
+function sampleThresholdProblem(def: MetricDefinition, key: string): string | undefined {
   const [score, stat, ...rest] = key.split('.');
   const spec = def.scores.find((s) => s.key === score);
   if (!spec) return `${def.name} has no score ${score}`;
   const stats = frameStatsFor(spec.direction);
   if (rest.length || !stat || !(stats as string[]).includes(stat))
-    return `per-frame score ${key}: give ${stats.map((s) => `${score}.${s}`).join(', ')}`;
+    return `per-sample score ${key}: give ${stats.map((s) => `${score}.${s}`).join(', ')}`;
   return undefined;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MODALITIES } from '@assay/contracts';
+import { LengthUnit, MODALITIES, type Modality } from '@assay/contracts';
 
 export const SUITE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -45,6 +45,34 @@ export const VideoOptions = z
   .strict();
 export type VideoOptions = z.infer<typeof VideoOptions>;
 
+/** 3D suites: the length unit of OBJ, PLY and STL files (glTF is metres) and the turntable views per-view metrics see. */
+export const MeshOptions = z
+  .object({
+    /** an asset's `units` attribute overrides it */
+    units: LengthUnit.default('m'),
+    views: z
+      .object({
+        count: z.number().int().min(1).max(32).default(8),
+        size: z.number().int().min(64).max(1024).default(512),
+        elevationDeg: z.number().min(-80).max(80).default(20),
+      })
+      .strict()
+      .default({ count: 8, size: 512, elevationDeg: 20 }),
+  })
+  .strict();
+export type MeshOptions = z.infer<typeof MeshOptions>;
+
+/**
+ * The options block each modality's suites may take, keyed by the modality (a new modality must say whether it
+ * has one): its defaults are filled in, and a suite of another modality may not carry it.
+ */
+const SUITE_OPTIONS = {
+  image: undefined,
+  video: { key: 'video', defaults: () => VideoOptions.parse({}) },
+  audio: undefined,
+  '3d': { key: 'mesh', defaults: () => MeshOptions.parse({}) },
+} as const satisfies Record<Modality, { key: 'video' | 'mesh'; defaults: () => unknown } | undefined>;
+
 /** A suite file (YAML): which metrics a run scores, with what parameters, and what counts as a pass. */
 export const SuiteFile = z
   .object({
@@ -53,12 +81,22 @@ export const SuiteFile = z
     modality: z.enum(MODALITIES),
     /** video suites only; defaults apply when absent */
     video: VideoOptions.optional(),
+    /** 3D suites only; defaults apply when absent */
+    mesh: MeshOptions.optional(),
     metrics: z
       .array(SuiteMetric)
       .min(1)
       .refine((ms) => new Set(ms.map((m) => m.metric)).size === ms.length, 'a metric may appear once'),
   })
   .strict()
-  .refine((s) => s.modality === 'video' || !s.video, { message: 'only video suites take `video` options', path: ['video'] })
-  .transform((s) => (s.modality === 'video' ? { ...s, video: s.video ?? VideoOptions.parse({}) } : s));
+  .superRefine((s, ctx) => {
+    for (const [modality, options] of Object.entries(SUITE_OPTIONS)) {
+      if (options && modality !== s.modality && s[options.key])
+        ctx.addIssue({ code: 'custom', message: `only ${modality} suites take \`${options.key}\` options`, path: [options.key] });
+    }
+  })
+  .transform((s) => {
+    const options = SUITE_OPTIONS[s.modality];
+    return options ? { ...s, [options.key]: s[options.key] ?? options.defaults() } : s;
+  });
 export type SuiteDefinition = z.infer<typeof SuiteFile> & { source: string };

@@ -69,6 +69,18 @@ describe('SuiteCatalog', () => {
     );
     await expect(SuiteCatalog.load({ dir: dirWith({ 'a.yaml': custom, 'b.yaml': custom }) })).rejects.toThrow(/defined twice/);
   });
+
+  it("takes each modality's options block only in its own suites, with defaults filled", async () => {
+    await expect(SuiteCatalog.load({ dir: dirWith({ 'bad.yaml': `${custom}mesh: { units: cm }\n` }) })).rejects.toThrow(
+      /bad\.yaml: mesh: only 3d suites take `mesh` options/,
+    );
+    await expect(SuiteCatalog.load({ dir: dirWith({ 'bad.yaml': `${custom}video: {}\n` }) })).rejects.toThrow(
+      /bad\.yaml: video: only video suites take `video` options/,
+    );
+    const mesh = custom.replace('name: image-default', 'name: mesh-cm').replace('modality: image', 'modality: 3d');
+    const catalog = await SuiteCatalog.load({ dir: dirWith({ 'mesh.yaml': `${mesh}mesh: { units: cm, views: { count: 4 } }\n` }) });
+    expect(catalog.get('mesh-cm')).toMatchObject({ mesh: { units: 'cm', views: { count: 4, size: 512, elevationDeg: 20 } } });
+  });
 });
 
 describe('suite resolution and thresholds', () => {

@@ -125,16 +125,16 @@ describe('asset submission', () => {
     });
   });
 
-  it('refuses more than 500 assets, disabled, unknown or mismatched modalities and foreign buckets', async () => {
+  it('refuses more than 500 assets, unknown or mismatched modalities and foreign buckets', async () => {
     const run = await newRun();
     const many = Array.from({ length: 501 }, (_, i) => ({ assetId: `a${i}`, modality: 'image' }));
     const tooMany = await api('POST', `/v1/runs/${run.id}/assets`, { assets: many });
     expect([tooMany.status, tooMany.json.error.code]).toEqual([400, 'too_many_assets']);
     const mesh = await api('POST', `/v1/runs/${run.id}/assets`, { assets: [{ assetId: 'm', modality: '3d' }] });
-    expect([mesh.status, mesh.json.error.code, mesh.json.error.details[0].path]).toEqual([
+    expect([mesh.status, mesh.json.error.code, mesh.json.error.details[0].message]).toEqual([
       400,
-      'modality_not_enabled',
-      'assets.0.modality',
+      'validation_failed',
+      'suite image-default scores image, not 3d',
     ]);
     const video = await api('POST', `/v1/runs/${run.id}/assets`, { assets: [{ assetId: 'v', modality: 'video' }] });
     expect([video.status, video.json.error.code, video.json.error.details[0].message]).toEqual([

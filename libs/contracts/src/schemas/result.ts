@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MODALITIES } from '../modalities.js';
 import { FailureReason } from './common.js';
 import { MediaDecodeInfo } from './media.js';
+import { MeshDecodeInfo } from './mesh.js';
 
 export const ModelProvenance = z.object({
   id: z.string(),
@@ -140,6 +141,8 @@ export const ResultRecord = z.object({
   decode: DecodeInfo.optional(),
   /** video and audio */
   media: MediaDecodeInfo.optional(),
+  /** 3D assets */
+  mesh: MeshDecodeInfo.optional(),
   referenceUri: z.string().optional(),
   sourceUri: z.string(),
   prompt: z.string().optional(),

@@ -60,7 +60,7 @@ export class IntakeService {
     if (!Buffer.isBuffer(body)) {
       throw new AssayError(
         ErrorCode.UnsupportedMediaType,
-        'send the raw bytes with Content-Type application/octet-stream (or image/*, video/*, audio/*, model/*)',
+        'send the raw bytes with Content-Type application/octet-stream (or image/*, video/*, audio/*, model/*, application/zip)',
       );
     }
     if (body.length === 0) throw new AssayError(ErrorCode.EmptyContent, 'the upload is empty (0 bytes)');
