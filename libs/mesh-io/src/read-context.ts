@@ -3,6 +3,8 @@ import type { ResourceResolver } from './resources.js';
 
 /** What every format reader gets besides the main file's bytes. */
 export interface ReadContext {
+  /** the main file's name, for messages (the bundle path inside a .zip) */
+  name: string;
   /** metres per source unit (OBJ, PLY, STL) */
   unitScale: number;
   limits: MeshLimits;
