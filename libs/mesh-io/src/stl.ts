@@ -1,7 +1,7 @@
 import { isBinaryStl } from './detect-format.js';
 import { checkLimit, unreadable } from './limits.js';
 import type { MeshAsset } from './mesh-asset.js';
-import { scaled, sequence, type ReadContext } from './read-context.js';
+import { latin1, scaled, sequence, type ReadContext } from './read-context.js';
 
 /**
  * STL, binary or ASCII. Triangles stay unindexed (indices 0..n-1), as STL stores them: welding shared corners is
@@ -46,29 +46,29 @@ function readBinary(bytes: Uint8Array, ctx: ReadContext) {
 }
 
 function readAscii(bytes: Uint8Array, ctx: ReadContext) {
-  const text = new TextDecoder('latin1').decode(bytes);
+  const text = latin1(bytes);
   if (!/^\s*solid/.test(text)) throw unreadable('not an STL file: neither a binary STL (size = 84 + 50 × triangles) nor ASCII ("solid …")');
   // the facet count bounds the allocation before anything is parsed
-  checkTriangles(text.match(/\bfacet\b/g)?.length ?? 0, ctx);
+  let facets = 0;
+  for (let at = text.indexOf('endfacet'); at >= 0; at = text.indexOf('endfacet', at + 8)) facets++;
+  checkTriangles(facets, ctx);
   const positions: number[] = [];
   const normals: number[] = [];
-  let normal = [0, 0, 0];
+  let nx = 0;
+  let ny = 0;
+  let nz = 0;
   let loop: number[] = [];
-  for (const match of text.matchAll(/\b(facet\s+normal|vertex|endloop)\b([^\n\r]*)/g)) {
-    const keyword = match[1];
-    if (keyword === 'endloop') {
+  for (const match of text.matchAll(/(facet\s+normal|vertex)\s+(\S+)\s+(\S+)\s+(\S+)|endloop/g)) {
+    if (match[0] === 'endloop') {
       // a loop of more than three corners is a polygon: fanned into triangles
       for (let corner = 2; corner < loop.length / 3; corner++) {
-        positions.push(...loop.slice(0, 3), ...loop.slice((corner - 1) * 3, corner * 3 + 3));
-        normals.push(...normal, ...normal, ...normal);
+        const a = (corner - 1) * 3;
+        positions.push(loop[0], loop[1], loop[2], loop[a], loop[a + 1], loop[a + 2], loop[a + 3], loop[a + 4], loop[a + 5]);
+        normals.push(nx, ny, nz, nx, ny, nz, nx, ny, nz);
       }
       loop = [];
-      continue;
-    }
-    const values = match[2].trim().split(/\s+/).map(Number);
-    if (values.length < 3) throw unreadable(`ASCII STL: "${match[0].trim()}" needs three numbers`);
-    if (keyword === 'vertex') loop.push(values[0], values[1], values[2]);
-    else normal = values.slice(0, 3);
+    } else if (match[1] === 'vertex') loop.push(Number(match[2]), Number(match[3]), Number(match[4]));
+    else [nx, ny, nz] = [Number(match[2]), Number(match[3]), Number(match[4])];
   }
   if (positions.length === 0) throw unreadable('ASCII STL without a single complete facet (facet … outer loop, 3 vertex lines, endloop)');
   checkTriangles(positions.length / 9, ctx);
