@@ -53,6 +53,7 @@ export async function readGltf(bytes: Uint8Array, ctx: ReadContext): Promise<Mes
     throw failed('gltf-transform cannot read it', err);
   }
   const warnings: string[] = [];
+  if (ctx.unitScale !== 1) warnings.push(`unitScale ${ctx.unitScale} ignored: glTF is in metres by definition`);
   const textures = doc.getRoot().listTextures();
   const assetTextures = textures.map((t) => readTexture(t, ctx));
   const materials = doc.getRoot().listMaterials();
@@ -135,6 +136,8 @@ function collectPrimitives(doc: Document, materials: Material[], warnings: strin
     if (path.has(node)) return;
     const world = multiply(parent, node.getMatrix());
     const mesh = node.getMesh();
+    if (mesh && node.getExtension('EXT_mesh_gpu_instancing'))
+      warnings.push(`node "${node.getName()}" uses EXT_mesh_gpu_instancing: drawn once, its instances are not expanded`);
     if (mesh) {
       nodeCount++;
       for (const primitive of mesh.listPrimitives()) {

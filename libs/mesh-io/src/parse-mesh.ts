@@ -30,10 +30,13 @@ const READERS: Record<MeshFormat, Reader> = { glb: readGltf, gltf: readGltf, stl
 export async function parseMesh(bytes: Uint8Array, options: Omit<ReadMeshOptions, 'signal'> = {}): Promise<MeshAsset> {
   const limits = options.limits ?? DEFAULT_MESH_LIMITS;
   checkLimit('asset bytes', bytes.length, limits.maxBytes);
+  const unitScale = options.unitScale ?? 1;
+  if (!(unitScale > 0 && Number.isFinite(unitScale)))
+    throw new AssayError(ErrorCode.ValidationFailed, `unitScale must be a positive number of metres per unit, not ${unitScale}`);
   const detected = detectMeshFormat(bytes, options.filename, options.contentType);
   const ctx: ReadContext = {
     name: options.filename ?? `the ${detected} asset`,
-    unitScale: options.unitScale ?? 1,
+    unitScale,
     limits,
     resources: new ResourceResolver(new Map()),
     base: '',

@@ -167,6 +167,9 @@ export function readPly(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
   const cornersAt = face ? face.properties.findIndex((p) => p.countType && (p.name === 'vertex_indices' || p.name === 'vertex_index')) : -1;
   if (face && face.count > 0 && cornersAt < 0) throw unreadable('PLY face element without a vertex_indices (or vertex_index) list');
   const n = vertex.count;
+  const warnings = face?.properties.some((p) => p.countType && p.name === 'texcoord')
+    ? ['per-face texture coordinates (face texcoord lists) are not read: only per-vertex s,t / u,v']
+    : [];
   const positions = new Float32Array(n * 3);
   const normals = normalAt.every((i) => i >= 0) ? new Float32Array(n * 3) : undefined;
   const colors = colorAt ? new Float32Array(n * 4) : undefined;
@@ -218,7 +221,7 @@ export function readPly(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
     textures: [],
     meshCount: 1,
     nodeCount: 1,
-    warnings: [],
+    warnings,
   };
 }
 

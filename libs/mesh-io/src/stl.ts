@@ -8,7 +8,8 @@ import { latin1, scaled, sequence, type ReadContext } from './read-context.js';
  * the analysis's decision. Facet normals are copied to their three corners.
  */
 export function readStl(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
-  const { positions, normals } = isBinaryStl(bytes) ? readBinary(bytes, ctx) : readAscii(bytes, ctx);
+  const warnings: string[] = [];
+  const { positions, normals } = isBinaryStl(bytes) || !looksAscii(bytes) ? readBinary(bytes, ctx, warnings) : readAscii(bytes, ctx);
   const vertexCount = positions.length / 3;
   return {
     format: 'stl',
@@ -18,8 +19,14 @@ export function readStl(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
     textures: [],
     meshCount: 1,
     nodeCount: 1,
-    warnings: [],
+    warnings,
   };
+}
+
+/** "solid" followed by text: binary headers often start with "solid" too, but their triangles soon hold NUL bytes. */
+function looksAscii(bytes: Uint8Array): boolean {
+  const head = bytes.subarray(0, 1024);
+  return /^\s*solid/.test(latin1(head.subarray(0, 64))) && !head.includes(0);
 }
 
 function checkTriangles(count: number, ctx: ReadContext): void {
@@ -27,10 +34,17 @@ function checkTriangles(count: number, ctx: ReadContext): void {
   checkLimit('STL vertices (3 per triangle, unwelded)', count * 3, ctx.limits.maxVertices);
 }
 
-function readBinary(bytes: Uint8Array, ctx: ReadContext) {
+function readBinary(bytes: Uint8Array, ctx: ReadContext, warnings: string[]) {
+  if (bytes.length < 84) throw unreadable(`binary STL shorter than its 84-byte header (${bytes.length} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = view.getUint32(80, true);
+  const size = 84 + 50 * count;
+  // a header promising more than the file holds is truncation or garbage, not a large mesh
+  if (bytes.length < size)
+    throw unreadable(`not a complete binary STL: its header announces ${count} triangles (${size} bytes), the file holds ${bytes.length}`);
   checkTriangles(count, ctx);
+  // some exporters append bytes after the last triangle: the count in the header is what was meant
+  if (bytes.length > size) warnings.push(`${bytes.length - size} bytes after the ${count} triangles of the binary STL were ignored`);
   const positions = new Float32Array(count * 9);
   const normals = new Float32Array(count * 9);
   for (let t = 0; t < count; t++) {
@@ -47,7 +61,6 @@ function readBinary(bytes: Uint8Array, ctx: ReadContext) {
 
 function readAscii(bytes: Uint8Array, ctx: ReadContext) {
   const text = latin1(bytes);
-  if (!/^\s*solid/.test(text)) throw unreadable('not an STL file: neither a binary STL (size = 84 + 50 × triangles) nor ASCII ("solid …")');
   // the facet count bounds the allocation before anything is parsed
   let facets = 0;
   for (let at = text.indexOf('endfacet'); at >= 0; at = text.indexOf('endfacet', at + 8)) facets++;
