@@ -49,6 +49,9 @@ function parseJson(text: string): GltfJson {
   return json;
 }
 
+/** The JSON is not validated yet: a property that should be an array may be anything */
+const list = <T>(value: T[] | undefined): T[] => (Array.isArray(value) ? value : []);
+
 const count = (json: GltfJson, accessor: unknown): number => {
   const value = typeof accessor === 'number' ? json.accessors?.[accessor]?.count : undefined;
   return typeof value === 'number' && value > 0 ? value : 0;
@@ -60,12 +63,12 @@ const count = (json: GltfJson, accessor: unknown): number => {
  */
 function checkCounts(json: GltfJson, ctx: ReadContext): void {
   const instances = new Map<unknown, number>();
-  for (const node of json.nodes ?? []) if (node?.mesh !== undefined) instances.set(node.mesh, (instances.get(node.mesh) ?? 0) + 1);
+  for (const node of list(json.nodes)) if (node?.mesh !== undefined) instances.set(node.mesh, (instances.get(node.mesh) ?? 0) + 1);
   let vertices = 0;
   let triangles = 0;
-  (json.meshes ?? []).forEach((mesh, m) => {
+  list(json.meshes).forEach((mesh, m) => {
     const times = Math.max(1, instances.get(m) ?? 0);
-    for (const primitive of mesh?.primitives ?? []) {
+    for (const primitive of list(mesh?.primitives)) {
       const positions = count(json, primitive?.attributes?.POSITION);
       const elements = primitive?.indices === undefined ? positions : count(json, primitive.indices);
       const mode = primitive?.mode ?? 4;
@@ -87,7 +90,7 @@ export function openGltf(bytes: Uint8Array, format: 'glb' | 'gltf', ctx: ReadCon
   const json = parseJson(jsonText);
   checkCounts(json, ctx);
   const resources: Record<string, Uint8Array> = bin ? { '@glb.bin': bin } : {};
-  for (const holder of [...(json.buffers ?? []), ...(json.images ?? [])]) {
+  for (const holder of [...list(json.buffers), ...list(json.images)]) {
     const uri = holder?.uri;
     if (typeof uri === 'string' && !(uri in resources)) resources[uri] = ctx.resources.resolve(uri, ctx.base).bytes;
   }

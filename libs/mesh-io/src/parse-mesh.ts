@@ -2,7 +2,7 @@ import { AssayError, ErrorCode } from '@assay/contracts';
 import { openBundle } from './bundle.js';
 import { detectMeshFormat } from './detect-format.js';
 import { readGltf } from './gltf.js';
-import { checkLimit, DEFAULT_MESH_LIMITS, type MeshLimits } from './limits.js';
+import { checkLimit, DEFAULT_MESH_LIMITS, unreadable, type MeshLimits } from './limits.js';
 import type { MeshAsset, MeshFormat } from './mesh-asset.js';
 import { readObj } from './obj.js';
 import { readPly } from './ply.js';
@@ -41,10 +41,20 @@ export async function parseMesh(bytes: Uint8Array, options: Omit<ReadMeshOptions
     resources: new ResourceResolver(new Map()),
     base: '',
   };
-  if (detected !== 'zip') return READERS[detected](bytes, ctx);
+  if (detected !== 'zip') return read(detected, bytes, ctx);
   const bundle = openBundle(bytes, limits.bundle);
   const main = bundle.files.get(bundle.main)!;
   const format = detectMeshFormat(main, bundle.main);
   if (format === 'zip') throw new AssayError(ErrorCode.BundleInvalid, `the bundle's main file ${bundle.main} is itself a .zip`);
-  return READERS[format](main, { ...ctx, name: bundle.main, resources: new ResourceResolver(bundle.files), base: dirname(bundle.main) });
+  return read(format, main, { ...ctx, name: bundle.main, resources: new ResourceResolver(bundle.files), base: dirname(bundle.main) });
+}
+
+/** A reader's own refusals pass through; anything else a malformed file provokes in a parser is mesh_unreadable. */
+async function read(format: MeshFormat, bytes: Uint8Array, ctx: ReadContext): Promise<MeshAsset> {
+  try {
+    return await READERS[format](bytes, ctx);
+  } catch (err) {
+    if (err instanceof AssayError) throw err;
+    throw unreadable(`${ctx.name} could not be read as ${format.toUpperCase()}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }

@@ -143,6 +143,49 @@ describe.skipIf(!HAVE_MODELS)('glTF and GLB', () => {
     expect(triangleCount(asset)).toBe(12);
   });
 
+  it('reads the wrongTypes assets it can and refuses the others with the validator’s findings, never an untyped error', async () => {
+    const wrong = (name: string) => readMesh(zipModels('glTF2/wrongTypes', [`${name}.gltf`, 'BoxTextured0.bin', 'CesiumLogoFlat.png']));
+    for (const name of ['badExtension', 'badObject', 'badString'])
+      expect((await wrong(name)).validation?.byCode.TYPE_MISMATCH?.severity).toBe('error');
+    for (const [name, code] of [
+      ['badArray', 'TYPE_MISMATCH'],
+      ['badNumber', 'UNDEFINED_PROPERTY'],
+      ['badUint', 'INVALID_INDEX'],
+    ]) {
+      const err = await rejectionOf(wrong(name));
+      expect(err.code).toBe(ErrorCode.MeshUnreadable);
+      expect(err.message).toContain(code);
+    }
+  });
+
+  it('maps materials: alpha mode, double-sidedness, KHR_materials_unlit and the texture coordinate set', async () => {
+    const variant = editGlbJson(model(BOX_GLB), (json) => {
+      json.extensionsUsed = ['KHR_materials_unlit'];
+      Object.assign(json.materials[0], {
+        alphaMode: 'MASK',
+        doubleSided: true,
+        emissiveFactor: [0.25, 0.5, 1],
+        extensions: { KHR_materials_unlit: {} },
+      });
+      json.materials[0].pbrMetallicRoughness.baseColorFactor = [0.5, 0.25, 1, 0.75];
+      json.materials[0].pbrMetallicRoughness.baseColorTexture.texCoord = 1;
+    });
+    const asset = await readMesh(variant);
+    expect(asset.materials[0]).toEqual({
+      name: 'Texture',
+      baseColorFactor: [0.5, 0.25, 1, 0.75],
+      metallicFactor: 0,
+      roughnessFactor: 1,
+      emissiveFactor: [0.25, 0.5, 1],
+      textures: { baseColor: { texture: 0, texCoord: 1 } },
+      alphaMode: 'MASK',
+      doubleSided: true,
+      unlit: true,
+    });
+    // the validator notices the missing TEXCOORD_1; the asset is still read
+    expect(asset.validation?.errors).toBeGreaterThan(0);
+  });
+
   it('keeps infinite and NaN positions for the analysis to report (BoxWithInfinites)', async () => {
     const asset = await readMesh(model('glTF2/BoxWithInfinites-glTF-Binary/BoxWithInfinites.glb'));
     expect(asset.validation?.byCode.ACCESSOR_INVALID_FLOAT).toEqual({ severity: 'error', count: 24 });
