@@ -229,7 +229,7 @@ function withTextures(
     const key = found.path ?? path;
     if (!textureIndex.has(key)) {
       textureIndex.set(key, textures.length);
-      textures.push(describeTexture(found.bytes, ctx.limits.maxTexturePixels, found.path ?? path));
+      textures.push(describeTexture(found.bytes, ctx.limits.maxTexturePixels, found.path ?? path, found.mimeType));
     }
     material.textures[role] = { texture: textureIndex.get(key)!, texCoord: 0 };
   }

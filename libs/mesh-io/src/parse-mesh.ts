@@ -1,7 +1,6 @@
 import { AssayError, ErrorCode } from '@assay/contracts';
 import { openBundle } from './bundle.js';
 import { detectMeshFormat } from './detect-format.js';
-import { readGltf } from './gltf.js';
 import { checkLimit, DEFAULT_MESH_LIMITS, unreadable, type MeshLimits } from './limits.js';
 import type { MeshAsset, MeshFormat } from './mesh-asset.js';
 import { readObj } from './obj.js';
@@ -20,6 +19,9 @@ export interface ReadMeshOptions {
 }
 
 type Reader = (bytes: Uint8Array, ctx: ReadContext) => MeshAsset | Promise<MeshAsset>;
+
+// the glTF stack (validator, gltf-transform) takes most of a second to load: only glTF reads pay for it
+const readGltf: Reader = async (bytes, ctx) => (await import('./gltf.js')).readGltf(bytes, ctx);
 
 const READERS: Record<MeshFormat, Reader> = { glb: readGltf, gltf: readGltf, stl: readStl, ply: readPly, obj: readObj };
 
