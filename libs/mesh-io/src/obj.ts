@@ -177,6 +177,12 @@ export function readObj(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
     primitives.push(primitive);
   }
   // a missing library has its warning already
+  // corners with different uv or normal indices split a position: the output can outgrow the `v` count
+  checkLimit(
+    'OBJ vertices (positions split by uv and normal)',
+    primitives.reduce((sum, p) => sum + p.positions.length / 3, 0),
+    ctx.limits.maxVertices,
+  );
   if (unknown.size && library.complete) warnings.push(`usemtl names materials no MTL library defines: ${[...unknown].join(', ')}`);
   return {
     format: 'obj',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '@assay/contracts';
-import { DEFAULT_MESH_LIMITS, detectMeshFormat, readMesh, type MeshAsset } from '@assay/mesh-io';
+import { DEFAULT_MESH_LIMITS, detectMeshFormat, parseMesh, readMesh, type MeshAsset } from '@assay/mesh-io';
 import {
   bounds,
   HAVE_MODELS,
@@ -66,7 +66,9 @@ describe.skipIf(!HAVE_MODELS)('glTF and GLB', () => {
     const glb = await readMesh(model(BOX_GLB), { filename: 'BoxTextured.glb' });
     expect(glb.format).toBe('glb');
     expectTexturedBox(glb);
-    const embedded = await readMesh(model('glTF2/BoxTextured-glTF-Embedded/BoxTextured.gltf'), { filename: 'BoxTextured.gltf' });
+    // no filename needed: the JSON's "asset" gives it away
+    expect(detectMeshFormat(model('glTF2/BoxTextured-glTF-Embedded/BoxTextured.gltf'))).toBe('gltf');
+    const embedded = await readMesh(model('glTF2/BoxTextured-glTF-Embedded/BoxTextured.gltf'));
     expect(embedded.format).toBe('gltf');
     expectTexturedBox(embedded);
     const bundle = await readMesh(zipModels('glTF2/BoxTextured-glTF'), { filename: 'box.zip', contentType: 'application/zip' });
@@ -144,7 +146,7 @@ describe.skipIf(!HAVE_MODELS)('glTF and GLB', () => {
   });
 
   it('reads the wrongTypes assets it can and refuses the others with the validator’s findings, never an untyped error', async () => {
-    const wrong = (name: string) => readMesh(zipModels('glTF2/wrongTypes', [`${name}.gltf`, 'BoxTextured0.bin', 'CesiumLogoFlat.png']));
+    const wrong = (name: string) => parseMesh(zipModels('glTF2/wrongTypes', [`${name}.gltf`, 'BoxTextured0.bin', 'CesiumLogoFlat.png']));
     for (const name of ['badExtension', 'badObject', 'badString'])
       expect((await wrong(name)).validation?.byCode.TYPE_MISMATCH?.severity).toBe('error');
     for (const [name, code] of [
