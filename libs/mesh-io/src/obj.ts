@@ -42,26 +42,31 @@ function resolveIndex(text: string, count: number, what: string, line: number): 
 }
 
 function vertex(builder: PrimitiveBuilder, corner: string, pools: Pools, line: number): number {
-  const existing = builder.vertexOf.get(corner);
-  if (existing !== undefined) return existing;
   const [v, vt, vn] = corner.split('/');
   const p = resolveIndex(v, pools.v.length / 3, 'vertex', line);
+  const t = vt ? resolveIndex(vt, pools.vt.length / 2, 'texture coordinate', line) : -1;
+  const n = vn ? resolveIndex(vn, pools.vn.length / 3, 'normal', line) : -1;
+  // keyed by resolved indices: a negative (relative) reference names different vertices along the file
+  const key = `${p}/${t}/${n}`;
+  const existing = builder.vertexOf.get(key);
+  if (existing !== undefined) return existing;
   const at = builder.positions.length / 3;
   builder.positions.push(pools.v[p * 3], pools.v[p * 3 + 1], pools.v[p * 3 + 2]);
   builder.colors.push(pools.vc[p * 3] ?? 1, pools.vc[p * 3 + 1] ?? 1, pools.vc[p * 3 + 2] ?? 1, 1);
-  if (vt) {
-    const t = resolveIndex(vt, pools.vt.length / 2, 'texture coordinate', line);
-    // OBJ's v points up, glTF's down
-    builder.uvs.push(pools.vt[t * 2], 1 - pools.vt[t * 2 + 1]);
-    builder.hasUv = true;
-  } else builder.uvs.push(0, 0);
-  if (vn) {
-    const n = resolveIndex(vn, pools.vn.length / 3, 'normal', line);
-    builder.normals.push(pools.vn[n * 3], pools.vn[n * 3 + 1], pools.vn[n * 3 + 2]);
-    builder.hasNormal = true;
-  } else builder.normals.push(0, 0, 0);
-  builder.vertexOf.set(corner, at);
+  // OBJ's v points up, glTF's down
+  builder.uvs.push(t < 0 ? 0 : pools.vt[t * 2], t < 0 ? 0 : 1 - pools.vt[t * 2 + 1]);
+  builder.normals.push(n < 0 ? 0 : pools.vn[n * 3], n < 0 ? 0 : pools.vn[n * 3 + 1], n < 0 ? 0 : pools.vn[n * 3 + 2]);
+  builder.hasUv ||= t >= 0;
+  builder.hasNormal ||= n >= 0;
+  builder.vertexOf.set(key, at);
   return at;
+}
+
+/** Lines a pattern matches, counted without collecting them (a large OBJ has millions). */
+function countMatches(text: string, pattern: RegExp): number {
+  let count = 0;
+  while (pattern.exec(text)) count++;
+  return count;
 }
 
 /**
@@ -72,8 +77,8 @@ function vertex(builder: PrimitiveBuilder, corner: string, pools: Pools, line: n
 export function readObj(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
   const text = decodeText(bytes);
   // counted before parsing: every face is at least one triangle
-  checkLimit('OBJ vertices', text.match(/^\s*v\s/gm)?.length ?? 0, ctx.limits.maxVertices);
-  checkLimit('OBJ faces', text.match(/^\s*f\s/gm)?.length ?? 0, ctx.limits.maxTriangles);
+  checkLimit('OBJ vertices', countMatches(text, /^\s*v\s/gm), ctx.limits.maxVertices);
+  checkLimit('OBJ faces', countMatches(text, /^\s*f\s/gm), ctx.limits.maxTriangles);
 
   const pools: Pools = { v: [], vc: [], vt: [], vn: [] };
   const builders = new Map<string, PrimitiveBuilder>();
@@ -115,7 +120,7 @@ export function readObj(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
         const corners = words.slice(1).map((c) => vertex(b, c, pools, lineNumber));
         for (let i = 2; i < corners.length; i++) b.indices.push(corners[0], corners[i - 1], corners[i]);
         triangles += Math.max(0, corners.length - 2);
-        if (triangles > ctx.limits.maxTriangles) checkLimit('OBJ triangles (polygons fanned)', triangles, ctx.limits.maxTriangles);
+        checkLimit('OBJ triangles (polygons fanned)', triangles, ctx.limits.maxTriangles);
         break;
       }
       case 'l': {
@@ -144,6 +149,10 @@ export function readObj(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
   }
   if (pools.v.length === 0) throw unreadable('OBJ without a single vertex ("v x y z" line)');
   if (builders.size === 0) return pointCloud(pools, ctx);
+  // corners with different uv or normal indices split a position: the output can outgrow the `v` count
+  let vertices = 0;
+  for (const b of builders.values()) vertices += b.positions.length / 3;
+  checkLimit('OBJ vertices (positions split by uv and normal)', vertices, ctx.limits.maxVertices);
 
   const warnings: string[] = [];
   const library = loadMaterials(mtllibs, ctx, warnings);
@@ -177,12 +186,6 @@ export function readObj(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
     primitives.push(primitive);
   }
   // a missing library has its warning already
-  // corners with different uv or normal indices split a position: the output can outgrow the `v` count
-  checkLimit(
-    'OBJ vertices (positions split by uv and normal)',
-    primitives.reduce((sum, p) => sum + p.positions.length / 3, 0),
-    ctx.limits.maxVertices,
-  );
   if (unknown.size && library.complete) warnings.push(`usemtl names materials no MTL library defines: ${[...unknown].join(', ')}`);
   return {
     format: 'obj',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '@assay/contracts';
 import { DEFAULT_MESH_LIMITS, detectMeshFormat, parseMesh, readMesh } from '@assay/mesh-io';
-import { bounds, HAVE_MODELS, indicesInRange, model, rejectionOf, triangleCount, vertexCount } from './mesh-fixtures.js';
+import { bounds, HAVE_MODELS, indicesInRange, model, rejectionOf, text, triangleCount, utf8, vertexCount } from './mesh-fixtures.js';
 
 describe.skipIf(!HAVE_MODELS)('STL', () => {
   it('reads ASCII and binary Spider to the same 1368 unindexed triangles', async () => {
@@ -131,6 +131,24 @@ describe.skipIf(!HAVE_MODELS)('OBJ', () => {
       [-0.5, -0.5, -0.5],
       [0.5, 0.5, 0.5],
     ]);
+  });
+
+  it('reads negative (relative) indices as the vertices they count back to', async () => {
+    const relative = text(model('OBJ/box.obj')).replace(
+      /^f (.*)$/gm,
+      (_, corners: string) =>
+        `f ${corners
+          .split(' ')
+          .map((c) => Number(c) - 9)
+          .join(' ')}`,
+    );
+    expect(relative).toContain('f -5 -6 -7 -8');
+    const [a, b] = await Promise.all([
+      parseMesh(model('OBJ/box.obj'), { filename: 'box.obj' }),
+      parseMesh(utf8(relative), { filename: 'box.obj' }),
+    ]);
+    expect(b.primitives[0].indices).toEqual(a.primitives[0].indices);
+    expect(b.primitives[0].positions).toEqual(a.primitives[0].positions);
   });
 
   it('reads lines and points as such', async () => {
