@@ -200,10 +200,11 @@ export function readPly(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
         for (const corner of corners)
           if (!(corner >= 0 && corner < n)) throw unreadable(`PLY face ${item} references vertex ${corner}, but there are ${n} vertices`);
         for (let c = 2; c < corners.length; c++) triangles.push(corners[0], corners[c - 1], corners[c]);
+        // checked as the polygons are fanned: a few huge polygons must not fill the memory first
+        checkLimit('PLY triangles (polygons fanned)', triangles.length / 3, ctx.limits.maxTriangles);
       }
     }
   }
-  checkLimit('PLY triangles (polygons fanned)', triangles.length / 3, ctx.limits.maxTriangles);
   const primitive: MeshPrimitive = {
     mesh: 0,
     mode: face && face.count > 0 ? 'triangles' : 'points',
