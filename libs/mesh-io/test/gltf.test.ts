@@ -63,7 +63,9 @@ function editGlbJson(glb: Uint8Array, edit: (json: any) => void): Uint8Array {
 describe.skipIf(!HAVE_MODELS)('glTF and GLB', () => {
   it('reads the textured box from a GLB, an embedded .gltf and a zipped .gltf + .bin + .png alike', async () => {
     expect(detectMeshFormat(model(BOX_GLB))).toBe('glb');
-    const glb = await readMesh(model(BOX_GLB), { filename: 'BoxTextured.glb' });
+    const glb = await readMesh(model(BOX_GLB), { filename: 'BoxTextured.glb', unitScale: 0.01 });
+    expect(glb.unitScale).toBe(1);
+    expect(glb.warnings).toEqual(['unitScale 0.01 ignored: glTF is in metres by definition']);
     expect(glb.format).toBe('glb');
     expectTexturedBox(glb);
     // no filename needed: the JSON's "asset" gives it away

@@ -77,6 +77,20 @@ describe.skipIf(!HAVE_MODELS)('PLY', () => {
     }
   });
 
+  it('reads big-endian binary (cube_binary.ply byte-swapped) like little-endian', async () => {
+    const little = model('PLY/cube_binary.ply');
+    const headerEnd = text(little).indexOf('end_header\n') + 'end_header\n'.length;
+    const header = utf8(text(little.subarray(0, headerEnd)).replace('binary_little_endian', 'binary_big_endian'));
+    const body = little.slice(headerEnd);
+    const swap4 = (at: number) => body.subarray(at, at + 4).reverse();
+    for (let v = 0; v < 8; v++) for (let axis = 0; axis < 3; axis++) swap4(v * 12 + axis * 4);
+    // 12 faces of a uchar count and three int indices
+    for (let f = 0; f < 12; f++) for (let corner = 0; corner < 3; corner++) swap4(96 + f * 13 + 1 + corner * 4);
+    const [a, b] = await Promise.all([parseMesh(little), parseMesh(new Uint8Array([...header, ...body]))]);
+    expect(b.primitives[0].positions).toEqual(a.primitives[0].positions);
+    expect(b.primitives[0].indices).toEqual(a.primitives[0].indices);
+  });
+
   it('reads float vertex colours with alpha', async () => {
     const asset = await readMesh(model('PLY/float-color.ply'));
     expect(asset.primitives[0].colors).toHaveLength(12);
