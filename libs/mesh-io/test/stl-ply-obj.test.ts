@@ -104,6 +104,9 @@ describe.skipIf(!HAVE_MODELS)('PLY', () => {
     expect(triangleCount(asset)).toBe(3732);
     expect(p.normals).toHaveLength(11184 * 3);
     expect(p.uvs).toHaveLength(11184 * 2);
+    // the first vertex line ends with s t = 0.681180 0.275678: v becomes 1 − t
+    expect(p.uvs![0]).toBeCloseTo(0.68118, 6);
+    expect(p.uvs![1]).toBeCloseTo(1 - 0.275678, 6);
   });
 
   it('reads a PLY without faces as points with uchar colours normalised', async () => {
