@@ -25,8 +25,9 @@ export interface MeshGeometry {
   /** Σ triangle areas, m² (as stored, every triangle) */
   surfaceArea: number;
   /**
-   * signed volume (m³, divergence theorem over the faces) of the welded mesh when it is watertight (meshTopology's
-   * definition, default tolerance), else undefined; negative when the faces wind inward
+   * signed volume (m³, divergence theorem over the faces) of the welded mesh when it is watertight and consistently
+   * wound (meshTopology's definitions, default tolerance), else undefined (the number would mean nothing);
+   * negative when the faces wind inward
    */
   volume: number | undefined;
   /** vertices of triangle primitives with a NaN or infinite coordinate */
@@ -123,7 +124,7 @@ export function meshGeometry(asset: MeshAsset, options: GeometryOptions = {}): M
   const repeated = repeatedVertexFaces(weld.corners);
   const edges = edgeMap(weld.corners, weld.vertexCount, repeated);
   let closed = edges.edgeCount > 0;
-  for (let e = 0; e < edges.edgeCount && closed; e++) closed = edges.count[e] === 2;
+  for (let e = 0; e < edges.edgeCount && closed; e++) closed = edges.count[e] === 2 && edges.forward[e] === 1;
 
   return {
     bboxMin,
