@@ -1,0 +1,82 @@
+"""Reference timings for npm run bench:3d (test/bench/mesh.bench.ts): trimesh and Open3D on the same binary STL files.
+
+Per file, medians of <rounds> (seconds → ms, perf_counter inside Python, interpreter start excluded):
+- trimesh load: trimesh.load(path) (its STL reader with process=True: merges vertices by position);
+- trimesh topology: Trimesh(vertices, faces, process=True) from the unwelded triangles (the merge, as ours welds),
+  then is_watertight, is_winding_consistent, euler_number, body_count (a fresh mesh each round: trimesh caches);
+- Open3D load: read_triangle_mesh;
+- Open3D topology: remove_duplicated_vertices, get_non_manifold_edges (with and without boundary edges),
+  is_vertex_manifold, is_orientable, euler_poincare_characteristic, cluster_connected_triangles (not
+  is_watertight: its self-intersection test is quadratic).
+Also the topology numbers themselves, to print beside ours.
+
+Usage: mesh_reference.py <rounds> <file.stl>...
+"""
+import json
+import statistics
+import sys
+import time
+
+import numpy as np
+import open3d as o3d
+import trimesh
+
+
+def timed(rounds, fn):
+    times = []
+    value = None
+    for _ in range(rounds):
+        t = time.perf_counter()
+        value = fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times), value
+
+
+def trimesh_topology(v, f):
+    m = trimesh.Trimesh(vertices=v, faces=f, process=True)
+    return {'watertight': bool(m.is_watertight), 'winding_consistent': bool(m.is_winding_consistent), 'euler': int(m.euler_number), 'bodies': int(m.body_count)}
+
+
+def open3d_topology(path):
+    def run(m):
+        m.remove_duplicated_vertices()
+        non_manifold = len(m.get_non_manifold_edges(allow_boundary_edges=True))
+        boundary = len(m.get_non_manifold_edges(allow_boundary_edges=False)) - non_manifold
+        m.is_vertex_manifold()
+        m.is_orientable()
+        euler = m.euler_poincare_characteristic()
+        clusters, _, _ = m.cluster_connected_triangles()
+        return {'boundary': boundary, 'non_manifold': non_manifold, 'euler': int(euler), 'clusters': int(len(np.unique(np.asarray(clusters))))}
+    return run
+
+
+def main():
+    rounds = int(sys.argv[1])
+    out = {'versions': {'trimesh': trimesh.__version__, 'open3d': o3d.__version__}, 'files': {}}
+    for path in sys.argv[2:]:
+        raw = trimesh.load(path, process=False)
+        v, f = np.asarray(raw.vertices), np.asarray(raw.faces)
+        trimesh_load, _ = timed(rounds, lambda: trimesh.load(path))
+        trimesh_topo, trimesh_values = timed(rounds, lambda: trimesh_topology(v, f))
+        open3d_load, mesh = timed(rounds, lambda: o3d.io.read_triangle_mesh(path))
+        topo = open3d_topology(path)
+        times = []
+        open3d_values = None
+        for _ in range(rounds):
+            m = o3d.geometry.TriangleMesh(mesh)
+            t = time.perf_counter()
+            open3d_values = topo(m)
+            times.append((time.perf_counter() - t) * 1000)
+        out['files'][path] = {
+            'trimesh_load': trimesh_load,
+            'trimesh_topology': trimesh_topo,
+            'open3d_load': open3d_load,
+            'open3d_topology': statistics.median(times),
+            'trimesh': trimesh_values,
+            'open3d': open3d_values,
+        }
+    print(json.dumps(out))
+
+
+if __name__ == '__main__':
+    main()
