@@ -11,7 +11,12 @@
  * Exactly equal: watertight and winding consistency (trimesh's is_watertight / is_winding_consistent), Euler
  * characteristic (trimesh's euler_number and Open3D's euler_poincare_characteristic), boundary and non-manifold
  * edge counts (both), components through shared edges (Open3D's cluster_connected_triangles), components through
- * shared vertices (trimesh's body_count), non-manifold vertices (Open3D), welded vertex and face counts (both).
+ * shared vertices (trimesh's body_count), non-manifold vertices (Open3D), welded vertex and face counts (both),
+ * self-intersecting face pairs (Open3D's get_self_intersecting_triangles; pairs sharing a vertex are not tested
+ * by either) on every mesh but Wuson. Wuson has pairs that touch within ~1e-4 m, and there Open3D's floating-point
+ * triangle test and ours part: 494 against 546 pairs (528 against 585 duplicated), within 15 % here. All 77 pairs
+ * the two disagree on in the duplicated Wuson were settled with exact rational arithmetic on the same float
+ * coordinates (a one-off check): ours was right on all 77.
  * Within 1e-6 relative: surface area (both) and, for watertight consistently wound meshes, signed volume (both;
  * ours is undefined otherwise).
  *
@@ -75,6 +80,7 @@ interface Reference {
         non_manifold_vertices: number;
         is_watertight: boolean;
         is_self_intersecting: boolean;
+        self_intersecting_pairs: number;
         is_orientable: boolean;
         euler_poincare_characteristic: number;
         non_manifold_edges: number;
@@ -175,7 +181,7 @@ beforeAll(async () => {
     writeFileSync(join(dir, `${i}.f32`), new Uint8Array(s.positions.buffer, s.positions.byteOffset, s.positions.byteLength));
     writeFileSync(join(dir, `${i}.u32`), new Uint8Array(Uint32Array.from(s.faces.flat()).buffer));
     const asset = assetOf(s);
-    ours.set(name, { topology: meshTopology(asset, { weldTolerance: 0 }), geometry: meshGeometry(asset) });
+    ours.set(name, { topology: meshTopology(asset, { weldTolerance: 0, selfIntersections: true }), geometry: meshGeometry(asset) });
   });
   writeFileSync(join(dir, 'cases.json'), JSON.stringify(names.map((_, i) => String(i))));
   const { stdout } = await promisify(execFile)(PYTHON, ['test/parity/mesh_topology_reference.py', dir], { maxBuffer: 64 << 20 });
@@ -212,6 +218,10 @@ describe('mesh topology and geometry against trimesh and Open3D', () => {
     expect(t.nonManifoldEdges === 0).toBe(o3.is_edge_manifold);
     expect(t.nonManifoldVertices).toBe(o3.non_manifold_vertices);
     expect(t.watertight && t.nonManifoldVertices === 0 && !o3.is_self_intersecting).toBe(o3.is_watertight);
+    expect(t.selfIntersectionsCapped).toBe(false);
+    if (name.includes('Wuson'))
+      expect(Math.abs(t.selfIntersections! - o3.self_intersecting_pairs)).toBeLessThan(0.15 * o3.self_intersecting_pairs);
+    else expect(t.selfIntersections).toBe(o3.self_intersecting_pairs);
     expect(rel(g.surfaceArea, tm.area)).toBeLessThan(1e-6);
     expect(rel(g.surfaceArea, o3.area)).toBeLessThan(1e-6);
     if (t.watertight && t.windingConsistent) {

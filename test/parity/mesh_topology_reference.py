@@ -63,6 +63,7 @@ def with_open3d(v, f):
     non_manifold = len(m.get_non_manifold_edges(allow_boundary_edges=True))
     with_boundary = len(m.get_non_manifold_edges(allow_boundary_edges=False))
     clusters, _, _ = m.cluster_connected_triangles()
+    pairs = m.get_self_intersecting_triangles()
     watertight = bool(m.is_watertight())
     return {
         'vertices': len(m.vertices),
@@ -72,6 +73,7 @@ def with_open3d(v, f):
         'non_manifold_vertices': len(m.get_non_manifold_vertices()),
         'is_watertight': watertight,
         'is_self_intersecting': bool(m.is_self_intersecting()),
+        'self_intersecting_pairs': len(pairs),
         'is_orientable': bool(m.is_orientable()),
         'euler_poincare_characteristic': int(m.euler_poincare_characteristic()),
         'non_manifold_edges': non_manifold,

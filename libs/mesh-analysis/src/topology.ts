@@ -1,6 +1,7 @@
 import type { MeshAsset } from '@assay/mesh-io';
 import { edgeMap, repeatedVertexFaces, type EdgeMap } from './edge-map.js';
 import { KeyTable } from './hash-table.js';
+import { selfIntersections, type SelfIntersections } from './self-intersections.js';
 import { doubleAreaVector, triangleSoup } from './triangle-soup.js';
 import { UnionFind } from './union-find.js';
 import { weldSoup } from './weld.js';
@@ -8,6 +9,10 @@ import { weldSoup } from './weld.js';
 export interface TopologyOptions {
   /** absolute weld tolerance in metres; default 1e-6 × the triangles' bounding-box diagonal; 0 = exact positions */
   weldTolerance?: number;
+  /** also count intersecting face pairs (uniform grid; off by default: it costs more than the rest together) */
+  selfIntersections?: boolean;
+  /** stop the self-intersection search after this long, ms (default 10 000) and report it capped */
+  selfIntersectionTimeLimitMs?: number;
 }
 
 /**
@@ -62,6 +67,10 @@ export interface MeshTopology {
   unreferencedVertices: number;
   /** vertices of triangle primitives that merge into another when welded: stored count − welded count */
   duplicateVertices: number;
+  /** with `selfIntersections`: pairs of faces sharing no welded vertex whose triangles meet (touching counts) */
+  selfIntersections?: number;
+  /** with `selfIntersections`: the time limit stopped the search, so the count is a lower bound */
+  selfIntersectionsCapped?: boolean;
 }
 
 const closedEdges = (edges: EdgeMap) => {
@@ -87,9 +96,13 @@ export function meshTopology(asset: MeshAsset, options: TopologyOptions = {}): M
   let kept = 0;
   let degenerate = 0;
   const area = new Float64Array(3);
+  const flat = new Uint8Array(F);
   for (let f = 0; f < F; f++) {
-    if (repeated[f] || doubleAreaVector(soup.positions, soup.corners[f * 3], soup.corners[f * 3 + 1], soup.corners[f * 3 + 2], area) === 0)
-      degenerate++;
+    flat[f] =
+      repeated[f] || doubleAreaVector(soup.positions, soup.corners[f * 3], soup.corners[f * 3 + 1], soup.corners[f * 3 + 2], area) === 0
+        ? 1
+        : 0;
+    degenerate += flat[f];
     if (!repeated[f]) kept++;
   }
 
@@ -205,6 +218,13 @@ export function meshTopology(asset: MeshAsset, options: TopologyOptions = {}): M
   let unreferencedVertices = 0;
   for (let v = 0; v < soup.vertexCount; v++) if (!used[v]) unreferencedVertices++;
 
+  let crossings: SelfIntersections | undefined;
+  if (options.selfIntersections) {
+    const welded = new Float64Array(weld.vertexCount * 3);
+    for (let v = 0; v < soup.vertexCount; v++) welded.set(soup.positions.subarray(v * 3, v * 3 + 3), weld.vertexOf[v] * 3);
+    crossings = selfIntersections(welded, corners, flat, options.selfIntersectionTimeLimitMs ?? 10_000);
+  }
+
   return {
     weldTolerance: weld.tolerance,
     vertices,
@@ -227,5 +247,6 @@ export function meshTopology(asset: MeshAsset, options: TopologyOptions = {}): M
     duplicateFaces,
     unreferencedVertices,
     duplicateVertices: soup.vertexCount - weld.vertexCount,
+    ...(crossings && { selfIntersections: crossings.pairs, selfIntersectionsCapped: crossings.capped }),
   };
 }

@@ -94,6 +94,23 @@ describe('meshTopology', () => {
   });
 });
 
+describe('self-intersections', () => {
+  it('finds faces crossing between interpenetrating bodies, none on clean ones, and stops at the time limit', () => {
+    const options = { selfIntersections: true };
+    expect(meshTopology(asset([torus()]), options)).toMatchObject({ selfIntersections: 0, selfIntersectionsCapped: false });
+    expect(meshTopology(asset([tetrahedron(), tetrahedron(10)]), options).selfIntersections).toBe(0);
+    // a strip (two faces split along y = x / 30) through the tetrahedron's z = 0 section, the diamond (±1, 0),
+    // (0, ±1): each of the four faces crosses it near (±1, 0); near (1, 0) the face going up crosses the diagonal
+    // (2 pairs), the one going down does not (1); mirrored near (−1, 0): 6 pairs
+    const t = tetrahedron();
+    const pierced = { ...t, positions: Float32Array.from([...t.positions, -3, -0.1, 0, 3, -0.1, 0, 3, 0.1, 0, -3, 0.1, 0]) };
+    expect(meshTopology(asset([withFaces(pierced, (f) => [...f, [4, 5, 6], [4, 6, 7]])]), options).selfIntersections).toBe(6);
+    expect(meshTopology(asset([torus()])).selfIntersections).toBeUndefined();
+    const dense = meshTopology(asset([torus(300, 150), torus(300, 150)]), { selfIntersections: true, selfIntersectionTimeLimitMs: 0 });
+    expect(dense.selfIntersectionsCapped).toBe(true);
+  });
+});
+
 describe('meshCounts', () => {
   it('counts primitives by mode, draw calls and triangles', () => {
     const line = { mesh: 1, mode: 'lines' as const, positions: new Float32Array(6), indices: Uint32Array.from([0, 1]) };
