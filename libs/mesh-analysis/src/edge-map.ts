@@ -1,5 +1,3 @@
-import { KeyTable } from './hash-table.js';
-
 /**
  * The undirected edges of a triangle list: each half-edge (face f, corner k → k+1) mapped to its edge, and per
  * edge how many faces use it and in which direction. Faces flagged in `skip` (repeated vertex) contribute none.
@@ -16,27 +14,53 @@ export interface EdgeMap {
   edgeCount: number;
 }
 
+/**
+ * Half-edges are bucketed by their lower vertex (a counting sort), then matched by their higher vertex within the
+ * bucket (a handful of entries): no hashing, and sequential memory access, which a million faces need.
+ */
 export function edgeMap(corners: Uint32Array, vertexCount: number, skip: Uint8Array): EdgeMap {
   const halfEdges = corners.length;
-  const table = new KeyTable(halfEdges, 1);
+  // per half-edge, its end vertex's corner: h + 1 within the face, wrapping
+  const next = (h: number) => (h % 3 === 2 ? h - 2 : h + 1);
+  const lower = new Uint32Array(halfEdges);
+  const start = new Uint32Array(vertexCount + 1);
+  for (let h = 0; h < halfEdges; h++) {
+    if (skip[(h / 3) | 0]) continue;
+    const a = corners[h];
+    const b = corners[next(h)];
+    lower[h] = a < b ? a : b;
+    start[lower[h] + 1]++;
+  }
+  for (let v = 0; v < vertexCount; v++) start[v + 1] += start[v];
+  const bucket = new Uint32Array(start[vertexCount]);
+  const fill = start.slice(0, vertexCount);
+  for (let h = 0; h < halfEdges; h++) if (!skip[(h / 3) | 0]) bucket[fill[lower[h]]++] = h;
+
   const edgeOf = new Int32Array(halfEdges).fill(-1);
-  const count = new Uint32Array(halfEdges);
-  const forward = new Uint32Array(halfEdges);
-  const first = new Int32Array(halfEdges);
-  for (let f = 0; f < halfEdges / 3; f++) {
-    if (skip[f]) continue;
-    for (let k = 0; k < 3; k++) {
-      const h = f * 3 + k;
+  const upper = new Uint32Array(bucket.length);
+  const count = new Uint32Array(bucket.length);
+  const forward = new Uint32Array(bucket.length);
+  const first = new Int32Array(bucket.length);
+  let edgeCount = 0;
+  for (let v = 0; v < vertexCount; v++) {
+    const firstEdge = edgeCount;
+    for (let i = start[v]; i < start[v + 1]; i++) {
+      const h = bucket[i];
       const a = corners[h];
-      const b = corners[f * 3 + ((k + 1) % 3)];
-      const e = table.id(a < b ? a * vertexCount + b : b * vertexCount + a);
-      if (count[e] === 0) first[e] = h;
+      const b = corners[next(h)];
+      const hi = a < b ? b : a;
+      let e = firstEdge;
+      while (e < edgeCount && upper[e] !== hi) e++;
+      if (e === edgeCount) {
+        upper[edgeCount++] = hi;
+        first[e] = h;
+      }
       count[e]++;
       if (a < b) forward[e]++;
       edgeOf[h] = e;
     }
   }
-  return { edgeOf, count, forward, first, edgeCount: table.size };
+  return { edgeOf, count, forward, first, edgeCount };
 }
 
 /** Faces that name one vertex twice (after welding when `corners` are welded). */

@@ -21,23 +21,24 @@ function mix(a: number, b: number, c: number): number {
 }
 
 /**
- * Interns keys of `width` (1–3) integer-valued doubles: `id(...)` returns the dense id of the key, a new one
- * (= size before the call) the first time it is seen.
+ * Interns keys of `width` (1–3) doubles: `id(...)` returns the dense id of the key, a new one (= size before the
+ * call) the first time it is seen. Integer-valued keys hash well; others only by their integer part.
  */
 export class KeyTable {
-  private readonly mask: number;
-  private readonly slots: Int32Array;
-  private readonly keys: Float64Array;
+  private mask: number;
+  private slots: Int32Array;
+  private keys: Float64Array;
   size = 0;
 
+  /** `expectedKeys` sizes the table; it grows (doubling) past that */
   constructor(
-    maxKeys: number,
+    expectedKeys: number,
     private readonly width: 1 | 2 | 3,
   ) {
-    const cap = capacityFor(maxKeys);
+    const cap = capacityFor(expectedKeys);
     this.mask = cap - 1;
     this.slots = new Int32Array(cap).fill(-1);
-    this.keys = new Float64Array(Math.max(1, maxKeys) * width);
+    this.keys = new Float64Array(Math.max(1, expectedKeys) * width);
   }
 
   id(a: number, b = 0, c = 0): number {
@@ -45,17 +46,35 @@ export class KeyTable {
     let s = mix(a, b, c) & mask;
     for (;;) {
       const at = slots[s];
-      if (at < 0) {
-        const id = this.size++;
-        keys[id * width] = a;
-        if (width > 1) keys[id * width + 1] = b;
-        if (width > 2) keys[id * width + 2] = c;
-        slots[s] = id;
-        return id;
-      }
+      if (at < 0) break;
       const k = at * width;
       if (keys[k] === a && (width < 2 || keys[k + 1] === b) && (width < 3 || keys[k + 2] === c)) return at;
       s = (s + 1) & mask;
+    }
+    if ((this.size + 1) * width > keys.length || (this.size + 1) * 2 > slots.length) {
+      this.grow();
+      return this.id(a, b, c);
+    }
+    const id = this.size++;
+    keys[id * width] = a;
+    if (width > 1) keys[id * width + 1] = b;
+    if (width > 2) keys[id * width + 2] = c;
+    slots[s] = id;
+    return id;
+  }
+
+  private grow(): void {
+    const { width } = this;
+    const keys = new Float64Array(Math.max(this.keys.length * 2, width * 16));
+    keys.set(this.keys);
+    this.keys = keys;
+    const cap = capacityFor(keys.length / width);
+    this.slots = new Int32Array(cap).fill(-1);
+    this.mask = cap - 1;
+    for (let id = 0; id < this.size; id++) {
+      let s = mix(keys[id * width], width > 1 ? keys[id * width + 1] : 0, width > 2 ? keys[id * width + 2] : 0) & this.mask;
+      while (this.slots[s] >= 0) s = (s + 1) & this.mask;
+      this.slots[s] = id;
     }
   }
 }

@@ -61,8 +61,10 @@ export function meshTexels(asset: MeshAsset): MeshTexels {
     const tex = slot && asset.textures[slot.texture];
     return tex ? tex.width * tex.height : 0;
   });
-  const values: number[] = [];
-  const weights: number[] = [];
+  const triangles = asset.primitives.reduce((n, p) => n + (p.mode === 'triangles' ? Math.floor(p.indices.length / 3) : 0), 0);
+  const values = new Float64Array(triangles);
+  const weights = new Float64Array(triangles);
+  let n = 0;
   let total = 0;
   for (const prim of asset.primitives) {
     if (prim.mode !== 'triangles') continue;
@@ -85,15 +87,15 @@ export function meshTexels(asset: MeshAsset): MeshTexels {
           (uvs[b * 2] - uvs[a * 2]) * (uvs[c * 2 + 1] - uvs[a * 2 + 1]) - (uvs[c * 2] - uvs[a * 2]) * (uvs[b * 2 + 1] - uvs[a * 2 + 1]),
         ) / 2;
       if (!(uvArea > 0)) continue;
-      values.push(Math.sqrt((uvArea * pixels) / area));
-      weights.push(area);
+      values[n] = Math.sqrt((uvArea * pixels) / area);
+      weights[n++] = area;
     }
   }
   let covered = 0;
-  for (const w of weights) covered += w;
+  for (let i = 0; i < n; i++) covered += weights[i];
   return {
     roles,
-    density: weightedSummary(Float64Array.from(values), Float64Array.from(weights)),
+    density: weightedSummary(values.subarray(0, n), weights.subarray(0, n)),
     densityCoverage: total > 0 ? covered / total : 0,
   };
 }

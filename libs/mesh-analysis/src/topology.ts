@@ -165,13 +165,21 @@ export function meshTopology(asset: MeshAsset, options: TopologyOptions = {}): M
     if (edges.count[e] !== 2) cOpen[c] = 1;
     else if (edges.forward[e] !== 1) cInconsistent[c] = 1;
   }
-  const vertexInComponent = new KeyTable(F * 3, 2);
+  // a vertex is almost always in one component: remember the last; a second one (a bow-tie) goes to the table
+  const seenIn = new Int32Array(weld.vertexCount).fill(-1);
+  const alsoIn = new KeyTable(1024, 2);
   for (let c = 0; c < F * 3; c++) {
     const l = label[Math.floor(c / 3)];
-    if (l < 0) continue;
-    const before = vertexInComponent.size;
-    vertexInComponent.id(corners[c], l);
-    if (vertexInComponent.size > before) cVertices[l]++;
+    const v = corners[c];
+    if (l < 0 || seenIn[v] === l) continue;
+    if (seenIn[v] < 0) {
+      seenIn[v] = l;
+      cVertices[l]++;
+      continue;
+    }
+    const before = alsoIn.size;
+    alsoIn.id(v, l);
+    if (alsoIn.size > before) cVertices[l]++;
   }
   let closedComponents = 0;
   let genus = 0;

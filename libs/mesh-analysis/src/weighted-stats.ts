@@ -11,14 +11,22 @@ export interface WeightedSummary {
   cv: number;
 }
 
-/** The smallest value whose cumulative weight reaches q of the total (values and weights of equal length). */
-function quantileOf(order: Uint32Array, values: Float64Array, weights: Float64Array, total: number, q: number): number {
-  let acc = 0;
-  for (const i of order) {
-    acc += weights[i];
-    if (acc >= q * total) return values[i];
+/**
+ * The smallest value whose cumulative weight (of all values ≤ it) reaches q of the total: a binary search over the
+ * sorted values, each step one pass (native sorting instead of a comparator sort of indices: 1 M triangles in ms).
+ */
+function quantileOf(sorted: Float64Array, values: Float64Array, weights: Float64Array, total: number, q: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const x = sorted[mid];
+    let below = 0;
+    for (let i = 0; i < values.length; i++) if (values[i] <= x) below += weights[i];
+    if (below >= q * total) hi = mid;
+    else lo = mid + 1;
   }
-  return values[order[order.length - 1]];
+  return sorted[lo];
 }
 
 export function weightedSummary(values: Float64Array, weights: Float64Array): WeightedSummary | undefined {
@@ -32,13 +40,11 @@ export function weightedSummary(values: Float64Array, weights: Float64Array): We
   const mean = sum / total;
   let sq = 0;
   for (let i = 0; i < values.length; i++) sq += weights[i] * (values[i] - mean) ** 2;
-  const order = new Uint32Array(values.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  order.sort((a, b) => values[a] - values[b]);
+  const sorted = Float64Array.from(values).sort();
   return {
-    median: quantileOf(order, values, weights, total, 0.5),
-    p5: quantileOf(order, values, weights, total, 0.05),
-    p95: quantileOf(order, values, weights, total, 0.95),
+    median: quantileOf(sorted, values, weights, total, 0.5),
+    p5: quantileOf(sorted, values, weights, total, 0.05),
+    p95: quantileOf(sorted, values, weights, total, 0.95),
     mean,
     cv: mean !== 0 ? Math.sqrt(sq / total) / Math.abs(mean) : 0,
   };
