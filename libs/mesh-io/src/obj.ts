@@ -1,7 +1,7 @@
 import { checkLimit, unreadable } from './limits.js';
 import type { MeshAsset, MeshMaterial, MeshPrimitive, MeshTexture, PrimitiveMode, TextureRole } from './mesh-asset.js';
 import { parseMtl, type MtlMaterial } from './mtl.js';
-import type { ReadContext } from './read-context.js';
+import { decodeText, sequence, type ReadContext } from './read-context.js';
 import { dirname } from './resources.js';
 import { describeTexture } from './textures.js';
 
@@ -70,7 +70,7 @@ function vertex(builder: PrimitiveBuilder, corner: string, pools: Pools, line: n
  * vertex, so an unseamed surface keeps its topology; a missing MTL or texture is a warning, not a failure.
  */
 export function readObj(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
-  const text = new TextDecoder('utf-8').decode(bytes);
+  const text = decodeText(bytes);
   // counted before parsing: every face is at least one triangle
   checkLimit('OBJ vertices', text.match(/^\s*v\s/gm)?.length ?? 0, ctx.limits.maxVertices);
   checkLimit('OBJ faces', text.match(/^\s*f\s/gm)?.length ?? 0, ctx.limits.maxTriangles);
@@ -101,7 +101,7 @@ export function readObj(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
     switch (words[0]) {
       case 'v':
         // `v x y z r g b`: the vertex colour extension (absent colours read as white)
-        if (words.length >= 7) pools.vc.splice(pools.v.length, 3, Number(words[4]), Number(words[5]), Number(words[6]));
+        if (words.length >= 7) for (let c = 0; c < 3; c++) pools.vc[pools.v.length + c] = Number(words[4 + c]);
         pools.v.push(Number(words[1]), Number(words[2]), Number(words[3]));
         break;
       case 'vt':
@@ -135,7 +135,7 @@ export function readObj(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
         mesh = -1;
         break;
       case 'usemtl':
-        material = args;
+        material = args || undefined;
         break;
       case 'mtllib':
         mtllibs.push(args);
@@ -143,6 +143,7 @@ export function readObj(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
     }
   }
   if (pools.v.length === 0) throw unreadable('OBJ without a single vertex ("v x y z" line)');
+  if (builders.size === 0) return pointCloud(pools, ctx);
 
   const warnings: string[] = [];
   const library = loadMaterials(mtllibs, ctx, warnings);
@@ -163,7 +164,7 @@ export function readObj(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
     if (b.hasNormal) primitive.normals = Float32Array.from(b.normals);
     if (pools.vc.length) primitive.colors = Float32Array.from(b.colors);
     if (b.materialName !== undefined) {
-      const entry = library.get(b.materialName);
+      const entry = library.byName.get(b.materialName);
       if (!entry) unknown.add(b.materialName);
       else {
         if (!materialIndex.has(b.materialName)) {
@@ -175,7 +176,8 @@ export function readObj(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
     }
     primitives.push(primitive);
   }
-  if (unknown.size) warnings.push(`usemtl names materials no MTL library defines: ${[...unknown].join(', ')}`);
+  // a missing library has its warning already
+  if (unknown.size && library.complete) warnings.push(`usemtl names materials no MTL library defines: ${[...unknown].join(', ')}`);
   return {
     format: 'obj',
     unitScale: ctx.unitScale,
@@ -195,17 +197,17 @@ function scaledArray(values: number[], unitScale: number): Float32Array {
 }
 
 /** MTL libraries by material name, each material remembering its library's directory for its texture paths. */
-function loadMaterials(mtllibs: string[], ctx: ReadContext, warnings: string[]): Map<string, MtlMaterial & { base: string }> {
-  const library = new Map<string, MtlMaterial & { base: string }>();
+function loadMaterials(mtllibs: string[], ctx: ReadContext, warnings: string[]) {
+  const library = { byName: new Map<string, MtlMaterial & { base: string }>(), complete: true };
   for (const name of mtllibs) {
     const found = ctx.resources.find(name, ctx.base);
     if (!found) {
+      library.complete = false;
       warnings.push(`the MTL library "${name}" is not in the asset: its materials are left out (send a .zip bundle with it)`);
       continue;
     }
     const base = found.path ? dirname(found.path) : ctx.base;
-    for (const [materialName, entry] of parseMtl(new TextDecoder('utf-8').decode(found.bytes)))
-      library.set(materialName, { ...entry, base });
+    for (const [materialName, entry] of parseMtl(decodeText(found.bytes))) library.byName.set(materialName, { ...entry, base });
   }
   return library;
 }
@@ -232,4 +234,28 @@ function withTextures(
     material.textures[role] = { texture: textureIndex.get(key)!, texCoord: 0 };
   }
   return material;
+}
+
+/** An OBJ of vertices only (no f, l or p) is a point cloud: every vertex a point. */
+function pointCloud(pools: Pools, ctx: ReadContext): MeshAsset {
+  const primitive: MeshPrimitive = {
+    mesh: 0,
+    mode: 'points',
+    positions: scaledArray(pools.v, ctx.unitScale),
+    indices: sequence(pools.v.length / 3),
+  };
+  if (pools.vc.length)
+    primitive.colors = Float32Array.from({ length: (pools.v.length / 3) * 4 }, (_, i) =>
+      i % 4 === 3 ? 1 : (pools.vc[(i >> 2) * 3 + (i % 4)] ?? 1),
+    );
+  return {
+    format: 'obj',
+    unitScale: ctx.unitScale,
+    primitives: [primitive],
+    materials: [],
+    textures: [],
+    meshCount: 1,
+    nodeCount: 1,
+    warnings: [],
+  };
 }

@@ -39,9 +39,30 @@ describe.skipIf(!HAVE_MODELS)('STL', () => {
     expect(err.code).toBe(ErrorCode.MeshTooLarge);
   });
 
-  it('reads a truncated binary STL (size no longer matches) as unreadable', async () => {
+  it('reads a truncated binary STL, and text that is no STL, as unreadable (not too large)', async () => {
     const err = await rejectionOf(readMesh(model('STL/Spider_binary.stl').subarray(0, 30_000), { filename: 'spider.stl' }));
     expect(err.code).toBe(ErrorCode.MeshUnreadable);
+    expect(err.message).toContain('announces 1368 triangles');
+    const garbage = await rejectionOf(readMesh(model('OBJ/box.obj'), { filename: 'box.stl' }));
+    expect(garbage.code).toBe(ErrorCode.MeshUnreadable);
+  });
+
+  it('reads a binary STL with bytes after its last triangle, with a warning', async () => {
+    const padded = new Uint8Array([...model('STL/Spider_binary.stl'), ...new Uint8Array(7)]);
+    const asset = await readMesh(padded, { filename: 'spider.stl' });
+    expect(triangleCount(asset)).toBe(1368);
+    expect(asset.warnings).toEqual(['7 bytes after the 1368 triangles of the binary STL were ignored']);
+  });
+
+  it('reads every STL of the models: multiple solids, an empty solid, 3ds Max export', async () => {
+    expect(triangleCount(await readMesh(model('STL/triangle_with_two_solids.stl')))).toBe(2);
+    expect(triangleCount(await readMesh(model('STL/triangle_with_empty_solid.stl')))).toBe(1);
+    expect(triangleCount(await readMesh(model('STL/3DSMaxExport.STL'), { filename: '3DSMaxExport.STL' }))).toBe(2000);
+  });
+
+  it('refuses a unit scale that is not a positive number', async () => {
+    const err = await rejectionOf(parseMesh(model('STL/triangle.stl'), { unitScale: 0 }));
+    expect(err.code).toBe(ErrorCode.ValidationFailed);
   });
 });
 
@@ -133,6 +154,24 @@ describe.skipIf(!HAVE_MODELS)('OBJ', () => {
     expect(asset.materials).toEqual([]);
     expect(asset.warnings[0]).toContain('"spider.mtl" is not in the asset');
     expect(asset.primitives.every((p) => p.uvs && p.uvs.every((v) => Number.isFinite(v)))).toBe(true);
+  });
+
+  it('reads UTF-16 text, vertex colours, and vertices alone as a point cloud', async () => {
+    const utf16 = await readMesh(model('OBJ/box_UTF16BE.obj'), { filename: 'box_UTF16BE.obj' });
+    expect(triangleCount(utf16)).toBe(12);
+    const colored = await readMesh(model('OBJ/cube_with_vertexcolors.obj'), { filename: 'cube.obj' });
+    expect(colored.primitives[0].colors).toHaveLength(24 * 4);
+    expect(Array.from(colored.primitives[0].colors!.subarray(0, 4)).map((v) => Math.round(v * 1e5) / 1e5)).toEqual([
+      0.48627, 0.43137, 0.47059, 1,
+    ]);
+    const cloud = await readMesh(model('OBJ/point_cloud.obj'), { filename: 'point_cloud.obj' });
+    expect(cloud.primitives.map((p) => [p.mode, p.indices.length])).toEqual([['points', 3]]);
+  });
+
+  it('splits objects and materials into primitives (testmixed: lines, points and faces)', async () => {
+    const asset = await readMesh(model('OBJ/testmixed.obj'), { filename: 'testmixed.obj' });
+    expect(asset.primitives.map((p) => p.mode)).toEqual(['lines', 'points', 'triangles']);
+    expect(indicesInRange(asset)).toBe(true);
   });
 
   it('refuses a face that references a vertex not declared', async () => {
