@@ -25,7 +25,8 @@
  * our default grid of 1e-6 × the diagonal also merges 7 near-coincident vertex pairs of Wuson, checked apart),
  * drops faces naming one welded vertex twice (ours are counted in degenerateFaces
  * and left out of the edge map; Spider has 56) and unreferenced vertices (both references count every vertex).
- * Open3D's is_watertight also requires manifold vertices and no self-intersection: compared as such.
+ * Open3D's is_watertight also requires manifold vertices and no self-intersection: compared as such. Open3D's
+ * self-intersection test tries every pair of faces, so it is skipped above 20 000 faces (2CylinderEngine).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,6 +48,8 @@ const FILES = [
   'PLY/cube.ply',
   'OBJ/spider.obj',
   'OBJ/box.obj',
+  'glTF2/BoxTextured-glTF-Binary/BoxTextured.glb',
+  'glTF2/2CylinderEngine-glTF-Binary/2CylinderEngine.glb',
 ];
 
 interface Soup {
@@ -78,9 +81,8 @@ interface Reference {
         is_edge_manifold: boolean;
         is_vertex_manifold: boolean;
         non_manifold_vertices: number;
-        is_watertight: boolean;
-        is_self_intersecting: boolean;
-        self_intersecting_pairs: number;
+        is_watertight: boolean | null;
+        self_intersecting_pairs: number | null;
         is_orientable: boolean;
         euler_poincare_characteristic: number;
         non_manifold_edges: number;
@@ -217,11 +219,13 @@ describe('mesh topology and geometry against trimesh and Open3D', () => {
     expect([t.boundaryEdges, t.nonManifoldEdges]).toEqual([o3.boundary_edges, o3.non_manifold_edges]);
     expect(t.nonManifoldEdges === 0).toBe(o3.is_edge_manifold);
     expect(t.nonManifoldVertices).toBe(o3.non_manifold_vertices);
-    expect(t.watertight && t.nonManifoldVertices === 0 && !o3.is_self_intersecting).toBe(o3.is_watertight);
     expect(t.selfIntersectionsCapped).toBe(false);
-    if (name.includes('Wuson'))
-      expect(Math.abs(t.selfIntersections! - o3.self_intersecting_pairs)).toBeLessThan(0.15 * o3.self_intersecting_pairs);
-    else expect(t.selfIntersections).toBe(o3.self_intersecting_pairs);
+    if (o3.self_intersecting_pairs !== null) {
+      const pairs = o3.self_intersecting_pairs;
+      if (name.includes('Wuson')) expect(Math.abs(t.selfIntersections! - pairs)).toBeLessThan(0.15 * pairs);
+      else expect(t.selfIntersections).toBe(pairs);
+      expect(t.watertight && t.nonManifoldVertices === 0 && pairs === 0).toBe(o3.is_watertight);
+    } else if (o3.is_watertight !== null) expect(t.watertight).toBe(o3.is_watertight);
     expect(rel(g.surfaceArea, tm.area)).toBeLessThan(1e-6);
     expect(rel(g.surfaceArea, o3.area)).toBeLessThan(1e-6);
     if (t.watertight && t.windingConsistent) {
