@@ -1,8 +1,9 @@
-"""Reference timings for npm run bench:3d (test/bench/mesh.bench.ts): trimesh and Open3D on the same binary STL files.
+"""Reference timings for npm run bench:3d (test/bench/mesh.bench.ts): trimesh and Open3D on the same GLB and STL files.
 
 Per file, medians of <rounds> (seconds → ms, perf_counter inside Python, interpreter start excluded):
-- trimesh load: trimesh.load(path) (its STL reader with process=True: merges vertices by position);
-- trimesh topology: Trimesh(vertices, faces, process=True) from the unwelded triangles (the merge, as ours welds),
+- trimesh load: trimesh.load(path, force='mesh') (its reader, process=True: merges vertices by position);
+- trimesh topology: Trimesh(vertices, faces, process=True) from the file's vertices and faces as stored (the merge,
+  as ours welds),
   then is_watertight, is_winding_consistent, euler_number, body_count (a fresh mesh each round: trimesh caches);
 - Open3D load: read_triangle_mesh;
 - Open3D topology: remove_duplicated_vertices, get_non_manifold_edges (with and without boundary edges),
@@ -11,7 +12,7 @@ Per file, medians of <rounds> (seconds → ms, perf_counter inside Python, inter
 Also trimesh's topology numbers (untimed, after dropping faces with a repeated vertex as ours does), to print
 beside ours.
 
-Usage: mesh_reference.py <rounds> <file.stl>...
+Usage: mesh_reference.py <rounds> <file.glb|file.stl>...
 """
 import json
 import statistics
@@ -60,9 +61,9 @@ def main():
     rounds = int(sys.argv[1])
     out = {'versions': {'trimesh': trimesh.__version__, 'open3d': o3d.__version__}, 'files': {}}
     for path in sys.argv[2:]:
-        raw = trimesh.load(path, process=False)
+        raw = trimesh.load(path, process=False, force='mesh')
         v, f = np.asarray(raw.vertices), np.asarray(raw.faces)
-        trimesh_load, _ = timed(rounds, lambda: trimesh.load(path))
+        trimesh_load, _ = timed(rounds, lambda: trimesh.load(path, force='mesh'))
         trimesh_topo, _ = timed(rounds, lambda: trimesh_topology(v, f))
         open3d_load, mesh = timed(rounds, lambda: o3d.io.read_triangle_mesh(path))
         topo = open3d_topology(path)
