@@ -4,9 +4,10 @@
  *
  * Data: Debian's assimp-testmodels (/usr/share/assimp/models), read by @assay/mesh-io's readMesh as the workers
  * read them: STL/Spider_binary.stl, STL/sphereWithHole.stl, STL/Wuson.stl, PLY/Wuson.ply, PLY/cube.ply,
- * OBJ/spider.obj, OBJ/box.obj; and variants of real files made here: `capped` (sphereWithHole's hole closed by a
- * fan to the centroid of its boundary loop: a watertight real mesh), `holes` (every 37th face removed), `flipped`
- * (every 29th face reversed), `duplicated` (every 41st face added again).
+ * OBJ/spider.obj, OBJ/box.obj, glTF2 BoxTextured.glb and 2CylinderEngine.glb; and variants of real files made
+ * here: `capped` (sphereWithHole's three holes, triangles meeting at two vertices, closed by fans to their
+ * centroids: a watertight real mesh), `holes` (every 37th face removed), `flipped` (every 29th face reversed),
+ * `duplicated` (every 41st face added again).
  *
  * Exactly equal: watertight and winding consistency (trimesh's is_watertight / is_winding_consistent), Euler
  * characteristic (trimesh's euler_number and Open3D's euler_poincare_characteristic), boundary and non-manifold
@@ -128,26 +129,31 @@ function capped(s: Soup): Soup {
   const weld = Array.from({ length: s.positions.length / 3 }, (_, i) => id.get(key(i)) ?? (id.set(key(i), i), i));
   const half = new Set<string>();
   for (const f of s.faces) for (let k = 0; k < 3; k++) half.add(`${weld[f[k]]}>${weld[f[(k + 1) % 3]]}`);
-  // unpaired half-edges a → b: the cap runs b → a
-  const next = new Map<number, number>();
+  // unpaired half-edges a → b: the cap runs b → a; a vertex may start several (holes meeting at a vertex)
+  const next = new Map<number, number[]>();
   for (const h of half) {
     const [a, b] = h.split('>').map(Number);
-    if (!half.has(`${b}>${a}`)) next.set(b, a);
+    if (!half.has(`${b}>${a}`)) next.set(b, [...(next.get(b) ?? []), a]);
   }
   const positions = [...s.positions];
   const faces = [...s.faces];
-  const seen = new Set<number>();
-  for (const start of next.keys()) {
-    if (seen.has(start)) continue;
-    const loop: number[] = [];
-    for (let v = start; !seen.has(v); v = next.get(v)!) {
-      seen.add(v);
-      loop.push(v);
-    }
+  const cap = (loop: number[]) => {
     const c = positions.length / 3;
     for (let axis = 0; axis < 3; axis++) positions.push(loop.reduce((sum, v) => sum + s.positions[v * 3 + axis], 0) / loop.length);
     loop.forEach((v, i) => faces.push([v, loop[(i + 1) % loop.length], c]));
-  }
+  };
+  for (const start of next.keys())
+    while (next.get(start)!.length) {
+      // walk unused boundary half-edges back to the start (every vertex has as many in as out); a vertex met twice
+      // closes a loop of its own (a figure eight would give the fan's edge to that vertex four faces)
+      const loop = [start];
+      for (let v = next.get(start)!.pop()!; ; v = next.get(v)!.pop()!) {
+        const seen = loop.indexOf(v);
+        if (seen >= 0) cap(loop.splice(seen));
+        if (v === start) break;
+        loop.push(v);
+      }
+    }
   return { positions: Float32Array.from(positions), faces };
 }
 
@@ -202,6 +208,7 @@ describe('mesh topology and geometry against trimesh and Open3D', () => {
     expect(ref.versions.trimesh).toBe('5.1.0');
     expect(ref.versions.open3d).toBe('0.16.1');
     expect(Object.keys(ref.cases)).toEqual(CASES);
+    expect(ours.get(CAPPED)!.topology).toMatchObject({ watertight: true, windingConsistent: true });
   });
 
   it.each(CASES)('%s', (name) => {
