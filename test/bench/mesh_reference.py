@@ -6,7 +6,8 @@ Per file, medians of <rounds> (seconds → ms, perf_counter inside Python, inter
   as ours welds),
   then is_watertight, is_winding_consistent, euler_number, body_count (a fresh mesh each round: trimesh caches);
 - Open3D load: read_triangle_mesh;
-- Open3D topology: remove_duplicated_vertices, get_non_manifold_edges (with and without boundary edges),
+- Open3D topology: remove_duplicated_vertices, remove_degenerate_triangles, remove_unreferenced_vertices (ours'
+  conventions), get_non_manifold_edges (with and without boundary edges),
   is_vertex_manifold, is_orientable, euler_poincare_characteristic, cluster_connected_triangles (not
   is_watertight: its self-intersection test is quadratic).
 Also trimesh's topology numbers (untimed, after dropping faces with a repeated vertex as ours does), to print
@@ -47,6 +48,8 @@ def trimesh_topology(v, f, clean=False):
 def open3d_topology(path):
     def run(m):
         m.remove_duplicated_vertices()
+        m.remove_degenerate_triangles()
+        m.remove_unreferenced_vertices()
         non_manifold = len(m.get_non_manifold_edges(allow_boundary_edges=True))
         boundary = len(m.get_non_manifold_edges(allow_boundary_edges=False)) - non_manifold
         m.is_vertex_manifold()
