@@ -176,3 +176,13 @@ describe('meshMaterials', () => {
     });
   });
 });
+
+describe('an asset without triangles', () => {
+  it('measures nothing and fails nowhere', async () => {
+    const points = asset([{ mesh: 0, mode: 'points', positions: new Float32Array(3), indices: Uint32Array.from([0]) }]);
+    expect(meshGeometry(points)).toMatchObject({ largestSide: 0, surfaceArea: 0, volume: undefined, normalsPresent: 0 });
+    expect(meshUv(points, { raster: 8 })).toMatchObject({ uvPresent: 0, coverage: 0, areaStretch: undefined });
+    expect(meshTexels(points)).toMatchObject({ density: undefined, densityCoverage: 0 });
+    expect((await meshMaterials(points)).nonMetalsMeasured).toBe(0);
+  });
+});
