@@ -61,6 +61,8 @@ def open3d_topology(path):
 
 
 def main():
+    # Open3D prints its warnings on stdout, where the JSON goes (e.g. about a GLB's triangle UVs)
+    o3d.utility.set_verbosity_level(o3d.utility.VerbosityLevel.Error)
     rounds = int(sys.argv[1])
     out = {'versions': {'trimesh': trimesh.__version__, 'open3d': o3d.__version__}, 'files': {}}
     for path in sys.argv[2:]:

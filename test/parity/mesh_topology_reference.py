@@ -86,6 +86,8 @@ def with_open3d(v, f):
 
 
 def main():
+    # Open3D prints its warnings on stdout, where the JSON goes (e.g. about a GLB's triangle UVs)
+    o3d.utility.set_verbosity_level(o3d.utility.VerbosityLevel.Error)
     d = sys.argv[1]
     names = json.load(open(os.path.join(d, 'cases.json')))
     out = {'versions': {'trimesh': trimesh.__version__, 'open3d': o3d.__version__, 'numpy': np.__version__}, 'cases': {}}
