@@ -1,0 +1,193 @@
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { MeshAsset } from '@assay/mesh-io';
+import { CHROMIUM_ARGS, chromiumPath, chromiumProblem } from './chromium.js';
+import { RENDER_ORIGIN, routePage, type RequestListener } from './page-routes.js';
+import { MeshRenderError } from './render-error.js';
+import { packScene, type ScenePayload } from './scene-payload.js';
+import { turntable } from './turntable.js';
+
+export interface RenderOptions {
+  /** turntable azimuths, evenly spaced from 0 (the asset's +z side); default 8 */
+  views?: number;
+  /** square views, pixels; default 512 */
+  size?: number;
+  /** camera height above the bounding box's centre, degrees; default 20 */
+  elevationDeg?: number;
+  /** CSS colour; default a neutral grey */
+  background?: string;
+  /** the whole render, page start-up included; default 60 s */
+  timeoutMs?: number;
+}
+
+export interface RenderedView {
+  index: number;
+  azimuthDeg: number;
+  elevationDeg: number;
+  width: number;
+  height: number;
+  png: Uint8Array;
+}
+
+export interface LaunchOptions {
+  /** default CHROMIUM_PATH, else /usr/bin/chromium */
+  executablePath?: string;
+  /** every request a page makes, and whether it was served from the render origin (audits; nothing else is fetched) */
+  onRequest?: RequestListener;
+}
+
+const DEFAULTS = { views: 8, size: 512, elevationDeg: 20, background: '#808080', timeoutMs: 60_000 };
+/** how long a browser or a page gets to close before it is killed */
+const CLOSE_GRACE_MS = 5_000;
+const WEBGL_UNAVAILABLE = 'assay-render:webgl_unavailable:';
+
+/**
+ * Turntable renders of 3D assets: three.js in headless chromium, WebGL on SwiftShader (CPU). One browser per
+ * renderer, started by `launch` and again by the next render if it died; a fresh browser context per asset, closed
+ * after it.
+ */
+export class MeshRenderer {
+  private browser: Promise<Browser> | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly executablePath: string,
+    private readonly onRequest: RequestListener | undefined,
+  ) {}
+
+  static async launch(options: LaunchOptions = {}): Promise<MeshRenderer> {
+    const executablePath = chromiumPath(options.executablePath);
+    const problem = chromiumProblem(executablePath);
+    if (problem) throw new MeshRenderError('chromium_missing', problem);
+    const renderer = new MeshRenderer(executablePath, options.onRequest);
+    await renderer.liveBrowser();
+    return renderer;
+  }
+
+  async render(asset: MeshAsset, options: RenderOptions = {}): Promise<RenderedView[]> {
+    if (this.closed) throw new Error('MeshRenderer is closed');
+    const { views, size, elevationDeg, background, timeoutMs } = checked({ ...DEFAULTS, ...definedOnly(options) });
+    const camera = turntable(asset, views, elevationDeg);
+    const { payload, geometry } = packScene(asset, camera, size, background);
+
+    const browser = await this.liveBrowser();
+    let context: BrowserContext | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new MeshRenderError('render_timeout', `rendering took longer than ${timeoutMs} ms`)), timeoutMs);
+    });
+    const draw = async () => {
+      const opened = await browser.newContext({ viewport: { width: 64, height: 64 }, deviceScaleFactor: 1 });
+      // opened after the timeout gave up on it: nobody else will close it
+      if (settled) await opened.close();
+      context = opened;
+      const page = await context.newPage();
+      const crashed = new Promise<never>((_, reject) =>
+        page.once('crash', () => reject(new MeshRenderError('page_crashed', 'the render page crashed (out of memory, or a GPU process failure)'))),
+      );
+      await routePage(page, asset, geometry, this.onRequest);
+      const drawn = (async () => {
+        await page.goto(`${RENDER_ORIGIN}/`);
+        return page.evaluate(
+          async ({ script, scene }: { script: string; scene: ScenePayload }) => {
+            const module = (await import(script)) as { render(scene: ScenePayload): Promise<string[]> };
+            return module.render(scene);
+          },
+          { script: `${RENDER_ORIGIN}/render-page.js`, scene: payload },
+        );
+      })();
+      return Promise.race([drawn, crashed]);
+    };
+    try {
+      const urls = await Promise.race([draw(), timedOut]);
+      return urls.map((url, index) => ({
+        index,
+        azimuthDeg: camera.poses[index].azimuthDeg,
+        elevationDeg,
+        width: size,
+        height: size,
+        png: new Uint8Array(Buffer.from(url.slice(url.indexOf(',') + 1), 'base64')),
+      }));
+    } catch (err) {
+      throw this.renderError(err, browser);
+    } finally {
+      settled = true;
+      clearTimeout(timer);
+      await this.discard(context, browser);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const browser = this.browser;
+    this.browser = undefined;
+    if (browser) await closeBrowser(await browser.catch(() => undefined));
+  }
+
+  private liveBrowser(): Promise<Browser> {
+    if (!this.browser) {
+      const launching = chromium
+        .launch({ executablePath: this.executablePath, args: [...CHROMIUM_ARGS], chromiumSandbox: false, handleSIGINT: false, handleSIGTERM: false })
+        .catch((err: unknown) => {
+          throw new MeshRenderError('browser_failed', `chromium (${this.executablePath}) did not start: ${message(err)}`, { cause: err });
+        });
+      this.browser = launching;
+      launching.then(
+        (browser) => browser.on('disconnected', () => this.browser === launching && (this.browser = undefined)),
+        () => this.browser === launching && (this.browser = undefined),
+      );
+    }
+    return this.browser;
+  }
+
+  /** Closes the asset's context; one that will not close (a renderer stuck in a draw call) takes the browser with it. */
+  private async discard(context: BrowserContext | undefined, browser: Browser): Promise<void> {
+    if (!context) return;
+    const closed = await within(context.close().then(() => true), CLOSE_GRACE_MS, false).catch(() => true);
+    if (closed) return;
+    if (this.browser && (await this.browser.catch(() => undefined)) === browser) this.browser = undefined;
+    await closeBrowser(browser);
+  }
+
+  private renderError(err: unknown, browser: Browser): Error {
+    if (err instanceof MeshRenderError) return err;
+    const text = message(err);
+    const at = text.indexOf(WEBGL_UNAVAILABLE);
+    if (at >= 0) {
+      return new MeshRenderError('webgl_unavailable', `chromium could not create a WebGL2 context: ${text.slice(at + WEBGL_UNAVAILABLE.length)}`, {
+        cause: err,
+      });
+    }
+    if (!browser.isConnected()) return new MeshRenderError('browser_failed', `chromium went away while rendering: ${text}`, { cause: err });
+    return new MeshRenderError('render_failed', `the render page failed: ${text}`, { cause: err });
+  }
+}
+
+/** browser.close() again kills the process group when the polite close hangs (playwright's own escalation). */
+async function closeBrowser(browser: Browser | undefined): Promise<void> {
+  if (!browser) return;
+  const polite = browser.close().then(() => true);
+  if (!(await within(polite, CLOSE_GRACE_MS, false).catch(() => true))) await browser.close();
+}
+
+function within<T>(promise: Promise<T>, ms: number, otherwise: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(otherwise), ms)))]).finally(() => clearTimeout(timer));
+}
+
+function definedOnly(options: RenderOptions): RenderOptions {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+}
+
+function checked(o: Required<RenderOptions>): Required<RenderOptions> {
+  if (!Number.isInteger(o.views) || o.views < 1 || o.views > 360) throw new RangeError(`views must be an integer in [1, 360], not ${o.views}`);
+  if (!Number.isInteger(o.size) || o.size < 16 || o.size > 4096) throw new RangeError(`size must be an integer in [16, 4096], not ${o.size}`);
+  // straight above or below, lookAt has no up direction
+  if (!(Math.abs(o.elevationDeg) < 90)) throw new RangeError(`elevationDeg must be in (-90, 90), not ${o.elevationDeg}`);
+  if (!(o.timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, not ${o.timeoutMs}`);
+  return o;
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
