@@ -1,4 +1,4 @@
-/* global document, fetch, createImageBitmap */
+/* global document, createImageBitmap */
 // Runs in chromium, served by MeshRenderer from a fake origin: `three` resolves through the page's import map to
 // the copy in node_modules. Builds the scene the payload describes and returns each view as a PNG data URL.
 import * as THREE from 'three';
@@ -34,7 +34,8 @@ export async function render(payload) {
   const [geometry, textures] = await Promise.all([fetchGeometry(), fetchTextures(payload.textures)]);
   const materials = payload.materials.map((m) => standardMaterial(m, textures));
   const fallback = standardMaterial(null, textures);
-  for (const p of payload.primitives) scene.add(drawable(p, geometry, p.material === undefined ? fallback : (materials[p.material] ?? fallback)));
+  for (const p of payload.primitives)
+    scene.add(drawable(p, geometry, p.material === undefined ? fallback : (materials[p.material] ?? fallback)));
 
   const { camera: turntable } = payload;
   const camera = new THREE.PerspectiveCamera(turntable.fovDeg, 1, turntable.near, turntable.far);
@@ -136,7 +137,8 @@ function drawable(p, buffer, material) {
   const vertexColors = Boolean(p.colors);
   const { color } = material;
   if (p.mode === 'lines') return new THREE.LineSegments(geometry, new THREE.LineBasicMaterial({ color, vertexColors }));
-  if (p.mode === 'points') return new THREE.Points(geometry, new THREE.PointsMaterial({ color, vertexColors, size: 2, sizeAttenuation: false }));
+  if (p.mode === 'points')
+    return new THREE.Points(geometry, new THREE.PointsMaterial({ color, vertexColors, size: 2, sizeAttenuation: false }));
   if (p.normals) geometry.setAttribute('normal', floats(p.normals, 3));
   else geometry.computeVertexNormals();
   if (!vertexColors) return new THREE.Mesh(geometry, material);

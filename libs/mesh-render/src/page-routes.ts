@@ -15,6 +15,7 @@ const PAGE_SCRIPT = fileURLToPath(new URL('../page/render-page.js', import.meta.
 const PAGE_HTML = `<!doctype html>
 <html><head><meta charset="utf-8"><title>assay mesh render</title>
 <script type="importmap">{ "imports": { "three": "/three/build/three.module.js", "three/examples/jsm/": "/three/examples/jsm/" } }</script>
+<script type="module">import { render } from '/render-page.js'; window.assayRender = render;</script>
 </head><body></body></html>`;
 
 /** The parts of three.js the page may load: the build and the examples' modules, nothing above them. */

@@ -77,5 +77,11 @@ export function turntable(asset: MeshAsset, views: number, elevationDeg: number)
       ],
     });
   }
-  return { target: center, fovDeg: FOV_DEG, near: Math.max(distance - radius * 1.05, distance * 1e-3), far: distance + radius * 1.05, poses };
+  return {
+    target: center,
+    fovDeg: FOV_DEG,
+    near: Math.max(distance - radius * 1.05, distance * 1e-3),
+    far: distance + radius * 1.05,
+    poses,
+  };
 }
