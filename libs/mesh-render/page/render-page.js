@@ -35,7 +35,7 @@ export async function render(payload) {
   const materials = payload.materials.map((m) => standardMaterial(m, textures));
   const fallback = standardMaterial(null, textures);
   for (const p of payload.primitives)
-    scene.add(drawable(p, geometry, p.material === undefined ? fallback : (materials[p.material] ?? fallback)));
+    scene.add(drawable(p, geometry, p.material === undefined ? fallback : (materials[p.material] ?? fallback), payload.size));
 
   const { camera: turntable } = payload;
   const camera = new THREE.PerspectiveCamera(turntable.fovDeg, 1, turntable.near, turntable.far);
@@ -127,7 +127,7 @@ function standardMaterial(m, textures) {
   });
 }
 
-function drawable(p, buffer, material) {
+function drawable(p, buffer, material, viewSize) {
   const geometry = new THREE.BufferGeometry();
   const floats = (s, size) => new THREE.BufferAttribute(new Float32Array(buffer, s.offset, s.length), size);
   geometry.setAttribute('position', floats(p.positions, 3));
@@ -138,11 +138,16 @@ function drawable(p, buffer, material) {
   const { color } = material;
   if (p.mode === 'lines') return new THREE.LineSegments(geometry, new THREE.LineBasicMaterial({ color, vertexColors }));
   if (p.mode === 'points')
-    return new THREE.Points(geometry, new THREE.PointsMaterial({ color, vertexColors, size: 2, sizeAttenuation: false }));
+    return new THREE.Points(geometry, new THREE.PointsMaterial({ color, vertexColors, size: pointSize(viewSize), sizeAttenuation: false }));
   if (p.normals) geometry.setAttribute('normal', floats(p.normals, 3));
   else geometry.computeVertexNormals();
   if (!vertexColors) return new THREE.Mesh(geometry, material);
   const colored = material.clone();
   colored.vertexColors = true;
   return new THREE.Mesh(geometry, colored);
+}
+
+/** Points in pixels: 4 at 512², so a point cloud stays visible in the views and on a contact sheet. */
+function pointSize(viewSize) {
+  return Math.max(2, Math.round(viewSize / 128));
 }

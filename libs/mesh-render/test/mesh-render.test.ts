@@ -170,6 +170,16 @@ describe.skipIf(!CAN_RENDER)('MeshRenderer on real meshes', { timeout: 180_000 }
     expect(chromiumChildren().map((c) => c.pid)).not.toContain(browser.pid);
   });
 
+  it('draws point clouds with their vertex colours', async () => {
+    const points = await readModel('PLY/points.ply');
+    expect(points.primitives.map((p) => p.mode)).toEqual(['points']);
+    const [view] = await renderer.render(points, { views: 1, size: 256 });
+    const { coverage } = await pixelStats(view.png);
+    // a few 2×2-pixel dots
+    expect(coverage).toBeGreaterThan(0);
+    expect(coverage).toBeLessThan(0.01);
+  });
+
   it('refuses an asset with nothing to frame', async () => {
     const empty: MeshAsset = {
       ...box,
