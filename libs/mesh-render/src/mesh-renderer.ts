@@ -71,7 +71,6 @@ export class MeshRenderer {
   }
 
   async render(asset: MeshAsset, options: RenderOptions = {}): Promise<RenderedView[]> {
-    if (this.closed) throw new Error('MeshRenderer is closed');
     const { views, size, elevationDeg, background, timeoutMs } = checked({ ...DEFAULTS, ...definedOnly(options) });
     const camera = turntable(asset, views, elevationDeg);
     const { payload, geometry } = packScene(asset, camera, size, background);
@@ -142,6 +141,8 @@ export class MeshRenderer {
 
   /** The running browser, or a new one when there is none or it went away. */
   private async liveBrowser(): Promise<Browser> {
+    // also stops a render that lost its browser to close() from starting another
+    if (this.closed) throw new Error('MeshRenderer is closed');
     for (let attempt = 0; attempt < 2; attempt++) {
       const launching = (this.browser ??= this.launchBrowser());
       const browser = await launching;
@@ -182,13 +183,8 @@ export class MeshRenderer {
     const text = message(err);
     const at = text.indexOf(WEBGL_UNAVAILABLE);
     if (at >= 0) {
-      return new MeshRenderError(
-        'webgl_unavailable',
-        `chromium could not create a WebGL2 context: ${text.slice(at + WEBGL_UNAVAILABLE.length)}`,
-        {
-          cause: err,
-        },
-      );
+      const reason = text.slice(at + WEBGL_UNAVAILABLE.length);
+      return new MeshRenderError('webgl_unavailable', `chromium could not create a WebGL2 context: ${reason}`, { cause: err });
     }
     if (!browser.isConnected()) return new MeshRenderError('browser_failed', `chromium went away while rendering: ${text}`, { cause: err });
     return new MeshRenderError('render_failed', `the render page failed: ${text}`, { cause: err });
