@@ -24,6 +24,13 @@ export function chromiumProblem(executablePath?: string): string | undefined {
 /**
  * WebGL on the CPU: ANGLE over SwiftShader, whatever GPU the machine has, so renders are the same on every host.
  * Chromium refuses SwiftShader for WebGL since 137 unless told it is wanted. No sandbox: workers run in containers
- * as a user without the namespaces the sandbox needs.
+ * as a user without the namespaces the sandbox needs. Shared memory in /tmp: a container's /dev/shm is 64 MB by
+ * default, too small for the buffers of a large asset.
  */
-export const CHROMIUM_ARGS: readonly string[] = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--mute-audio'];
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--disable-dev-shm-usage',
+  '--mute-audio',
+];

@@ -202,14 +202,24 @@ describe.skipIf(!CAN_RENDER)('MeshRenderer lifecycle', { timeout: 120_000 }, () 
     }
   });
 
-  it('close() leaves no chromium process behind', async () => {
+  it('close() leaves no chromium process behind, and a new browser renders the same bytes', async () => {
+    const spider = await readModel(SPIDER);
+    const options = { views: 2, size: 128 };
     const renderer = await MeshRenderer.launch({ executablePath: CHROMIUM });
-    await renderer.render(await readModel(SPIDER), { views: 1, size: 64 });
+    const first = await renderer.render(spider, options);
     const [browser] = chromiumChildren();
     expect(processGroup(browser.pid).length).toBeGreaterThan(1); // the GPU, renderer and utility processes
     await renderer.close();
     expect(chromiumChildren()).toEqual([]);
     expect(processGroup(browser.pid)).toEqual([]);
-    await expect(renderer.render(await readModel(SPIDER))).rejects.toThrow(/closed/);
+    await expect(renderer.render(spider)).rejects.toThrow(/closed/);
+
+    const again = await MeshRenderer.launch({ executablePath: CHROMIUM });
+    try {
+      const second = await again.render(spider, options);
+      expect(second.map((v) => Buffer.from(v.png))).toEqual(first.map((v) => Buffer.from(v.png)));
+    } finally {
+      await again.close();
+    }
   });
 });
