@@ -40,7 +40,7 @@ export async function render(payload) {
   const { camera: turntable } = payload;
   const camera = new THREE.PerspectiveCamera(turntable.fovDeg, 1, turntable.near, turntable.far);
   // the key light rides with the camera so every azimuth is lit alike
-  const key = new THREE.DirectionalLight(0xffffff, 1.2);
+  const key = new THREE.DirectionalLight(0xffffff, 0.6);
   key.position.set(0.5, 1, 1);
   camera.add(key);
   scene.add(camera);
@@ -96,7 +96,11 @@ function colorMap(texture) {
 
 /** MeshStandardMaterial as glTF's metallic-roughness, MeshBasicMaterial when unlit; a light grey for a primitive without one. */
 function standardMaterial(m, textures) {
-  if (!m) return new THREE.MeshStandardMaterial({ color: 0xbbbbbb, roughness: 0.6, metalness: 0 });
+  if (!m) {
+    const grey = new THREE.MeshStandardMaterial({ color: 0xbbbbbb, roughness: 0.6, metalness: 0 });
+    grey.userData.unassigned = true;
+    return grey;
+  }
   const map = (role) => (m.maps[role] === undefined ? null : (textures.get(m.maps[role]) ?? null));
   const [r, g, b, a] = m.baseColorFactor;
   const common = {
@@ -135,7 +139,8 @@ function drawable(p, buffer, material, viewSize) {
   if (p.uvs) geometry.setAttribute('uv', floats(p.uvs, 2));
   if (p.colors) geometry.setAttribute('color', floats(p.colors, 4));
   const vertexColors = Boolean(p.colors);
-  const { color } = material;
+  // glTF multiplies vertex colours by the base colour; without a material (PLY) they are the colour
+  const color = vertexColors && material.userData.unassigned ? new THREE.Color(1, 1, 1) : material.color;
   if (p.mode === 'lines') return new THREE.LineSegments(geometry, new THREE.LineBasicMaterial({ color, vertexColors }));
   if (p.mode === 'points')
     return new THREE.Points(geometry, new THREE.PointsMaterial({ color, vertexColors, size: pointSize(viewSize), sizeAttenuation: false }));
@@ -144,6 +149,7 @@ function drawable(p, buffer, material, viewSize) {
   if (!vertexColors) return new THREE.Mesh(geometry, material);
   const colored = material.clone();
   colored.vertexColors = true;
+  colored.color.copy(color);
   return new THREE.Mesh(geometry, colored);
 }
 
