@@ -45,6 +45,9 @@ function sniff(bytes: Uint8Array): DetectedFormat | undefined {
   if (isBinaryStl(bytes)) return 'stl';
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, 256)).trimStart();
   if (/^solid(\s|$)/.test(head)) return 'stl';
+  // glTF JSON names its "asset" (required) near the top; TextDecoder drops a byte order mark
+  const json = new TextDecoder().decode(bytes.subarray(0, 64 * 1024));
+  if (/^\s*\{/.test(json) && /"asset"\s*:/.test(json)) return 'gltf';
   return undefined;
 }
 

@@ -1,3 +1,4 @@
+import { readImageHeader } from './image-header.js';
 import { checkLimit, unreadable } from './limits.js';
 import type { ReadContext } from './read-context.js';
 
@@ -13,7 +14,8 @@ export interface GltfJson {
   meshes?: { primitives?: { attributes?: Record<string, unknown>; indices?: unknown; mode?: unknown }[] }[];
   nodes?: { mesh?: unknown }[];
   buffers?: { uri?: unknown }[];
-  images?: { uri?: unknown }[];
+  bufferViews?: { buffer?: unknown; byteOffset?: unknown; byteLength?: unknown }[];
+  images?: { uri?: unknown; bufferView?: unknown; name?: unknown }[];
 }
 
 const GLB_JSON = 0x4e4f534a;
@@ -49,6 +51,9 @@ function parseJson(text: string): GltfJson {
   return json;
 }
 
+/** The JSON is not validated yet: a property that should be an array may be anything */
+const list = <T>(value: T[] | undefined): T[] => (Array.isArray(value) ? value : []);
+
 const count = (json: GltfJson, accessor: unknown): number => {
   const value = typeof accessor === 'number' ? json.accessors?.[accessor]?.count : undefined;
   return typeof value === 'number' && value > 0 ? value : 0;
@@ -60,12 +65,12 @@ const count = (json: GltfJson, accessor: unknown): number => {
  */
 function checkCounts(json: GltfJson, ctx: ReadContext): void {
   const instances = new Map<unknown, number>();
-  for (const node of json.nodes ?? []) if (node?.mesh !== undefined) instances.set(node.mesh, (instances.get(node.mesh) ?? 0) + 1);
+  for (const node of list(json.nodes)) if (node?.mesh !== undefined) instances.set(node.mesh, (instances.get(node.mesh) ?? 0) + 1);
   let vertices = 0;
   let triangles = 0;
-  (json.meshes ?? []).forEach((mesh, m) => {
+  list(json.meshes).forEach((mesh, m) => {
     const times = Math.max(1, instances.get(m) ?? 0);
-    for (const primitive of mesh?.primitives ?? []) {
+    for (const primitive of list(mesh?.primitives)) {
       const positions = count(json, primitive?.attributes?.POSITION);
       const elements = primitive?.indices === undefined ? positions : count(json, primitive.indices);
       const mode = primitive?.mode ?? 4;
@@ -87,9 +92,37 @@ export function openGltf(bytes: Uint8Array, format: 'glb' | 'gltf', ctx: ReadCon
   const json = parseJson(jsonText);
   checkCounts(json, ctx);
   const resources: Record<string, Uint8Array> = bin ? { '@glb.bin': bin } : {};
-  for (const holder of [...(json.buffers ?? []), ...(json.images ?? [])]) {
+  for (const holder of [...list(json.buffers), ...list(json.images)]) {
     const uri = holder?.uri;
     if (typeof uri === 'string' && !(uri in resources)) resources[uri] = ctx.resources.resolve(uri, ctx.base).bytes;
   }
+  checkTexturePixels(json, resources, ctx);
   return { json, resources };
+}
+
+/** An image's encoded bytes, from its URI or its buffer view; undefined when the JSON does not lead to them. */
+function imageBytes(
+  json: GltfJson,
+  image: NonNullable<GltfJson['images']>[number],
+  resources: Record<string, Uint8Array>,
+): Uint8Array | undefined {
+  if (typeof image?.uri === 'string') return resources[image.uri];
+  const view = typeof image?.bufferView === 'number' ? json.bufferViews?.[image.bufferView] : undefined;
+  const buffer = typeof view?.buffer === 'number' ? json.buffers?.[view.buffer] : undefined;
+  if (!view || !buffer) return undefined;
+  const data = typeof buffer.uri === 'string' ? resources[buffer.uri] : resources['@glb.bin'];
+  const offset = typeof view.byteOffset === 'number' ? view.byteOffset : 0;
+  return typeof view.byteLength === 'number' ? data?.subarray(offset, offset + view.byteLength) : undefined;
+}
+
+/** Texture sizes from the image headers, refused before the images are handed to the reader. */
+function checkTexturePixels(json: GltfJson, resources: Record<string, Uint8Array>, ctx: ReadContext): void {
+  list(json.images).forEach((image, i) => {
+    const bytes = imageBytes(json, image, resources);
+    const header = bytes && readImageHeader(bytes);
+    const name =
+      typeof image?.name === 'string' ? image.name : typeof image?.uri === 'string' && !image.uri.startsWith('data:') ? image.uri : `#${i}`;
+    if (header)
+      checkLimit(`texture "${name}" pixels (${header.width}×${header.height})`, header.width * header.height, ctx.limits.maxTexturePixels);
+  });
 }

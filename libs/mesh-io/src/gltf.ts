@@ -1,3 +1,4 @@
+import { AssayError } from '@assay/contracts';
 import {
   NodeIO,
   type Accessor,
@@ -18,14 +19,16 @@ import type { MeshAsset, MeshMaterial, MeshPrimitive, MeshTexture, TextureRole, 
 import { sequence, type ReadContext } from './read-context.js';
 import { describeTexture } from './textures.js';
 
-let io: Promise<NodeIO> | undefined;
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-/** One NodeIO per thread: the Draco decoder's WebAssembly is compiled once. */
+let sharedIO: Promise<NodeIO> | undefined;
+
+/** One NodeIO per thread, so the Draco decoder's WebAssembly is compiled once (only decoding is ever needed). */
 function nodeIO(): Promise<NodeIO> {
-  io ??= draco3d
+  sharedIO ??= draco3d
     .createDecoderModule()
     .then((decoder) => new NodeIO().registerExtensions(ALL_EXTENSIONS).registerDependencies({ 'draco3d.decoder': decoder }));
-  return io;
+  return sharedIO;
 }
 
 /**
@@ -36,28 +39,29 @@ function nodeIO(): Promise<NodeIO> {
 export async function readGltf(bytes: Uint8Array, ctx: ReadContext): Promise<MeshAsset> {
   const format = bytes[0] === 0x67 && bytes[1] === 0x6c && bytes[2] === 0x54 && bytes[3] === 0x46 ? 'glb' : 'gltf';
   const container = openGltf(bytes, format, ctx);
-  const { validation, firstErrors } = await validateGltf(bytes, format, ctx.name, container.resources).catch((err: Error) => {
-    throw unreadable(`${ctx.name} could not be validated as glTF: ${err.message}`);
+  const { validation, firstErrors } = await validateGltf(bytes, format, ctx.name, container.resources).catch((err: unknown) => {
+    throw unreadable(`${ctx.name} could not be validated as glTF: ${messageOf(err)}`);
   });
+  // gltf-transform's errors are untyped: the validator's findings say what is wrong
   const failed = (what: string, err: unknown) =>
-    unreadable(
-      `${ctx.name}: ${what}: ${err instanceof Error ? err.message : String(err)}` +
-        (firstErrors.length ? `; glTF-Validator: ${firstErrors.join('; ')}` : ''),
-    );
+    err instanceof AssayError
+      ? err
+      : unreadable(`${ctx.name}: ${what}: ${messageOf(err)}${firstErrors.length ? `; glTF-Validator: ${firstErrors.join('; ')}` : ''}`);
+  const io = await nodeIO();
   let doc: Document;
   try {
-    doc = await (
-      await nodeIO()
-    ).readJSON({ json: container.json as never, resources: container.resources as Record<string, Uint8Array<ArrayBuffer>> });
+    doc = await io.readJSON({ json: container.json as never, resources: container.resources as Record<string, Uint8Array<ArrayBuffer>> });
   } catch (err) {
     throw failed('gltf-transform cannot read it', err);
   }
   const warnings: string[] = [];
+  if (ctx.unitScale !== 1) warnings.push(`unitScale ${ctx.unitScale} ignored: glTF is in metres by definition`);
   const textures = doc.getRoot().listTextures();
   const assetTextures = textures.map((t) => readTexture(t, ctx));
   const materials = doc.getRoot().listMaterials();
-  const scene = collectPrimitives(doc, materials, warnings);
+  let scene: ReturnType<typeof collectPrimitives>;
   try {
+    scene = collectPrimitives(doc, materials, warnings);
     checkIndices(scene.primitives);
   } catch (err) {
     throw failed('it cannot be drawn', err);
@@ -135,6 +139,8 @@ function collectPrimitives(doc: Document, materials: Material[], warnings: strin
     if (path.has(node)) return;
     const world = multiply(parent, node.getMatrix());
     const mesh = node.getMesh();
+    if (mesh && node.getExtension('EXT_mesh_gpu_instancing'))
+      warnings.push(`node "${node.getName()}" uses EXT_mesh_gpu_instancing: drawn once, its instances are not expanded`);
     if (mesh) {
       nodeCount++;
       for (const primitive of mesh.listPrimitives()) {

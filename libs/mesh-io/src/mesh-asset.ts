@@ -27,7 +27,7 @@ export interface MeshPrimitive {
   indices: Uint32Array;
   /** xyz per vertex as stored (world rotation applied, not renormalised) */
   normals?: Float32Array;
-  /** uv per vertex (TEXCOORD_0 / vt), as stored: glTF's v points down, OBJ's up (readers flip OBJ to glTF's convention) */
+  /** uv per vertex (TEXCOORD_0 / vt / PLY s,t) in glTF's convention, v pointing down: OBJ and PLY store v up, readers flip them */
   uvs?: Float32Array;
   /** rgba per vertex in [0, 1] (PLY vertex colours, glTF COLOR_0) */
   colors?: Float32Array;

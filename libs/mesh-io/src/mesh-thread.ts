@@ -15,12 +15,20 @@ function buffersOf(asset: MeshAsset): ArrayBuffer[] {
   return [...buffers];
 }
 
+/** A texture viewing part of a larger buffer (the GLB, the zip) gets its own, so transferring it moves only its bytes. */
+function ownTextureBuffers(asset: MeshAsset): MeshAsset {
+  for (const t of asset.textures) if (t.bytes.byteLength !== t.bytes.buffer.byteLength) t.bytes = t.bytes.slice();
+  return asset;
+}
+
 const input = workerData as ThreadInput;
 const answer = (out: ThreadOutput, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(out, transfer);
-parseMesh(input.bytes, input.options).then(
-  (asset) => answer({ ok: true, asset }, buffersOf(asset)),
-  (err: unknown) => {
-    const e = err instanceof Error ? err : new Error(String(err));
-    answer({ ok: false, error: { message: e.message, stack: e.stack, ...(e instanceof AssayError ? { code: e.code } : {}) } });
-  },
-);
+parseMesh(input.bytes, input.options)
+  .then(ownTextureBuffers)
+  .then(
+    (asset) => answer({ ok: true, asset }, buffersOf(asset)),
+    (err: unknown) => {
+      const e = err instanceof Error ? err : new Error(String(err));
+      answer({ ok: false, error: { message: e.message, stack: e.stack, ...(e instanceof AssayError ? { code: e.code } : {}) } });
+    },
+  );

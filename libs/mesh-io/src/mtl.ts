@@ -75,7 +75,7 @@ export function parseMtl(text: string): Map<string, MtlMaterial> {
   return materials;
 }
 
-export function defaultMaterial(name?: string): MeshMaterial {
+function defaultMaterial(name?: string): MeshMaterial {
   const material: MeshMaterial = {
     baseColorFactor: [1, 1, 1, 1],
     metallicFactor: 0,

@@ -1,7 +1,7 @@
 import { checkLimit, unreadable } from './limits.js';
 import type { MeshAsset, MeshMaterial, MeshPrimitive, MeshTexture, PrimitiveMode, TextureRole } from './mesh-asset.js';
 import { parseMtl, type MtlMaterial } from './mtl.js';
-import type { ReadContext } from './read-context.js';
+import { decodeText, sequence, type ReadContext } from './read-context.js';
 import { dirname } from './resources.js';
 import { describeTexture } from './textures.js';
 
@@ -42,26 +42,31 @@ function resolveIndex(text: string, count: number, what: string, line: number): 
 }
 
 function vertex(builder: PrimitiveBuilder, corner: string, pools: Pools, line: number): number {
-  const existing = builder.vertexOf.get(corner);
-  if (existing !== undefined) return existing;
   const [v, vt, vn] = corner.split('/');
   const p = resolveIndex(v, pools.v.length / 3, 'vertex', line);
+  const t = vt ? resolveIndex(vt, pools.vt.length / 2, 'texture coordinate', line) : -1;
+  const n = vn ? resolveIndex(vn, pools.vn.length / 3, 'normal', line) : -1;
+  // keyed by resolved indices: a negative (relative) reference names different vertices along the file
+  const key = `${p}/${t}/${n}`;
+  const existing = builder.vertexOf.get(key);
+  if (existing !== undefined) return existing;
   const at = builder.positions.length / 3;
   builder.positions.push(pools.v[p * 3], pools.v[p * 3 + 1], pools.v[p * 3 + 2]);
   builder.colors.push(pools.vc[p * 3] ?? 1, pools.vc[p * 3 + 1] ?? 1, pools.vc[p * 3 + 2] ?? 1, 1);
-  if (vt) {
-    const t = resolveIndex(vt, pools.vt.length / 2, 'texture coordinate', line);
-    // OBJ's v points up, glTF's down
-    builder.uvs.push(pools.vt[t * 2], 1 - pools.vt[t * 2 + 1]);
-    builder.hasUv = true;
-  } else builder.uvs.push(0, 0);
-  if (vn) {
-    const n = resolveIndex(vn, pools.vn.length / 3, 'normal', line);
-    builder.normals.push(pools.vn[n * 3], pools.vn[n * 3 + 1], pools.vn[n * 3 + 2]);
-    builder.hasNormal = true;
-  } else builder.normals.push(0, 0, 0);
-  builder.vertexOf.set(corner, at);
+  // OBJ's v points up, glTF's down
+  builder.uvs.push(t < 0 ? 0 : pools.vt[t * 2], t < 0 ? 0 : 1 - pools.vt[t * 2 + 1]);
+  builder.normals.push(n < 0 ? 0 : pools.vn[n * 3], n < 0 ? 0 : pools.vn[n * 3 + 1], n < 0 ? 0 : pools.vn[n * 3 + 2]);
+  builder.hasUv ||= t >= 0;
+  builder.hasNormal ||= n >= 0;
+  builder.vertexOf.set(key, at);
   return at;
+}
+
+/** Lines a pattern matches, counted without collecting them (a large OBJ has millions). */
+function countMatches(text: string, pattern: RegExp): number {
+  let count = 0;
+  while (pattern.exec(text)) count++;
+  return count;
 }
 
 /**
@@ -70,10 +75,10 @@ function vertex(builder: PrimitiveBuilder, corner: string, pools: Pools, line: n
  * vertex, so an unseamed surface keeps its topology; a missing MTL or texture is a warning, not a failure.
  */
 export function readObj(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
-  const text = new TextDecoder('utf-8').decode(bytes);
+  const text = decodeText(bytes);
   // counted before parsing: every face is at least one triangle
-  checkLimit('OBJ vertices', text.match(/^\s*v\s/gm)?.length ?? 0, ctx.limits.maxVertices);
-  checkLimit('OBJ faces', text.match(/^\s*f\s/gm)?.length ?? 0, ctx.limits.maxTriangles);
+  checkLimit('OBJ vertices', countMatches(text, /^\s*v\s/gm), ctx.limits.maxVertices);
+  checkLimit('OBJ faces', countMatches(text, /^\s*f\s/gm), ctx.limits.maxTriangles);
 
   const pools: Pools = { v: [], vc: [], vt: [], vn: [] };
   const builders = new Map<string, PrimitiveBuilder>();
@@ -101,7 +106,7 @@ export function readObj(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
     switch (words[0]) {
       case 'v':
         // `v x y z r g b`: the vertex colour extension (absent colours read as white)
-        if (words.length >= 7) pools.vc.splice(pools.v.length, 3, Number(words[4]), Number(words[5]), Number(words[6]));
+        if (words.length >= 7) for (let c = 0; c < 3; c++) pools.vc[pools.v.length + c] = Number(words[4 + c]);
         pools.v.push(Number(words[1]), Number(words[2]), Number(words[3]));
         break;
       case 'vt':
@@ -115,7 +120,7 @@ export function readObj(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
         const corners = words.slice(1).map((c) => vertex(b, c, pools, lineNumber));
         for (let i = 2; i < corners.length; i++) b.indices.push(corners[0], corners[i - 1], corners[i]);
         triangles += Math.max(0, corners.length - 2);
-        if (triangles > ctx.limits.maxTriangles) checkLimit('OBJ triangles (polygons fanned)', triangles, ctx.limits.maxTriangles);
+        checkLimit('OBJ triangles (polygons fanned)', triangles, ctx.limits.maxTriangles);
         break;
       }
       case 'l': {
@@ -135,7 +140,7 @@ export function readObj(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
         mesh = -1;
         break;
       case 'usemtl':
-        material = args;
+        material = args || undefined;
         break;
       case 'mtllib':
         mtllibs.push(args);
@@ -143,6 +148,11 @@ export function readObj(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
     }
   }
   if (pools.v.length === 0) throw unreadable('OBJ without a single vertex ("v x y z" line)');
+  if (builders.size === 0) return pointCloud(pools, ctx);
+  // corners with different uv or normal indices split a position: the output can outgrow the `v` count
+  let vertices = 0;
+  for (const b of builders.values()) vertices += b.positions.length / 3;
+  checkLimit('OBJ vertices (positions split by uv and normal)', vertices, ctx.limits.maxVertices);
 
   const warnings: string[] = [];
   const library = loadMaterials(mtllibs, ctx, warnings);
@@ -163,7 +173,7 @@ export function readObj(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
     if (b.hasNormal) primitive.normals = Float32Array.from(b.normals);
     if (pools.vc.length) primitive.colors = Float32Array.from(b.colors);
     if (b.materialName !== undefined) {
-      const entry = library.get(b.materialName);
+      const entry = library.byName.get(b.materialName);
       if (!entry) unknown.add(b.materialName);
       else {
         if (!materialIndex.has(b.materialName)) {
@@ -175,7 +185,8 @@ export function readObj(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
     }
     primitives.push(primitive);
   }
-  if (unknown.size) warnings.push(`usemtl names materials no MTL library defines: ${[...unknown].join(', ')}`);
+  // a missing library has its warning already
+  if (unknown.size && library.complete) warnings.push(`usemtl names materials no MTL library defines: ${[...unknown].join(', ')}`);
   return {
     format: 'obj',
     unitScale: ctx.unitScale,
@@ -195,17 +206,17 @@ function scaledArray(values: number[], unitScale: number): Float32Array {
 }
 
 /** MTL libraries by material name, each material remembering its library's directory for its texture paths. */
-function loadMaterials(mtllibs: string[], ctx: ReadContext, warnings: string[]): Map<string, MtlMaterial & { base: string }> {
-  const library = new Map<string, MtlMaterial & { base: string }>();
+function loadMaterials(mtllibs: string[], ctx: ReadContext, warnings: string[]) {
+  const library = { byName: new Map<string, MtlMaterial & { base: string }>(), complete: true };
   for (const name of mtllibs) {
     const found = ctx.resources.find(name, ctx.base);
     if (!found) {
+      library.complete = false;
       warnings.push(`the MTL library "${name}" is not in the asset: its materials are left out (send a .zip bundle with it)`);
       continue;
     }
     const base = found.path ? dirname(found.path) : ctx.base;
-    for (const [materialName, entry] of parseMtl(new TextDecoder('utf-8').decode(found.bytes)))
-      library.set(materialName, { ...entry, base });
+    for (const [materialName, entry] of parseMtl(decodeText(found.bytes))) library.byName.set(materialName, { ...entry, base });
   }
   return library;
 }
@@ -227,9 +238,33 @@ function withTextures(
     const key = found.path ?? path;
     if (!textureIndex.has(key)) {
       textureIndex.set(key, textures.length);
-      textures.push(describeTexture(found.bytes, ctx.limits.maxTexturePixels, found.path ?? path));
+      textures.push(describeTexture(found.bytes, ctx.limits.maxTexturePixels, found.path ?? path, found.mimeType));
     }
     material.textures[role] = { texture: textureIndex.get(key)!, texCoord: 0 };
   }
   return material;
+}
+
+/** An OBJ of vertices only (no f, l or p) is a point cloud: every vertex a point. */
+function pointCloud(pools: Pools, ctx: ReadContext): MeshAsset {
+  const primitive: MeshPrimitive = {
+    mesh: 0,
+    mode: 'points',
+    positions: scaledArray(pools.v, ctx.unitScale),
+    indices: sequence(pools.v.length / 3),
+  };
+  if (pools.vc.length)
+    primitive.colors = Float32Array.from({ length: (pools.v.length / 3) * 4 }, (_, i) =>
+      i % 4 === 3 ? 1 : (pools.vc[(i >> 2) * 3 + (i % 4)] ?? 1),
+    );
+  return {
+    format: 'obj',
+    unitScale: ctx.unitScale,
+    primitives: [primitive],
+    materials: [],
+    textures: [],
+    meshCount: 1,
+    nodeCount: 1,
+    warnings: [],
+  };
 }

@@ -1,6 +1,6 @@
 import { checkLimit, unreadable } from './limits.js';
 import type { MeshAsset, MeshPrimitive } from './mesh-asset.js';
-import { scaled, sequence, type ReadContext } from './read-context.js';
+import { latin1, scaled, sequence, type ReadContext } from './read-context.js';
 
 type Scalar = 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';
 
@@ -48,7 +48,7 @@ interface Header {
 }
 
 function parseHeader(bytes: Uint8Array): Header {
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, Math.min(bytes.length, 64 * 1024)));
+  const head = latin1(bytes.subarray(0, 64 * 1024));
   const end = /end_header[ \t]*\r?\n/.exec(head);
   if (!end) throw unreadable('PLY header without "end_header" in its first 64 KiB');
   let encoding: Header['encoding'] | undefined;
@@ -119,7 +119,7 @@ function readScalar(view: DataView, at: number, type: Scalar, le: boolean): numb
 }
 
 function asciiReader(bytes: Uint8Array, offset: number): ValueReader {
-  const text = new TextDecoder('latin1').decode(bytes.subarray(offset));
+  const text = latin1(bytes.subarray(offset));
   const token = /\S+/g;
   return {
     next() {
@@ -167,6 +167,9 @@ export function readPly(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
   const cornersAt = face ? face.properties.findIndex((p) => p.countType && (p.name === 'vertex_indices' || p.name === 'vertex_index')) : -1;
   if (face && face.count > 0 && cornersAt < 0) throw unreadable('PLY face element without a vertex_indices (or vertex_index) list');
   const n = vertex.count;
+  const warnings = face?.properties.some((p) => p.countType && p.name === 'texcoord')
+    ? ['per-face texture coordinates (face texcoord lists) are not read: only per-vertex s,t / u,v']
+    : [];
   const positions = new Float32Array(n * 3);
   const normals = normalAt.every((i) => i >= 0) ? new Float32Array(n * 3) : undefined;
   const colors = colorAt ? new Float32Array(n * 4) : undefined;
@@ -197,10 +200,11 @@ export function readPly(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
         for (const corner of corners)
           if (!(corner >= 0 && corner < n)) throw unreadable(`PLY face ${item} references vertex ${corner}, but there are ${n} vertices`);
         for (let c = 2; c < corners.length; c++) triangles.push(corners[0], corners[c - 1], corners[c]);
+        // checked as the polygons are fanned: a few huge polygons must not fill the memory first
+        checkLimit('PLY triangles (polygons fanned)', triangles.length / 3, ctx.limits.maxTriangles);
       }
     }
   }
-  checkLimit('PLY triangles (polygons fanned)', triangles.length / 3, ctx.limits.maxTriangles);
   const primitive: MeshPrimitive = {
     mesh: 0,
     mode: face && face.count > 0 ? 'triangles' : 'points',
@@ -218,7 +222,7 @@ export function readPly(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
     textures: [],
     meshCount: 1,
     nodeCount: 1,
-    warnings: [],
+    warnings,
   };
 }
 

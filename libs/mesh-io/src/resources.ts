@@ -20,7 +20,8 @@ function decodeDataUri(uri: string): Resource {
   const base64 = header.endsWith(';base64');
   const mimeType = header.split(';')[0] || undefined;
   const bytes = base64 ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload), 'latin1');
-  return { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), mimeType };
+  // copied out of Node's shared Buffer pool, so the bytes can be transferred to another thread
+  return { bytes: new Uint8Array(bytes), mimeType };
 }
 
 export function dirname(path: string): string {

@@ -1,14 +1,15 @@
 import { isBinaryStl } from './detect-format.js';
 import { checkLimit, unreadable } from './limits.js';
 import type { MeshAsset } from './mesh-asset.js';
-import { scaled, sequence, type ReadContext } from './read-context.js';
+import { latin1, scaled, sequence, type ReadContext } from './read-context.js';
 
 /**
  * STL, binary or ASCII. Triangles stay unindexed (indices 0..n-1), as STL stores them: welding shared corners is
  * the analysis's decision. Facet normals are copied to their three corners.
  */
 export function readStl(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
-  const { positions, normals } = isBinaryStl(bytes) ? readBinary(bytes, ctx) : readAscii(bytes, ctx);
+  const warnings: string[] = [];
+  const { positions, normals } = isBinaryStl(bytes) || !looksAscii(bytes) ? readBinary(bytes, ctx, warnings) : readAscii(bytes, ctx);
   const vertexCount = positions.length / 3;
   return {
     format: 'stl',
@@ -18,8 +19,14 @@ export function readStl(bytes: Uint8Array, ctx: ReadContext): MeshAsset {
     textures: [],
     meshCount: 1,
     nodeCount: 1,
-    warnings: [],
+    warnings,
   };
+}
+
+/** "solid" followed by text: binary headers often start with "solid" too, but their triangles soon hold NUL bytes. */
+function looksAscii(bytes: Uint8Array): boolean {
+  const head = bytes.subarray(0, 1024);
+  return /^\s*solid/.test(latin1(head.subarray(0, 64))) && !head.includes(0);
 }
 
 function checkTriangles(count: number, ctx: ReadContext): void {
@@ -27,10 +34,17 @@ function checkTriangles(count: number, ctx: ReadContext): void {
   checkLimit('STL vertices (3 per triangle, unwelded)', count * 3, ctx.limits.maxVertices);
 }
 
-function readBinary(bytes: Uint8Array, ctx: ReadContext) {
+function readBinary(bytes: Uint8Array, ctx: ReadContext, warnings: string[]) {
+  if (bytes.length < 84) throw unreadable(`binary STL shorter than its 84-byte header (${bytes.length} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = view.getUint32(80, true);
+  const size = 84 + 50 * count;
+  // a header promising more than the file holds is truncation or garbage, not a large mesh
+  if (bytes.length < size)
+    throw unreadable(`not a complete binary STL: its header announces ${count} triangles (${size} bytes), the file holds ${bytes.length}`);
   checkTriangles(count, ctx);
+  // some exporters append bytes after the last triangle: the count in the header is what was meant
+  if (bytes.length > size) warnings.push(`${bytes.length - size} bytes after the ${count} triangles of the binary STL were ignored`);
   const positions = new Float32Array(count * 9);
   const normals = new Float32Array(count * 9);
   for (let t = 0; t < count; t++) {
@@ -46,29 +60,28 @@ function readBinary(bytes: Uint8Array, ctx: ReadContext) {
 }
 
 function readAscii(bytes: Uint8Array, ctx: ReadContext) {
-  const text = new TextDecoder('latin1').decode(bytes);
-  if (!/^\s*solid/.test(text)) throw unreadable('not an STL file: neither a binary STL (size = 84 + 50 × triangles) nor ASCII ("solid …")');
+  const text = latin1(bytes);
   // the facet count bounds the allocation before anything is parsed
-  checkTriangles(text.match(/\bfacet\b/g)?.length ?? 0, ctx);
+  let facets = 0;
+  for (let at = text.indexOf('endfacet'); at >= 0; at = text.indexOf('endfacet', at + 8)) facets++;
+  checkTriangles(facets, ctx);
   const positions: number[] = [];
   const normals: number[] = [];
-  let normal = [0, 0, 0];
+  let nx = 0;
+  let ny = 0;
+  let nz = 0;
   let loop: number[] = [];
-  for (const match of text.matchAll(/\b(facet\s+normal|vertex|endloop)\b([^\n\r]*)/g)) {
-    const keyword = match[1];
-    if (keyword === 'endloop') {
+  for (const match of text.matchAll(/(facet\s+normal|vertex)\s+(\S+)\s+(\S+)\s+(\S+)|endloop/g)) {
+    if (match[0] === 'endloop') {
       // a loop of more than three corners is a polygon: fanned into triangles
       for (let corner = 2; corner < loop.length / 3; corner++) {
-        positions.push(...loop.slice(0, 3), ...loop.slice((corner - 1) * 3, corner * 3 + 3));
-        normals.push(...normal, ...normal, ...normal);
+        const a = (corner - 1) * 3;
+        positions.push(loop[0], loop[1], loop[2], loop[a], loop[a + 1], loop[a + 2], loop[a + 3], loop[a + 4], loop[a + 5]);
+        normals.push(nx, ny, nz, nx, ny, nz, nx, ny, nz);
       }
       loop = [];
-      continue;
-    }
-    const values = match[2].trim().split(/\s+/).map(Number);
-    if (values.length < 3) throw unreadable(`ASCII STL: "${match[0].trim()}" needs three numbers`);
-    if (keyword === 'vertex') loop.push(values[0], values[1], values[2]);
-    else normal = values.slice(0, 3);
+    } else if (match[1] === 'vertex') loop.push(Number(match[2]), Number(match[3]), Number(match[4]));
+    else [nx, ny, nz] = [Number(match[2]), Number(match[3]), Number(match[4])];
   }
   if (positions.length === 0) throw unreadable('ASCII STL without a single complete facet (facet … outer loop, 3 vertex lines, endloop)');
   checkTriangles(positions.length / 9, ctx);

@@ -10,7 +10,7 @@ const BY_EXTENSION: Record<string, string> = {
   ktx2: 'image/ktx2',
 };
 
-export function mimeTypeOf(path: string): string | undefined {
+function mimeTypeOf(path: string): string | undefined {
   return BY_EXTENSION[/\.([a-z0-9]+)$/i.exec(path)?.[1]?.toLowerCase() ?? ''];
 }
 

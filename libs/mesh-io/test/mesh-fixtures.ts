@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { zipSync } from 'fflate';
 import { AssayError } from '@assay/contracts';
 import type { MeshAsset } from '@assay/mesh-io';
 
@@ -40,3 +41,13 @@ export function bounds(asset: MeshAsset): [number[], number[]] {
 export function indicesInRange(asset: MeshAsset): boolean {
   return asset.primitives.every((p) => p.indices.every((i) => i < p.positions.length / 3));
 }
+
+/** A directory of the models (or some of its files) zipped in memory, as a user would bundle it. */
+export function zipModels(dir: string, only?: string[], extra: Record<string, Uint8Array> = {}): Uint8Array {
+  const files: Record<string, Uint8Array> = {};
+  for (const name of readdirSync(join(MODELS, dir))) if (!only || only.includes(name)) files[name] = model(join(dir, name));
+  return zipSync({ ...files, ...extra });
+}
+
+export const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+export const utf8 = (value: string) => new TextEncoder().encode(value);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '@assay/contracts';
 import { DEFAULT_MESH_LIMITS, detectMeshFormat, parseMesh, readMesh } from '@assay/mesh-io';
-import { bounds, HAVE_MODELS, indicesInRange, model, rejectionOf, triangleCount, vertexCount } from './mesh-fixtures.js';
+import { bounds, HAVE_MODELS, indicesInRange, model, rejectionOf, text, triangleCount, utf8, vertexCount } from './mesh-fixtures.js';
 
 describe.skipIf(!HAVE_MODELS)('STL', () => {
   it('reads ASCII and binary Spider to the same 1368 unindexed triangles', async () => {
@@ -39,9 +39,30 @@ describe.skipIf(!HAVE_MODELS)('STL', () => {
     expect(err.code).toBe(ErrorCode.MeshTooLarge);
   });
 
-  it('reads a truncated binary STL (size no longer matches) as unreadable', async () => {
+  it('reads a truncated binary STL, and text that is no STL, as unreadable (not too large)', async () => {
     const err = await rejectionOf(readMesh(model('STL/Spider_binary.stl').subarray(0, 30_000), { filename: 'spider.stl' }));
     expect(err.code).toBe(ErrorCode.MeshUnreadable);
+    expect(err.message).toContain('announces 1368 triangles');
+    const garbage = await rejectionOf(readMesh(model('OBJ/box.obj'), { filename: 'box.stl' }));
+    expect(garbage.code).toBe(ErrorCode.MeshUnreadable);
+  });
+
+  it('reads a binary STL with bytes after its last triangle, with a warning', async () => {
+    const padded = new Uint8Array([...model('STL/Spider_binary.stl'), ...new Uint8Array(7)]);
+    const asset = await readMesh(padded, { filename: 'spider.stl' });
+    expect(triangleCount(asset)).toBe(1368);
+    expect(asset.warnings).toEqual(['7 bytes after the 1368 triangles of the binary STL were ignored']);
+  });
+
+  it('reads every STL of the models: multiple solids, an empty solid, 3ds Max export', async () => {
+    expect(triangleCount(await readMesh(model('STL/triangle_with_two_solids.stl')))).toBe(2);
+    expect(triangleCount(await readMesh(model('STL/triangle_with_empty_solid.stl')))).toBe(1);
+    expect(triangleCount(await readMesh(model('STL/3DSMaxExport.STL'), { filename: '3DSMaxExport.STL' }))).toBe(2000);
+  });
+
+  it('refuses a unit scale that is not a positive number', async () => {
+    const err = await rejectionOf(parseMesh(model('STL/triangle.stl'), { unitScale: 0 }));
+    expect(err.code).toBe(ErrorCode.ValidationFailed);
   });
 });
 
@@ -54,6 +75,20 @@ describe.skipIf(!HAVE_MODELS)('PLY', () => {
       expect(triangleCount(asset)).toBe(12);
       expect(indicesInRange(asset)).toBe(true);
     }
+  });
+
+  it('reads big-endian binary (cube_binary.ply byte-swapped) like little-endian', async () => {
+    const little = model('PLY/cube_binary.ply');
+    const headerEnd = text(little).indexOf('end_header\n') + 'end_header\n'.length;
+    const header = utf8(text(little.subarray(0, headerEnd)).replace('binary_little_endian', 'binary_big_endian'));
+    const body = little.slice(headerEnd);
+    const swap4 = (at: number) => body.subarray(at, at + 4).reverse();
+    for (let v = 0; v < 8; v++) for (let axis = 0; axis < 3; axis++) swap4(v * 12 + axis * 4);
+    // 12 faces of a uchar count and three int indices
+    for (let f = 0; f < 12; f++) for (let corner = 0; corner < 3; corner++) swap4(96 + f * 13 + 1 + corner * 4);
+    const [a, b] = await Promise.all([parseMesh(little), parseMesh(new Uint8Array([...header, ...body]))]);
+    expect(b.primitives[0].positions).toEqual(a.primitives[0].positions);
+    expect(b.primitives[0].indices).toEqual(a.primitives[0].indices);
   });
 
   it('reads float vertex colours with alpha', async () => {
@@ -69,6 +104,9 @@ describe.skipIf(!HAVE_MODELS)('PLY', () => {
     expect(triangleCount(asset)).toBe(3732);
     expect(p.normals).toHaveLength(11184 * 3);
     expect(p.uvs).toHaveLength(11184 * 2);
+    // the first vertex line ends with s t = 0.681180 0.275678: v becomes 1 − t
+    expect(p.uvs![0]).toBeCloseTo(0.68118, 6);
+    expect(p.uvs![1]).toBeCloseTo(1 - 0.275678, 6);
   });
 
   it('reads a PLY without faces as points with uchar colours normalised', async () => {
@@ -112,6 +150,24 @@ describe.skipIf(!HAVE_MODELS)('OBJ', () => {
     ]);
   });
 
+  it('reads negative (relative) indices as the vertices they count back to', async () => {
+    const relative = text(model('OBJ/box.obj')).replace(
+      /^f (.*)$/gm,
+      (_, corners: string) =>
+        `f ${corners
+          .split(' ')
+          .map((c) => Number(c) - 9)
+          .join(' ')}`,
+    );
+    expect(relative).toContain('f -5 -6 -7 -8');
+    const [a, b] = await Promise.all([
+      parseMesh(model('OBJ/box.obj'), { filename: 'box.obj' }),
+      parseMesh(utf8(relative), { filename: 'box.obj' }),
+    ]);
+    expect(b.primitives[0].indices).toEqual(a.primitives[0].indices);
+    expect(b.primitives[0].positions).toEqual(a.primitives[0].positions);
+  });
+
   it('reads lines and points as such', async () => {
     const lines = await readMesh(model('OBJ/testline.obj'), { filename: 'testline.obj' });
     expect(lines.primitives.map((p) => p.mode)).toEqual(['lines']);
@@ -133,6 +189,24 @@ describe.skipIf(!HAVE_MODELS)('OBJ', () => {
     expect(asset.materials).toEqual([]);
     expect(asset.warnings[0]).toContain('"spider.mtl" is not in the asset');
     expect(asset.primitives.every((p) => p.uvs && p.uvs.every((v) => Number.isFinite(v)))).toBe(true);
+  });
+
+  it('reads UTF-16 text, vertex colours, and vertices alone as a point cloud', async () => {
+    const utf16 = await readMesh(model('OBJ/box_UTF16BE.obj'), { filename: 'box_UTF16BE.obj' });
+    expect(triangleCount(utf16)).toBe(12);
+    const colored = await readMesh(model('OBJ/cube_with_vertexcolors.obj'), { filename: 'cube.obj' });
+    expect(colored.primitives[0].colors).toHaveLength(24 * 4);
+    expect(Array.from(colored.primitives[0].colors!.subarray(0, 4)).map((v) => Math.round(v * 1e5) / 1e5)).toEqual([
+      0.48627, 0.43137, 0.47059, 1,
+    ]);
+    const cloud = await readMesh(model('OBJ/point_cloud.obj'), { filename: 'point_cloud.obj' });
+    expect(cloud.primitives.map((p) => [p.mode, p.indices.length])).toEqual([['points', 3]]);
+  });
+
+  it('splits objects and materials into primitives (testmixed: lines, points and faces)', async () => {
+    const asset = await readMesh(model('OBJ/testmixed.obj'), { filename: 'testmixed.obj' });
+    expect(asset.primitives.map((p) => p.mode)).toEqual(['lines', 'points', 'triangles']);
+    expect(indicesInRange(asset)).toBe(true);
   });
 
   it('refuses a face that references a vertex not declared', async () => {
