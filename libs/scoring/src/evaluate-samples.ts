@@ -21,6 +21,8 @@ export async function evaluateWithSamples<I extends VideoInput | MeshInput>(
   noun: SampleNoun,
   ctx: MetricContext,
   onTiming?: MetricTimer,
+  /** why there are no images, when the input could not make them */
+  missing?: string,
 ): Promise<Evaluation> {
   const whole = await evaluate(
     metrics.filter((m) => !m.perSample),
@@ -50,7 +52,7 @@ export async function evaluateWithSamples<I extends VideoInput | MeshInput>(
       outcomes.push(
         first
           ? { ...base, status: first.status, reason: first.reason }
-          : { ...base, status: 'not_applicable', reason: { code: 'metric_not_applicable', message: `no ${noun} were sampled` } },
+          : { ...base, status: 'not_applicable', reason: { code: 'metric_not_applicable', message: missing ?? `no ${noun} were sampled` } },
       );
       continue;
     }
@@ -106,5 +108,5 @@ export function evaluateVideo(
 
 /** A 3D suite: mesh metrics on the asset, image metrics on its rendered views. */
 export function evaluateMesh(metrics: ResolvedMetric[], input: MeshInput, ctx: MetricContext, onTiming?: MetricTimer): Promise<Evaluation> {
-  return evaluateWithSamples(metrics, input, input.views, 'views', ctx, onTiming);
+  return evaluateWithSamples(metrics, input, input.views, 'views', ctx, onTiming, input.viewsProblem && `no views: ${input.viewsProblem}`);
 }

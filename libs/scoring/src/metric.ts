@@ -110,8 +110,10 @@ export interface AudioInput {
 /** A 3D asset: the mesh as read (metres, world space), and its rendered views when a per-view metric needs them. */
 export interface MeshInput {
   asset: MeshAsset;
-  /** turntable views (per-view image metrics); empty when the suite has none */
+  /** turntable views (per-view image metrics); empty when the suite has none or they could not be rendered */
   views: DecodedImage[];
+  /** why there are no views although the suite has per-view metrics (e.g. the render timed out) */
+  viewsProblem?: string;
   prompt?: string;
   attributes: Record<string, string | number | boolean>;
 }
