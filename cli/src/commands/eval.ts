@@ -21,14 +21,15 @@ import { COMPARISON_HELP, COMPARISON_OPTIONS, comparisonRequest, compareRuns, re
 
 const HELP = `usage: assay eval <folder-or-files...> [options]
 
-Uploads the images, videos or audio files (one modality per run) as a new run, waits for their scores and
-prints the run summary. Folders are read recursively; files of other types and hidden files are skipped
-and listed on stderr.
+Uploads the images, videos, audio files or 3D models (one modality per run) as a new run, waits for their
+scores and prints the run summary. Folders are read recursively; files of other types and hidden files are
+skipped and listed on stderr. A 3D model made of several files (glTF + .bin + textures, OBJ + MTL +
+textures) goes as one .zip bundle.
 
 options:
   --run NAME              run name (default: eval-<timestamp>)
   --prompt-file FILE      JSONL lines {"file": "a.png", "prompt": "...", "attributes": {...}}
-  --suite NAME            scoring suite (default: image-default, video-default or audio-default by the files)
+  --suite NAME            scoring suite (default: image-default, video-default, audio-default or 3d-default by the files)
   --model-version V       model version the assets come from (default: unknown)
   --concurrency N         parallel uploads, 1 to 64 (default: 4)
   --timeout SECONDS       how long to wait for scores (default: 600)

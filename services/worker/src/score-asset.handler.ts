@@ -3,6 +3,7 @@ import {
   ErrorCode,
   failedRecord,
   isModalityEnabled,
+  MODALITY_DESCRIPTORS,
   parseOrThrow,
   RunObjects,
   ScoreAssetPayload,
@@ -14,6 +15,7 @@ import {
 } from '@assay/contracts';
 import type { AssayConfig } from '@assay/config';
 import { InferenceError } from '@assay/inference';
+import type { MeshRenderer } from '@assay/mesh-render';
 import type { Embedding, ModelKit } from '@assay/models';
 import { DependencyOutage, isFinalAttempt, type Job, type JobHandler } from '@assay/queue';
 import { applyThresholds, type MetricContext, type ModelRunner } from '@assay/scoring';
@@ -43,6 +45,8 @@ export interface ScoreAssetDeps {
   identity: WorkerIdentity;
   /** whether object storage answers now (the readiness check, bounded in time) */
   storageReachable: () => Promise<boolean>;
+  /** the process's headless browser (rendered views of 3D assets), launched on first use */
+  renderer: () => Promise<MeshRenderer>;
 }
 
 function asAssayError(err: unknown): unknown {
@@ -81,6 +85,9 @@ export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score
     },
     maxSampledFrames: config.limits.maxSampledFrames,
     tools: config.mediaTools,
+    mesh: { maxBytes: config.limits.maxUploadBytes, ...config.limits.mesh },
+    renderer: deps.renderer,
+    renderTimeoutMs: config.render.timeoutMs,
   };
   return async (job, log, signal) => {
     const started = performance.now();
@@ -95,7 +102,7 @@ export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score
     try {
       const payload = parseOrThrow(ScoreAssetPayload, job.data, ErrorCode.InvalidPayload);
       const prepare = INPUT_PREPARERS[payload.modality];
-      if (!isModalityEnabled(payload.modality) || !prepare)
+      if (!isModalityEnabled(payload.modality))
         throw new AssayError(ErrorCode.ModalityNotEnabled, `modality ${payload.modality} is not enabled`);
       const suite = deps.plan.servable.get(payload.suite);
       if (!suite) {
@@ -107,9 +114,10 @@ export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score
         throw new AssayError(ErrorCode.InvalidPayload, `suite ${suite.name} scores ${suite.modality}, not ${payload.modality}`);
 
       const maxBytes = config.limits.maxUploadBytes;
-      // images keep their reference for any suite (a missing one is reported); video and audio fetch it only
-      // for a full-reference metric
-      const reference = payload.reference && (payload.modality === 'image' || suite.needsReference) ? payload.reference : undefined;
+      // images keep their reference for any suite (a missing one is reported); the others fetch it only for a
+      // full-reference metric
+      const always = MODALITY_DESCRIPTORS[payload.modality].reference === 'always';
+      const reference = payload.reference && (always || suite.needsReference) ? payload.reference : undefined;
       const [[bytes, referenceBytes], fetchMs] = await timed('fetch', () =>
         Promise.all([
           deps.store.get(payload.source, { maxBytes }),
@@ -117,7 +125,12 @@ export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score
         ]),
       );
       checkContent(bytes, payload);
-      const [input, decodeMs] = await timed('decode', () => prepare({ payload, suite, bytes, referenceBytes, signal }, inputLimits));
+      const keep = async (name: string, content: Uint8Array, contentType: string) => {
+        const ref = { bucket: config.s3.bucket, key: RunObjects.assetView(payload.runId, payload.assetId, name) };
+        await deps.store.put(ref, content, contentType);
+        return toS3Uri(ref);
+      };
+      const [input, decodeMs] = await timed('decode', () => prepare({ payload, suite, bytes, referenceBytes, signal, keep }, inputLimits));
       const ctx = {
         models: deps.models,
         modelCalls: deps.modelKit,
@@ -144,6 +157,7 @@ export function createScoreAssetHandler(deps: ScoreAssetDeps): JobHandler<'score
         checks: applyThresholds(suite.thresholds, evaluation.scores),
         decode: input.decode,
         media: input.media,
+        mesh: input.mesh,
         timings: {
           queueMs: Math.max(0, (job.processedOn ?? Date.now()) - job.timestamp),
           fetchMs,

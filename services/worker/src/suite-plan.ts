@@ -1,8 +1,9 @@
-import type { Modality } from '@assay/contracts';
+import type { ExternalTool, Modality } from '@assay/contracts';
 import { ModelNotInstalled, type ModelRegistry } from '@assay/models';
 import type { Logger } from '@assay/observability';
 import { resolveCatalogFiles, type MetricRegistry, type ResolvedSuite } from '@assay/scoring';
 import type { SuiteCatalog } from '@assay/suites';
+import { suiteTools } from './tools.js';
 
 /** What this worker can score: suites whose models loaded and whose parameter files were found. */
 export interface SuitePlan {
@@ -16,9 +17,10 @@ export interface SuitePlan {
 /**
  * Resolves every suite of an enabled modality against the metric registry (a bad suite definition stops the
  * start), loads each needed model once through the model registry (manifest, sha256 and graph checked; a
- * model's `from` models too), and finds parameter files. A suite missing a model or file (or, for video and
- * audio, ffmpeg) is not fatal — the worker still serves the others — and reported (`/readyz`, GET /v1/models,
- * the start-up log line); a model that is installed but refused is logged as an error.
+ * model's `from` models too), and finds parameter files. A suite missing a model, a file or an external program
+ * (ffmpeg for video and audio, chromium for the rendered views of 3D assets) is not fatal — the worker still
+ * serves the others — and reported (`/readyz`, GET /v1/models, the start-up log line); a model that is installed
+ * but refused is logged as an error.
  */
 export interface PlanOptions {
   /** the modalities this worker serves: suites of others are not loaded (their jobs never come here) */
@@ -26,8 +28,8 @@ export interface PlanOptions {
   /** where model files are looked for (config.modelDirs) */
   modelDirs: readonly string[];
   logger: Logger;
-  /** why ffmpeg cannot be used here (video and audio suites are then unavailable) */
-  mediaProblem?: string;
+  /** why each external program that cannot be used here cannot (suites needing it are then unavailable) */
+  toolProblems?: ReadonlyMap<ExternalTool, string>;
 }
 
 export async function planSuites(
@@ -36,7 +38,7 @@ export async function planSuites(
   models: ModelRegistry,
   options: PlanOptions,
 ): Promise<SuitePlan> {
-  const { modelDirs, logger, mediaProblem } = options;
+  const { modelDirs, logger, toolProblems } = options;
   const resolved = catalog
     .list()
     .filter((s) => options.modalities.includes(s.modality))
@@ -61,7 +63,7 @@ export async function planSuites(
   const plan: SuitePlan = { servable: new Map(), unavailable: new Map(), files: found };
   for (const suite of resolved) {
     const reasons = [
-      ...(mediaProblem && suite.modality !== 'image' ? [mediaProblem] : []),
+      ...suiteTools(suite).flatMap((tool) => toolProblems?.get(tool) ?? []),
       ...needs(suite)
         .filter((m) => modelErrors.has(m))
         .map((m) => modelErrors.get(m)!),

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Registry } from 'prom-client';
-import { JobName, SCORING_QUEUE_BY_MODALITY } from '@assay/contracts';
+import { JobName, MODALITY_DESCRIPTORS, SCORING_QUEUE_BY_MODALITY } from '@assay/contracts';
 import type { AssayConfig } from '@assay/config';
 import { InferenceHost } from '@assay/inference';
 import { consumerSettings, type OpsService } from '@assay/lifecycle';
@@ -11,14 +11,15 @@ import { createRedis, QueueSet, QueueWorker } from '@assay/queue';
 import { createChatJudgeClient } from '@assay/judges';
 import { MODEL_REPORT_INTERVAL_MS, ModelDirectory, ModelKit, ModelRegistry } from '@assay/models';
 import { removeStaleMediaDirs } from '@assay/media';
+import { MeshRenderer } from '@assay/mesh-render';
 import { MetricRegistry } from '@assay/scoring';
 import { S3ObjectStore } from '@assay/storage';
 import { SuiteCatalog } from '@assay/suites';
-import { mediaToolsProblem } from './media-tools.js';
 import { ResultPublisher } from './result-publisher.js';
 import { createScoreAssetHandler } from './score-asset.handler.js';
 import { planSuites } from './suite-plan.js';
 import { loadTokenizer } from './tokenizers.js';
+import { toolProblems, toolsOf } from './tools.js';
 import { createWorkerMetrics } from './worker-metrics.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -44,8 +45,7 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
     modelDirs: config.modelDirs,
     s3: config.modelsUri ? { store, prefix: config.modelsUri, cacheDir: join(config.dataDir, 'model-cache') } : undefined,
   });
-  const needsMedia = config.worker.modalities.some((m) => m !== 'image');
-  if (needsMedia) {
+  if (config.worker.modalities.some((m) => MODALITY_DESCRIPTORS[m].tools.includes('ffmpeg'))) {
     // a worker killed mid-decode (SIGKILL, OOM) left its asset bytes behind
     const removed = await removeStaleMediaDirs();
     if (removed.length) logger.info({ removed }, 'removed temp directories of media jobs whose worker died');
@@ -54,7 +54,7 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
     modalities: config.worker.modalities,
     modelDirs: config.modelDirs,
     logger,
-    mediaProblem: needsMedia ? await mediaToolsProblem(config.mediaTools) : undefined,
+    toolProblems: await toolProblems(toolsOf(config.worker.modalities), config),
   });
   const modelKit = new ModelKit(modelRegistry, models, loadTokenizer);
   const directory = new ModelDirectory(redis, config.redis.prefix);
@@ -74,6 +74,13 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
     MODEL_REPORT_INTERVAL_MS,
   );
 
+  // one browser per process, launched by the first 3D asset with rendered views (a failed launch is tried again)
+  let renderer: Promise<MeshRenderer> | undefined;
+  const launchRenderer = () =>
+    (renderer ??= MeshRenderer.launch({ executablePath: config.render.chromiumPath }).catch((err: unknown) => {
+      renderer = undefined;
+      throw err;
+    }));
   const storage = { name: 's3', check: () => store.ping(config.s3.bucket) };
   const handler = createScoreAssetHandler({
     config,
@@ -89,6 +96,7 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
     ]),
     identity: { host: hostname(), pid: process.pid, version, executionProviders: config.executionProviders },
     storageReachable: async () => (await runChecks([storage]))[storage.name].ok,
+    renderer: launchRenderer,
   });
   const dependencies = [storage, { name: 'redis', check: () => redis.ping() }];
   const workers = config.worker.modalities.map(
@@ -134,6 +142,7 @@ export async function startWorkerService(config: AssayConfig, logger: Logger, re
       await Promise.all(workers.map((w) => w.close(config.worker.shutdownGraceMs)));
       await directory.withdraw(instance).catch(() => undefined);
       await models.close();
+      await renderer?.then((r) => r.close()).catch((err: unknown) => logger.warn({ err }, 'could not close the renderer'));
       await queues.close();
       await redis.quit();
       store.close();

@@ -1,5 +1,7 @@
-import type { DecodeInfo, MediaDecodeInfo, ScoreAssetPayload } from '@assay/contracts';
+import type { DecodeInfo, MediaDecodeInfo, MeshDecodeInfo, ScoreAssetPayload } from '@assay/contracts';
 import type { DecodedImage, FfmpegTools, MediaLimits } from '@assay/media';
+import type { MeshLimits } from '@assay/mesh-io';
+import type { MeshRenderer } from '@assay/mesh-render';
 import type { Evaluation, MetricContext, MetricTimer, ResolvedSuite } from '@assay/scoring';
 
 /** What every modality's input preparation gets: the fetched bytes and what the job asks for. */
@@ -8,8 +10,10 @@ export interface InputSource {
   suite: ResolvedSuite;
   bytes: Uint8Array;
   referenceBytes?: Uint8Array;
-  /** job cancellation: kills ffmpeg */
+  /** job cancellation: kills ffmpeg, terminates a mesh parse, closes a render */
   signal?: AbortSignal;
+  /** stores a file beside the result (e.g. a rendered view) and returns its s3:// URI */
+  keep: (name: string, bytes: Uint8Array, contentType: string) => Promise<string>;
 }
 
 export interface InputLimits {
@@ -19,6 +23,10 @@ export interface InputLimits {
   maxSampledFrames: number;
   /** the ffmpeg and ffprobe binaries (config FFMPEG_PATH, FFPROBE_PATH) */
   tools: FfmpegTools;
+  mesh: MeshLimits;
+  /** the process's headless browser for the views of 3D assets, launched on first use */
+  renderer: () => Promise<MeshRenderer>;
+  renderTimeoutMs: number;
 }
 
 /**
@@ -31,6 +39,8 @@ export interface PreparedInput {
   decode?: DecodeInfo;
   /** video and audio decode provenance */
   media?: MediaDecodeInfo;
+  /** 3D read (and render) provenance */
+  mesh?: MeshDecodeInfo;
   /** the image whose embeddings are stored per asset (images only) */
   embeddingSource?: DecodedImage;
 }
