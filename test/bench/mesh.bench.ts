@@ -10,7 +10,7 @@
  * Stages, medians of BENCH_ROUNDS (default 3), ms, on the GLB: parse (readMesh: a fresh worker thread, the glTF
  * reader and validator), topology (meshTopology with the references' exact-position weld, so the numbers printed
  * side by side agree; the default grid costs the same), geometry, UV (1024² raster), texels, materials (decodes
- * the PNG), render (not measured yet: its row is kept for it), total; then the STL's parse and topology (3 vertices
+ * the PNG), total (rendering is timed by mesh-render's tests, not here); then the STL's parse and topology (3 vertices
  * per triangle to weld). The trimesh column: trimesh.load (force='mesh', its own merge) against parse;
  * Trimesh(process=True) + is_watertight, is_winding_consistent, euler_number, body_count on the same vertices and
  * faces against topology. Open3D's read and topology calls are in the note. Peak RSS: this process's maxRSS.
@@ -230,7 +230,6 @@ try {
       [`  UV (1024² raster)`, ms(uv.ms), '', '', `coverage ${uv.value.coverage.toFixed(3)}, overlap ${uv.value.overlap.toFixed(3)}`],
       [`  texels`, ms(texels.ms), '', '', `median ${texels.value.density?.median.toFixed(0)} texels/m`],
       [`  materials (1024² PNG)`, ms(materials.ms), '', '', `albedo ${materials.value.materials[0]?.albedoMean?.toFixed(0)}`],
-      [`  render`, '—', '', '', 'not measured yet'],
       [`  total (GLB)`, ms(total), '', '', `peak RSS ${mb(process.resourceUsage().maxRSS)} MB`],
       [
         `  parse STL (unwelded)`,
