@@ -36,9 +36,17 @@ describe('a clean start', () => {
       ).toEqual([]);
     const worker = services.find((s) => s.name === 'worker')!;
     const started = worker.logs.map((l) => JSON.parse(l) as Record<string, any>).find((l) => l.msg === 'worker service started')!;
-    expect(started.suites).toEqual(expect.arrayContaining(['image-default', 'video-default', 'audio-default']));
-    expect(Object.keys(started.unavailable).sort()).toEqual(['image-alignment', 'image-quality', 'image-safety', 'speech-quality']);
+    expect(started.suites).toEqual(expect.arrayContaining(['image-default', 'video-default', 'audio-default', '3d-default', '3d-print']));
+    // 3d-ar-product checks its rendered views with the NSFW classifier, which a clean start has not converted
+    expect(Object.keys(started.unavailable).sort()).toEqual([
+      '3d-ar-product',
+      'image-alignment',
+      'image-quality',
+      'image-safety',
+      'speech-quality',
+    ]);
     expect(started.unavailable['image-safety']).toMatch(/model nsfw-mobilenet-v2: no manifest/);
+    expect(started.unavailable['3d-ar-product']).toMatch(/model nsfw-mobilenet-v2: no manifest/);
   });
 });
 
