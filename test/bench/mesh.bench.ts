@@ -22,10 +22,10 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { meshGeometry, meshMaterials, meshTexels, meshTopology, meshUv, type MeshTopology } from '@assay/mesh-analysis';
 import { readMesh } from '@assay/mesh-io';
+import { MODELS } from '../helpers/meshes.js';
 import { cases, median, rounds, table } from './stats.js';
 
 const PYTHON = process.env.PARITY_PYTHON ?? '/usr/bin/python3';
-const MODELS = '/usr/share/assimp/models/STL';
 const ROUNDS = rounds(3);
 const SIZES = cases([
   { source: 'Wuson.stl', levels: 1 },
@@ -183,7 +183,7 @@ try {
   );
   const assets: { name: string; stl: string; glb: string }[] = [];
   for (const { source, levels } of SIZES) {
-    let mesh = readStlIndexed(readFileSync(join(MODELS, source)));
+    let mesh = readStlIndexed(readFileSync(join(MODELS, 'STL', source)));
     for (let l = 0; l < levels; l++) mesh = subdivide(mesh);
     const name = `${source.replace('_binary', '').replace('.stl', '')} ×4^${levels} = ${mesh.faces.length / 3} triangles`;
     const base = join(dir, `${source.replace('.stl', '')}-${levels}`);

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
+import type { MeshAsset } from '@assay/mesh-io';
 
 /** Debian's assimp-testmodels: real OBJ, PLY, STL and glTF 2.0 models (CI installs them; tests skip without). */
 export const MODELS = '/usr/share/assimp/models';
@@ -15,3 +16,6 @@ export function zipModels(dir: string, only?: string[], extra: Record<string, Ui
   for (const name of readdirSync(join(MODELS, dir))) if (!only || only.includes(name)) files[name] = model(join(dir, name));
   return zipSync({ ...files, ...extra });
 }
+
+export const triangleCount = (asset: MeshAsset) =>
+  asset.primitives.filter((p) => p.mode === 'triangles').reduce((sum, p) => sum + p.indices.length / 3, 0);

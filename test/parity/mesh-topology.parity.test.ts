@@ -37,9 +37,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meshGeometry, meshTopology, type MeshGeometry, type MeshTopology } from '@assay/mesh-analysis';
 import { readMesh, type MeshAsset } from '@assay/mesh-io';
+import { MODELS } from '../helpers/meshes.js';
 
 const PYTHON = process.env.PARITY_PYTHON ?? '/usr/bin/python3';
-const MODELS = '/usr/share/assimp/models';
 const CAPPED = 'STL/sphereWithHole.stl capped';
 const FILES = [
   'STL/Spider_binary.stl',

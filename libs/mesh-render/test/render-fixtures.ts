@@ -3,10 +3,10 @@ import { basename, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import sharp from 'sharp';
 import { parseMesh, type MeshAsset } from '@assay/mesh-io';
+import { MODELS } from '../../../test/helpers/meshes.js';
 
 /** Debian's chromium and assimp-testmodels (CI installs both); the render tests skip with a warning without them. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const MODELS = '/usr/share/assimp/models';
 export const CAN_RENDER = existsSync(CHROMIUM) && existsSync(MODELS);
 if (!CAN_RENDER)
   console.warn(`${CHROMIUM} or ${MODELS} is missing (apt-get install chromium assimp-testmodels): the render tests are skipped`);
@@ -18,8 +18,7 @@ export const SPIDER = 'STL/Spider_binary.stl';
 export const readModel = (path: string): Promise<MeshAsset> =>
   parseMesh(new Uint8Array(readFileSync(join(MODELS, path))), { filename: basename(path) });
 
-export const triangleCount = (asset: MeshAsset) =>
-  asset.primitives.filter((p) => p.mode === 'triangles').reduce((sum, p) => sum + p.indices.length / 3, 0);
+export { MODELS, triangleCount } from '../../../test/helpers/meshes.js';
 
 export interface PixelStats {
   width: number;
