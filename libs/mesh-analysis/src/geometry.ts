@@ -1,4 +1,4 @@
-import type { MeshAsset } from '@assay/mesh-io';
+import { finiteBox, type MeshAsset } from '@assay/mesh-io';
 import { edgeMap, repeatedVertexFaces } from './edge-map.js';
 import { SIZE_RANGES } from './size-ranges.js';
 import { doubleAreaVector, triangleSoup } from './triangle-soup.js';
@@ -46,30 +46,15 @@ export interface MeshGeometry {
 export function meshGeometry(asset: MeshAsset, options: GeometryOptions = {}): MeshGeometry {
   const soup = triangleSoup(asset);
   const p = soup.positions;
-  const min = [Infinity, Infinity, Infinity];
-  const max = [-Infinity, -Infinity, -Infinity];
   let nonFinitePositions = 0;
+  for (let i = 0; i < p.length; i += 3)
+    if (!Number.isFinite(p[i]) || !Number.isFinite(p[i + 1]) || !Number.isFinite(p[i + 2])) nonFinitePositions++;
   const used = new Uint8Array(soup.vertexCount);
   for (let i = 0; i < soup.corners.length; i++) used[soup.corners[i]] = 1;
-  for (let v = 0; v < soup.vertexCount; v++) {
-    const x = p[v * 3],
-      y = p[v * 3 + 1],
-      z = p[v * 3 + 2];
-    if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) {
-      nonFinitePositions++;
-      continue;
-    }
-    if (!used[v]) continue;
-    min[0] = Math.min(min[0], x);
-    min[1] = Math.min(min[1], y);
-    min[2] = Math.min(min[2], z);
-    max[0] = Math.max(max[0], x);
-    max[1] = Math.max(max[1], y);
-    max[2] = Math.max(max[2], z);
-  }
-  const empty = min[0] > max[0];
-  const bboxMin: [number, number, number] = empty ? [0, 0, 0] : [min[0], min[1], min[2]];
-  const bboxMax: [number, number, number] = empty ? [0, 0, 0] : [max[0], max[1], max[2]];
+  // the box of the vertices triangles use
+  const box = finiteBox([p], (v) => used[v] === 1);
+  const bboxMin: [number, number, number] = box ? box.min : [0, 0, 0];
+  const bboxMax: [number, number, number] = box ? box.max : [0, 0, 0];
   const bboxSize: [number, number, number] = [bboxMax[0] - bboxMin[0], bboxMax[1] - bboxMin[1], bboxMax[2] - bboxMin[2]];
   const largestSide = Math.max(...bboxSize);
   const ranges = { ...SIZE_RANGES, ...options.sizeRanges };

@@ -1,3 +1,4 @@
+import { finiteBox } from '@assay/mesh-io';
 import { KeyTable } from './hash-table.js';
 import type { TriangleSoup } from './triangle-soup.js';
 
@@ -27,21 +28,9 @@ export interface Weld {
 export function weldSoup(soup: TriangleSoup, tolerance?: number): Weld {
   const p = soup.positions;
   const n = soup.vertexCount;
-  const min = [Infinity, Infinity, Infinity];
-  const max = [-Infinity, -Infinity, -Infinity];
-  for (let v = 0; v < n; v++) {
-    const x = p[v * 3],
-      y = p[v * 3 + 1],
-      z = p[v * 3 + 2];
-    if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) continue;
-    if (x < min[0]) min[0] = x;
-    if (y < min[1]) min[1] = y;
-    if (z < min[2]) min[2] = z;
-    if (x > max[0]) max[0] = x;
-    if (y > max[1]) max[1] = y;
-    if (z > max[2]) max[2] = z;
-  }
-  const diagonal = min[0] <= max[0] ? Math.hypot(max[0] - min[0], max[1] - min[1], max[2] - min[2]) : 0;
+  const box = finiteBox([p]);
+  const min = box?.min ?? [0, 0, 0];
+  const diagonal = box ? Math.hypot(box.max[0] - min[0], box.max[1] - min[1], box.max[2] - min[2]) : 0;
   const tol = tolerance ?? RELATIVE_WELD_TOLERANCE * diagonal;
   const scale = tol > 0 ? 1 / tol : 0;
   const table = new KeyTable(n, 3);

@@ -1,4 +1,4 @@
-import type { MeshAsset } from '@assay/mesh-io';
+import { finiteBox, type MeshAsset } from '@assay/mesh-io';
 import { MeshRenderError } from './render-error.js';
 
 export type Vec3 = [number, number, number];
@@ -24,23 +24,9 @@ const FILL = 0.8;
 
 /** Centre of the bounding box and the radius of the sphere around it holding every vertex (non-finite ones skipped). */
 export function boundingSphere(asset: MeshAsset): { center: Vec3; radius: number } {
-  const min = [Infinity, Infinity, Infinity];
-  const max = [-Infinity, -Infinity, -Infinity];
-  for (const { positions } of asset.primitives) {
-    for (let i = 0; i + 2 < positions.length; i += 3) {
-      const x = positions[i],
-        y = positions[i + 1],
-        z = positions[i + 2];
-      if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) continue;
-      if (x < min[0]) min[0] = x;
-      if (y < min[1]) min[1] = y;
-      if (z < min[2]) min[2] = z;
-      if (x > max[0]) max[0] = x;
-      if (y > max[1]) max[1] = y;
-      if (z > max[2]) max[2] = z;
-    }
-  }
-  if (min[0] > max[0]) throw new MeshRenderError('empty_asset', 'the asset has no vertex with finite coordinates to frame');
+  const box = finiteBox(asset.primitives.map((p) => p.positions));
+  if (!box) throw new MeshRenderError('empty_asset', 'the asset has no vertex with finite coordinates to frame');
+  const { min, max } = box;
   const center: Vec3 = [(min[0] + max[0]) / 2, (min[1] + max[1]) / 2, (min[2] + max[2]) / 2];
   let r2 = 0;
   for (const { positions } of asset.primitives) {
