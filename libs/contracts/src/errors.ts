@@ -47,6 +47,24 @@ export const ErrorCode = {
   SweepManifestInvalid: 'sweep_manifest_invalid',
   /** an asset of a sweep run had no result by the sweep's deadline */
   SweepDeadlineExceeded: 'sweep_deadline_exceeded',
+  // human evaluation studies
+  StudyNotFound: 'study_not_found',
+  /** the study is closed: no more answers, invites or imports */
+  StudyClosed: 'study_closed',
+  /** the runs give the protocol nothing to rate (e.g. no prompt shared by two runs for pairwise) */
+  StudyEmpty: 'study_empty',
+  /** a rater token that was never issued, or one for another study */
+  RaterTokenInvalid: 'rater_token_invalid',
+  /** a rater token past its expiry */
+  RaterTokenExpired: 'rater_token_expired',
+  /** an answer for a task that is not the rater's (another rater's, a released lease, an unknown id) */
+  ItemNotAssigned: 'item_not_assigned',
+  /** an answer that does not fit the protocol (a missing dimension, a tie where ties are not allowed) */
+  AnswerInvalid: 'answer_invalid',
+  /** a rater app asset link that is forged, altered or expired */
+  AssetLinkInvalid: 'asset_link_invalid',
+  /** a Label Studio export that cannot be read into the study */
+  LabelStudioInvalid: 'label_studio_invalid',
   // authentication
   AuthRequired: 'auth_required',
   InvalidApiKey: 'invalid_api_key',
@@ -137,6 +155,15 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   sweep_run_exists: 409,
   run_closed: 409,
   asset_conflict: 409,
+  study_not_found: 404,
+  study_closed: 409,
+  study_empty: 400,
+  rater_token_invalid: 401,
+  rater_token_expired: 401,
+  item_not_assigned: 409,
+  answer_invalid: 400,
+  asset_link_invalid: 403,
+  label_studio_invalid: 400,
   auth_required: 401,
   invalid_api_key: 403,
   hook_signature_missing: 401,

@@ -16,9 +16,11 @@ function sortableId(kind: string, now: number): string {
 
 export const newRunId = (now = Date.now()) => sortableId('run', now);
 export const newComparisonId = (now = Date.now()) => sortableId('cmp', now);
+export const newStudyId = (now = Date.now()) => sortableId('std', now);
 
 export const RUN_ID_PATTERN = /^run_[0-9a-hjkmnp-tv-z]{26}$/;
 export const COMPARISON_ID_PATTERN = /^cmp_[0-9a-hjkmnp-tv-z]{26}$/;
+export const STUDY_ID_PATTERN = /^std_[0-9a-hjkmnp-tv-z]{26}$/;
 
 /**
  * BullMQ job id for an asset: stable for (run, asset) so resubmission dedupes, and free of ':' which

@@ -19,3 +19,4 @@ export * from './schemas/run-metrics.js';
 export * from './schemas/sweep.js';
 export * from './signature.js';
 export * from './schemas/distribution.js';
+export * from './schemas/study.js';

@@ -78,3 +78,16 @@ export const SweepObjects = {
   /** a copy of the comparison's HTML report */
   report: (sweep: string, date: string) => `sweeps/${sweep}/${date}/report.html`,
 };
+
+/** Human evaluation studies (Assay's alone, like `runs/`). */
+export const StudyObjects = {
+  root: 'studies/',
+  study: (id: string) => `studies/${id}/study.json`,
+  /** the items raters judge, gold items included (with their expected answers) */
+  items: (id: string) => `studies/${id}/items.json`,
+  /** every kept answer, one JSON object per line; rewritten whole on close and on each analysis */
+  answers: (id: string) => `studies/${id}/answers.jsonl`,
+  analysis: (id: string) => `studies/${id}/analysis.json`,
+  /** the exports: `rlhf-pairs.jsonl`, `label-studio.json`, `golden-set.json` */
+  export: (id: string, file: string) => `studies/${id}/exports/${file}`,
+};
