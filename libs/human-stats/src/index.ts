@@ -1,0 +1,11 @@
+export type { AgreementLevel, RatingMatrix } from './ratings.js';
+export { krippendorffAlpha } from './krippendorff.js';
+export { fleissKappa, percentAgreement } from './fleiss.js';
+export { cohensKappa, type KappaWeights } from './cohen.js';
+export { agreementReport, type AgreementReport, type AgreementReportOptions, type Estimate } from './agreement-report.js';
+export type { PairOutcome, PairwiseComparison } from './comparisons.js';
+export { ComparisonGraphError, type ComparisonGraphProblem } from './comparison-graph.js';
+export { bradleyTerry, type BradleyTerryFit, type BradleyTerryOptions } from './bradley-terry.js';
+export { winRates, type WinRate } from './win-rates.js';
+export { kendallTauB, spearman, type Correlation } from './correlation.js';
+export { pairwiseAccuracy, type PairwiseAccuracy } from './pairwise-accuracy.js';
