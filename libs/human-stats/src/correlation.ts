@@ -37,9 +37,17 @@ export function kendallTauB(x: readonly number[], y: readonly number[], opts: { 
   const n = requirePaired(x, y, 5);
   const { confidence = 0.95 } = opts;
   requireAlpha(confidence, 'confidence');
-  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => x[i] - x[j] || y[i] - y[j]);
-  const xs = Float64Array.from(order, (i) => x[i]);
-  const ys = Float64Array.from(order, (i) => y[i]);
+  // sort the (x, y) pairs as single numbers, x's dense rank · levels + y's, by the typed array's native sort
+  const [rx, ry] = [denseRanks(x), denseRanks(y)];
+  const levels = ry.levels;
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = rx.ranks[i] * levels + ry.ranks[i];
+  keys.sort();
+  const [xs, ys] = [new Float64Array(n), new Float64Array(n)];
+  for (let i = 0; i < n; i++) {
+    xs[i] = Math.floor(keys[i] / levels);
+    ys[i] = keys[i] % levels;
+  }
   const xTies = tieSums(xs);
   let jointTies = 0;
   for (let i = 0; i < n;) {
@@ -73,28 +81,62 @@ function fisherInterval(r: number, se: number, confidence: number): [number, num
   return [Math.tanh(centre - z * se), Math.tanh(centre + z * se)];
 }
 
-/** 1-based ranks, ties given the mean of the ranks they span. */
+/** 1-based ranks, ties given the mean of the ranks they span: (first + last position in the sorted copy)/2 + 1. */
 function averageRanks(values: readonly number[]): Float64Array {
-  const n = values.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => values[i] - values[j]);
-  const ranks = new Float64Array(n);
-  for (let i = 0; i < n;) {
-    let j = i + 1;
-    while (j < n && values[order[j]] === values[order[i]]) j++;
-    for (let k = i; k < j; k++) ranks[order[k]] = (i + j + 1) / 2;
-    i = j;
-  }
+  const sorted = Float64Array.from(values).sort();
+  // typed-array loops: Float64Array.from with a map function is an order of magnitude slower in V8
+  const ranks = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) ranks[i] = (lowerBound(sorted, values[i]) + upperBound(sorted, values[i]) + 1) / 2;
   return ranks;
+}
+
+/** Each value's index among the distinct values, and how many distinct values there are. */
+function denseRanks(values: readonly number[]): { ranks: Float64Array; levels: number } {
+  const sorted = Float64Array.from(values).sort();
+  let levels = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[levels++] = sorted[i];
+  const distinct = sorted.subarray(0, levels);
+  const ranks = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) ranks[i] = lowerBound(distinct, values[i]);
+  return { ranks, levels };
+}
+
+/** The first index whose value is ≥ v. */
+function lowerBound(sorted: Float64Array, v: number): number {
+  let [lo, hi] = [0, sorted.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The first index whose value is > v. */
+function upperBound(sorted: Float64Array, v: number): number {
+  let [lo, hi] = [0, sorted.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function pearson(x: Float64Array, y: Float64Array): number {
   const n = x.length;
-  let [mx, my] = [0, 0];
-  for (let i = 0; i < n; i++) [mx, my] = [mx + x[i], my + y[i]];
-  [mx, my] = [mx / n, my / n];
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += x[i];
+    my += y[i];
+  }
+  mx /= n;
+  my /= n;
   let [sxy, sxx, syy] = [0, 0, 0];
   for (let i = 0; i < n; i++) {
-    const [dx, dy] = [x[i] - mx, y[i] - my];
+    const dx = x[i] - mx;
+    const dy = y[i] - my;
     sxy += dx * dy;
     sxx += dx * dx;
     syy += dy * dy;
