@@ -1,0 +1,3 @@
+export * from './context.js';
+export * from './jsonl.js';
+export * from './rlhf-pairs.js';
