@@ -153,7 +153,14 @@ export const StudyRecord = CreateStudyRequest.omit({ runs: true, gold: true }).e
 export type StudyRecord = z.infer<typeof StudyRecord>;
 
 /** One asset of an item as the study keeps it. */
-export const StudyItemAsset = StudyAssetRef.extend({ modelVersion: z.string(), modality: z.enum(MODALITIES) });
+export const StudyItemAsset = StudyAssetRef.extend({
+  modelVersion: z.string(),
+  modality: z.enum(MODALITIES),
+  /** the bytes raters see: the scored content, or for 3D the rendered contact sheet */
+  uri: z.string(),
+  /** the asset's automated scores (`metric.score` → value), set against the humans by the calibration */
+  scores: z.record(z.string(), z.number()),
+});
 export type StudyItemAsset = z.infer<typeof StudyItemAsset>;
 
 /** What raters judge in one task: one asset, or (pairwise) two for the same prompt. */
@@ -314,9 +321,10 @@ export const VersionPreference = z.object({
   comparisons: z.number().int(),
   /** ties count half */
   winRate: StudyEstimate,
-  /** Bradley–Terry log-strength against the first run's version (Davidson ties) */
-  strength: z.number(),
-  strengthCi: Interval,
+  /** Bradley–Terry log-strength against the first run's version (Davidson ties); null when the fit has no finite answer */
+  strength: z.number().nullable(),
+  strengthCi: Interval.nullable(),
+  /** by strength, or by win rate when the fit failed */
   rank: z.number().int(),
 });
 
@@ -349,7 +357,7 @@ export const ScoreCalibration = z.object({
   score: z.string(),
   /** the human measure it is set against: a dimension key, or `preference` */
   human: z.string(),
-  direction: z.enum(['higher_is_better', 'lower_is_better']),
+  direction: z.enum(['higher', 'lower']),
   measure: z.enum(['spearman', 'pairwise_accuracy']),
   agreement: StudyEstimate,
   spearman: StudyCorrelation.optional(),
