@@ -38,7 +38,8 @@ class RaterSession {
       return;
     }
     const started = performance.now();
-    const elapsedMs = Math.round(started - this.shownAt);
+    // the API takes at most a day: a task left open overnight is still answerable
+    const elapsedMs = Math.min(Math.round(started - this.shownAt), 86_400_000);
     const failure = await this.request(
       'answer',
       () => postAnswer(this.link, { assignmentId: task.assignmentId, answer, elapsedMs }),
