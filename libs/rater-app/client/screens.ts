@@ -75,13 +75,18 @@ function taskScreen(view: RaterTaskView, task: RaterTask, onBroken: () => void):
 
 /** The end of the rater's work (task null). */
 function finishedScreen(view: RaterTaskView): { element: HTMLElement; heading: HTMLElement } {
-  const heading = el('h1', { tabindex: -1 }, 'All done — thank you!');
   const { answered, target } = view.progress;
+  // nothing answered and nothing to do: the study is closed or already fully rated by others
+  const heading = el('h1', { tabindex: -1 }, answered > 0 ? 'All done — thank you!' : 'Nothing to rate');
+  const summary =
+    answered > 0
+      ? `You answered ${answered} of ${target} tasks. There is nothing more to rate: you can close this page.`
+      : 'There is nothing for you to rate in this study: it may be closed or already fully rated. You can close this page.';
   const element = el(
     'section',
     { class: 'message-screen' },
     heading,
-    el('p', {}, `You answered ${answered} of ${target} tasks. There is nothing more to rate: you can close this page.`),
+    el('p', {}, summary),
     view.canUndo ? el('p', {}, 'To change your last answer, use “Undo last answer” above.') : null,
   );
   return { element, heading };
