@@ -22,6 +22,11 @@ import { PoliciesController } from './comparisons/policies.controller.js';
 import { DistributionService } from './distribution/distribution.service.js';
 import { ReferenceSetsController } from './distribution/reference-sets.controller.js';
 import { RunDistributionController } from './distribution/run-distribution.controller.js';
+import type { StudyStore } from '@assay/studies';
+import { RaterController } from './studies/rater.controller.js';
+import { RaterService } from './studies/rater.service.js';
+import { StudiesController } from './studies/studies.controller.js';
+import { StudiesService } from './studies/studies.service.js';
 import { HooksController } from './hooks/hooks.controller.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import { OpsController } from './ops/ops.controller.js';
@@ -49,6 +54,7 @@ import {
   COMPARISON_REQUESTS,
   SWEEPS,
   SWEEP_STORE,
+  STUDY_STORE,
 } from './tokens.js';
 
 export interface IngestDeps {
@@ -67,6 +73,7 @@ export interface IngestDeps {
   comparisons: ComparisonStore;
   sweeps: SweepCatalog;
   sweepStore: SweepStore;
+  studies: StudyStore;
 }
 
 @Module({})
@@ -91,6 +98,7 @@ export class AppModule {
       { provide: COMPARISON_REQUESTS, useValue: new ComparisonRequests({ ...deps, catalog: deps.metricCatalog }) },
       { provide: SWEEPS, useValue: deps.sweeps },
       { provide: SWEEP_STORE, useValue: deps.sweepStore },
+      { provide: STUDY_STORE, useValue: deps.studies },
     ];
     return {
       module: AppModule,
@@ -101,13 +109,25 @@ export class AppModule {
         ReferenceSetsController,
         RunDistributionController,
         SweepsController,
+        StudiesController,
+        RaterController,
         MetricsController,
         HooksController,
         QueuesController,
         ModelsController,
         OpsController,
       ],
-      providers: [...values, IntakeService, RunsService, ListingService, ComparisonsService, DistributionService, SweepsService],
+      providers: [
+        ...values,
+        IntakeService,
+        RunsService,
+        ListingService,
+        ComparisonsService,
+        DistributionService,
+        SweepsService,
+        StudiesService,
+        RaterService,
+      ],
     };
   }
 }

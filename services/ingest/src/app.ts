@@ -15,6 +15,8 @@ import { S3ObjectStore } from '@assay/storage';
 import { SuiteCatalog } from '@assay/suites';
 import { SweepCatalog, SweepStore } from '@assay/sweeps';
 import { MetricCatalog } from '@assay/metric-catalog';
+import { StudyStore } from '@assay/studies';
+import { registerJudgeAgreementGauge } from './studies/judge-agreement-gauge.js';
 import { AppModule } from './app.module.js';
 import { ErrorFilter, sendError } from './http/error.filter.js';
 import { NestPinoLogger } from './http/nest-logger.js';
@@ -48,6 +50,8 @@ export async function createIngestApp(config: AssayConfig, logger: Logger, regis
   registerQueueDepthMetrics(registry, () => queues.all(), logger);
   const metrics = createIngestMetrics(registry);
   const metricCatalog = MetricCatalog.load();
+  const studies = new StudyStore(redis, config.redis.prefix);
+  registerJudgeAgreementGauge(registry, studies, logger);
   const suites = await SuiteCatalog.load({
     dir: config.suites.dir,
     s3: config.suites.uri ? { store, prefix: config.suites.uri } : undefined,
@@ -75,6 +79,7 @@ export async function createIngestApp(config: AssayConfig, logger: Logger, regis
       { dir: config.sweeps.dir, s3: config.sweeps.uri ? { store, prefix: config.sweeps.uri } : undefined },
     ),
     sweepStore: new SweepStore(redis, config.redis.prefix),
+    studies,
   });
 
   const app = await NestFactory.create<NestExpressApplication>(module, {

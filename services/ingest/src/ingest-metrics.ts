@@ -1,5 +1,5 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { API_ERROR_CODES, ENABLED_MODALITIES } from '@assay/contracts';
+import { API_ERROR_CODES, ENABLED_MODALITIES, StudyProtocol } from '@assay/contracts';
 import { zeroSeries } from '@assay/observability';
 
 export function createIngestMetrics(registry: Registry) {
@@ -29,6 +29,12 @@ export function createIngestMetrics(registry: Registry) {
       labelNames: ['code'],
       registers: [registry],
     }),
+    studyAnswers: new Counter({
+      name: 'assay_study_answers_total',
+      help: 'Answers recorded in human evaluation studies (resubmissions not counted), by protocol and source.',
+      labelNames: ['protocol', 'source'],
+      registers: [registry],
+    }),
     uploadedBytes: new Counter({
       name: 'assay_upload_bytes_total',
       help: 'Bytes of asset content uploaded through the API.',
@@ -38,6 +44,7 @@ export function createIngestMetrics(registry: Registry) {
   zeroSeries(metrics.submitted, { modality: ENABLED_MODALITIES });
   zeroSeries(metrics.duplicates, { modality: ENABLED_MODALITIES });
   zeroSeries(metrics.rejected, { code: API_ERROR_CODES });
+  zeroSeries(metrics.studyAnswers, { protocol: StudyProtocol.options, source: ['app', 'label-studio'] });
   return metrics;
 }
 export type IngestMetrics = ReturnType<typeof createIngestMetrics>;

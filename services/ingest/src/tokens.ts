@@ -16,3 +16,4 @@ export const RUN_INTAKE = Symbol('RunIntake');
 export const COMPARISON_REQUESTS = Symbol('ComparisonRequests');
 export const SWEEPS = Symbol('SweepCatalog');
 export const SWEEP_STORE = Symbol('SweepStore');
+export const STUDY_STORE = Symbol('StudyStore');

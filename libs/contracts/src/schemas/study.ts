@@ -396,3 +396,15 @@ export const StudyAnalysis = z.object({
   warnings: z.array(z.string()),
 });
 export type StudyAnalysis = z.infer<typeof StudyAnalysis>;
+
+/** `POST /v1/studies/:id/imports/label-studio`: what the import changed. */
+export const LabelStudioImportResult = z.object({
+  /** answers new to the study */
+  added: z.number().int(),
+  /** answers that replaced an earlier import of the same item and rater */
+  replaced: z.number().int(),
+  raters: z.number().int(),
+  /** tasks or annotations left out, and why (cancelled, unknown item, a later duplicate in the file) */
+  skipped: z.array(z.object({ taskId: z.unknown(), reason: z.string() })),
+});
+export type LabelStudioImportResult = z.infer<typeof LabelStudioImportResult>;
