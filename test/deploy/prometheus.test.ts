@@ -50,6 +50,7 @@ describe('Prometheus alerts', () => {
         'AssayGpuFallback',
         'AssayInferenceLatencyHigh',
         'AssayIngestDown',
+        'AssayJudgeHumanAgreementLow',
         'AssayQueueStalled',
         'AssayRedisUnavailable',
         'AssayStorageUnavailable',
