@@ -26,6 +26,14 @@ import {
   SubmitAssetsResponse,
   SweepRunRecord,
   TriggerSweepRequest,
+  CreateStudyRequest,
+  CreateRatersRequest,
+  RaterAnswer,
+  RaterInvite,
+  RaterTaskView,
+  StudyAnalysis,
+  StudyView,
+  LabelStudioImportResult,
 } from '@assay/contracts';
 import { RETRY_AFTER_SECONDS } from '@assay/observability';
 import { AssetView, ErrorEnvelope, FailedJobs, Health, ModelsReport, QueueDepth, Readiness, Suite, UploadResult } from './api-schemas.js';
@@ -59,12 +67,13 @@ function queryParameters(s: z.ZodType) {
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'bad input: `error.code` says why, `error.details` names the fields (docs/errors.md)',
-  401: 'not authenticated: no API key, or no valid hook signature',
-  403: 'the API key is not valid',
-  404: 'no such run, asset, comparison, policy, reference set, sweep, metric, queue or route',
+  401: 'not authenticated: no API key, no valid hook signature, or (rater app) an invalid or expired rater token',
+  403: 'the API key is not valid, or (rater app) the asset link is forged or expired',
+  404: 'no such run, asset, comparison, policy, reference set, sweep, study, export, metric, queue or route',
   409:
     'conflict: the run is closed (or, to compare or measure it, not yet; or its run-level metrics are pending), the asset has other ' +
-    'content, the report is not ready, the reference set exists, the sweep date has a run, or the hook delivery was replayed',
+    'content, the report is not ready, the reference set exists, the sweep date has a run, the hook delivery was replayed, the study ' +
+    "is closed, or the rater task is not (or no longer) the rater's",
   413: 'the body is over its size limit',
   415: 'unsupported content type',
   503: 'a dependency (Redis, S3) is unavailable, or the hook is not configured: retry after `Retry-After` seconds',
@@ -102,6 +111,18 @@ const errors = (...statuses: number[]) =>
 const runId = { name: 'runId', in: 'path', required: true, schema: { type: 'string' } };
 const comparisonId = { name: 'comparisonId', in: 'path', required: true, schema: { type: 'string' } };
 const sweepName = { name: 'sweep', in: 'path', required: true, schema: { type: 'string' } };
+const studyId = { name: 'studyId', in: 'path', required: true, schema: { type: 'string' } };
+const raterToken = {
+  name: 'Authorization',
+  in: 'header',
+  required: true,
+  description: '`Bearer <rater token>`',
+  schema: { type: 'string' },
+};
+const jsonArray = (description: string, ref: string) => ({
+  description,
+  content: { 'application/json': { schema: { type: 'array', items: { $ref: `#/components/schemas/${ref}` } } } },
+});
 const assetId = {
   name: 'assetId',
   in: 'path',
@@ -139,6 +160,11 @@ export function buildOpenApi(version = '0.1.0') {
         description: 'Distribution metrics over stored embeddings (FD, KID, CMMD, PRDC): reference sets and runs measured against them',
       },
       { name: 'sweeps', description: 'Nightly benchmark sweeps: their schedule, runs and published verdicts; run one now' },
+      {
+        name: 'studies',
+        description: 'Human evaluation: studies over closed runs, rater invites, the analysis, exports and Label Studio imports',
+      },
+      { name: 'rater app', description: 'The pages and API raters use, authenticated by their invite token (no API key)' },
       { name: 'metrics', description: 'The metric catalog: what each score means, which way is better, its range and unit' },
       { name: 'hooks', description: 'Signed submissions from generation pipelines (no API key)' },
       { name: 'operations', description: 'Suites, models, queue depths and the dead-letter view' },
@@ -158,6 +184,12 @@ export function buildOpenApi(version = '0.1.0') {
         },
         CreateReferenceSet: { schema: CreateReferenceSetRequest, description: 'the name and the closed run whose embeddings it keeps' },
         TriggerSweep: { schema: TriggerSweepRequest, description: 'the date to run (default: the date the schedule gives now)' },
+        CreateStudy: {
+          schema: CreateStudyRequest,
+          description: 'the closed runs, the protocol, the rubric, gold items and quality thresholds',
+        },
+        CreateRaters: { schema: CreateRatersRequest, description: 'the raters to invite' },
+        RaterAnswer: { schema: RaterAnswer, description: 'the answer to the task on screen (pairwise: by screen side)' },
       }),
       schemas: {
         ...components('output', {
@@ -177,6 +209,11 @@ export function buildOpenApi(version = '0.1.0') {
           Sweep: SweepView,
           SweepDetail,
           SweepRun: SweepRunRecord,
+          Study: StudyView,
+          RaterInvite,
+          StudyAnalysis,
+          LabelStudioImportResult,
+          RaterTask: RaterTaskView,
           MetricCatalog: MetricCatalogView,
           Metric: MetricCatalogEntry,
           Suite,
@@ -443,6 +480,129 @@ export function buildOpenApi(version = '0.1.0') {
           parameters: [sweepName],
           requestBody: { $ref: '#/components/requestBodies/TriggerSweep' },
           responses: { '202': ok('begun', 'SweepRun'), ...errors(400, 401, 403, 404, 409, 503) },
+        },
+      },
+      '/v1/studies': {
+        post: {
+          operationId: 'createStudy',
+          tags: ['studies'],
+          summary: 'Create a human evaluation study over closed runs',
+          description:
+            'Pairwise studies pair assets of different runs by prompt (or `pairBy`); Likert and binary studies rate every scored ' +
+            'asset. Guide: docs/human-eval.md.',
+          requestBody: { $ref: '#/components/requestBodies/CreateStudy' },
+          responses: { '201': ok('created', 'Study'), ...errors(400, 401, 403, 404, 409, 503) },
+        },
+        get: {
+          operationId: 'listStudies',
+          tags: ['studies'],
+          summary: 'Studies, newest first',
+          responses: { '200': jsonArray('studies', 'Study'), ...errors(401, 403, 503) },
+        },
+      },
+      '/v1/studies/{studyId}': {
+        get: {
+          operationId: 'getStudy',
+          tags: ['studies'],
+          summary: 'One study with its counts of raters, answers and finished items',
+          parameters: [studyId],
+          responses: { '200': ok('the study', 'Study'), ...errors(401, 403, 404, 503) },
+        },
+      },
+      '/v1/studies/{studyId}/raters': {
+        post: {
+          operationId: 'inviteRaters',
+          tags: ['studies'],
+          summary: 'Invite raters: one link each, with a token shown only here',
+          parameters: [studyId],
+          requestBody: { $ref: '#/components/requestBodies/CreateRaters' },
+          responses: { '201': jsonArray('the invites', 'RaterInvite'), ...errors(400, 401, 403, 404, 409, 503) },
+        },
+      },
+      '/v1/studies/{studyId}/close': {
+        post: {
+          operationId: 'closeStudy',
+          tags: ['studies'],
+          summary: 'Close a study: no more answers; its answers and final analysis are written to S3',
+          parameters: [studyId],
+          responses: { '200': ok('closed', 'Study'), ...errors(401, 403, 404, 503) },
+        },
+      },
+      '/v1/studies/{studyId}/analysis': {
+        get: {
+          operationId: 'getStudyAnalysis',
+          tags: ['studies'],
+          summary: 'Rater quality, agreement, preferences or ratings per version, and judge–human calibration',
+          parameters: [studyId],
+          responses: { '200': ok('the analysis', 'StudyAnalysis'), ...errors(401, 403, 404, 503) },
+        },
+      },
+      '/v1/studies/{studyId}/exports/{file}': {
+        get: {
+          operationId: 'getStudyExport',
+          tags: ['studies'],
+          summary: 'RLHF preference pairs (JSONL), Label Studio tasks and annotations, or a golden-set manifest',
+          parameters: [
+            studyId,
+            {
+              name: 'file',
+              in: 'path',
+              required: true,
+              schema: { type: 'string', enum: ['rlhf-pairs.jsonl', 'label-studio.json', 'golden-set.json'] },
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'the export, from the answers of the raters the quality checks keep',
+              content: { 'application/x-ndjson': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object' } } },
+            },
+            ...errors(401, 403, 404, 503),
+          },
+        },
+      },
+      '/v1/studies/{studyId}/imports/label-studio': {
+        post: {
+          operationId: 'importLabelStudio',
+          tags: ['studies'],
+          summary: "Bring a Label Studio export's annotations into the study (one answer per item and rater)",
+          parameters: [studyId],
+          requestBody: {
+            required: true,
+            description: 'a Label Studio JSON (or JSON_MIN) export of tasks made by the label-studio.json export',
+            content: { 'application/json': { schema: { type: 'array', items: { type: 'object' } } } },
+          },
+          responses: { '200': ok('imported', 'LabelStudioImportResult'), ...errors(400, 401, 403, 404, 409, 413, 503) },
+        },
+      },
+      '/rate/{studyId}/api/task': {
+        get: {
+          operationId: 'getRaterTask',
+          tags: ['rater app'],
+          summary: "The rater's task on screen, or a new one",
+          security: [],
+          parameters: [studyId, raterToken],
+          responses: { '200': ok('the task (null when nothing is left)', 'RaterTask'), ...errors(401, 404, 409, 503) },
+        },
+      },
+      '/rate/{studyId}/api/answers': {
+        post: {
+          operationId: 'answerRaterTask',
+          tags: ['rater app'],
+          summary: 'Answer the task on screen; a resubmission is counted once',
+          security: [],
+          parameters: [studyId, raterToken],
+          requestBody: { $ref: '#/components/requestBodies/RaterAnswer' },
+          responses: { '200': ok('the next task', 'RaterTask'), ...errors(400, 401, 409, 503) },
+        },
+      },
+      '/rate/{studyId}/api/undo': {
+        post: {
+          operationId: 'undoRaterAnswer',
+          tags: ['rater app'],
+          summary: "Withdraw the rater's last answer and reopen its task",
+          security: [],
+          parameters: [studyId, raterToken],
+          responses: { '200': ok('the reopened task', 'RaterTask'), ...errors(401, 409, 503) },
         },
       },
       '/v1/hooks/generation': {
