@@ -404,6 +404,31 @@ describe.skipIf(!haveChromium)('the rater app, in a real browser against the ing
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('rater_token_expired');
   });
 
+  it('a study closed while a task is on screen thanks the rater instead of taking the answer', async () => {
+    const closing = await studyWithRater({
+      name: 'Closed early',
+      protocol: 'pairwise',
+      runs,
+      instructions: 'Choose the better image.',
+      dimensions: [{ key: 'preference', label: 'Which is better?', instructions: 'Compare them.' }],
+    });
+    const page = await openPage(closing.url);
+    await page.waitForSelector('#task-heading');
+    expect((await api('POST', `/v1/studies/${closing.studyId}/close`)).json.status).toBe('closed');
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.message-screen');
+    expect(await page.locator('h1').textContent()).toBe('This study is closed');
+    expect(await page.locator('#announcer').textContent()).toContain('This study is closed');
+    expect(await page.locator('.task-layout, .undo').count()).toBe(0);
+    // opened again, a closed study has no task for the rater (the API answers 200 with task null)
+    await page.reload();
+    await page.waitForSelector('.message-screen');
+    expect(await page.locator('h1').textContent()).toBe('Nothing to rate');
+    await page.close();
+    expect((await api('GET', `/v1/studies/${closing.studyId}`)).json.counts.answers).toBe(0);
+  });
+
   it('ran every page without a script error or CSP violation, and reports its timings', () => {
     expect(problems).toEqual([]);
     expect(firstPaint.fcp).toBeGreaterThan(0);
