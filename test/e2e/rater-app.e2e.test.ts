@@ -257,6 +257,7 @@ describe.skipIf(!haveChromium)('the rater app, in a real browser against the ing
       progress: `Progress: 0 of ${target}`,
       checked: [],
     });
+    expect(await page.title()).toBe('Prompt faithfulness: gen-v1 vs gen-v2 · Assay');
     expect(await page.locator('figcaption').allTextContents()).toEqual(['Left (1)', 'Right (2)']);
     expect(await page.locator('.prompt').textContent()).toMatch(new RegExp(PROMPTS.join('|')));
     expect(await page.locator('details.examples summary').textContent()).toBe('Examples (1)');
