@@ -257,6 +257,7 @@ describe.skipIf(!haveChromium)('the rater app, in a real browser against the ing
       progress: `Progress: 0 of ${target}`,
       checked: [],
     });
+    expect(await page.title()).toBe('Prompt faithfulness: gen-v1 vs gen-v2 · Assay');
     expect(await page.locator('figcaption').allTextContents()).toEqual(['Left (1)', 'Right (2)']);
     expect(await page.locator('.prompt').textContent()).toMatch(new RegExp(PROMPTS.join('|')));
     expect(await page.locator('details.examples summary').textContent()).toBe('Examples (1)');
@@ -402,6 +403,31 @@ describe.skipIf(!haveChromium)('the rater app, in a real browser against the ing
     const res = await fetch(`${ingest.url}/rate/${stale.studyId}/api/task`, { headers: { authorization: `Bearer ${stale.token}` } });
     expect(res.status).toBe(401);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('rater_token_expired');
+  });
+
+  it('a study closed while a task is on screen thanks the rater instead of taking the answer', async () => {
+    const closing = await studyWithRater({
+      name: 'Closed early',
+      protocol: 'pairwise',
+      runs,
+      instructions: 'Choose the better image.',
+      dimensions: [{ key: 'preference', label: 'Which is better?', instructions: 'Compare them.' }],
+    });
+    const page = await openPage(closing.url);
+    await page.waitForSelector('#task-heading');
+    expect((await api('POST', `/v1/studies/${closing.studyId}/close`)).json.status).toBe('closed');
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.message-screen');
+    expect(await page.locator('h1').textContent()).toBe('This study is closed');
+    expect(await page.locator('#announcer').textContent()).toContain('This study is closed');
+    expect(await page.locator('.task-layout, .undo').count()).toBe(0);
+    // opened again, a closed study has no task for the rater (the API answers 200 with task null)
+    await page.reload();
+    await page.waitForSelector('.message-screen');
+    expect(await page.locator('h1').textContent()).toBe('Nothing to rate');
+    await page.close();
+    expect((await api('GET', `/v1/studies/${closing.studyId}`)).json.counts.answers).toBe(0);
   });
 
   it('ran every page without a script error or CSP violation, and reports its timings', () => {

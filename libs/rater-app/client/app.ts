@@ -77,6 +77,8 @@ class RaterSession {
 
   private show(view: RaterTaskView, announcement?: string): void {
     this.view = view;
+    // the server renders the shell before it knows the study: the tab takes its name once the task is here
+    document.title = `${view.study.name} · Assay`;
     const bar = topbar(view, () => void this.undo());
     this.undoButton = bar.undo;
     this.shell.topbar.replaceChildren(bar.element);
