@@ -8,13 +8,22 @@
  *  - Bradley–Terry on 100 000 comparisons among 8 players, 20 % ties: Davidson, and ties ignored against
  *    statsmodels' Logit (Newton) on the same decisive comparisons — the design matrix is built inside its timing;
  *  - Kendall τ-b and Spearman on 10 000 tied pairs (scipy kendalltau asymptotic, spearmanr).
- * Peak RSS is this process's.
+ * Then the end-to-end analysis of a study, analyzeStudy from @assay/studies with the metric catalog and
+ * 1 000 bootstrap resamples (the service's default), medians of BENCH_ROUNDS (default 3):
+ *  - a Likert study, 2 dimensions, 10 000 items × 5 raters = 50 000 answers;
+ *  - a pairwise study of 2 runs, 20 000 items × 5 raters = 100 000 comparisons, ties and random screen sides;
+ * every asset carrying 10 automated scores of the catalog and a `category` attribute of 5 values. Nothing else
+ * computes the whole analysis, so those rows have no reference and no ratio. Peak RSS is this process's
+ * (so far: a maximum since start); heap used is after the analysis, the inputs and its result still alive.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng } from '@assay/stats';
+import { CreateStudyRequest, newStudyId, type StudyAnswer, type StudyItem, type StudyRecord } from '@assay/contracts';
+import { MetricCatalog } from '@assay/metric-catalog';
+import { createRng, type Rng } from '@assay/stats';
+import { analyzeStudy, type RaterRecord } from '@assay/studies';
 import {
   agreementReport,
   bradleyTerry,
@@ -55,6 +64,138 @@ const comparisons: PairwiseComparison[] = Array.from({ length: COMPARISONS }, ()
 });
 const x = Array.from({ length: PAIRS }, () => Math.round(rng.normal() * 1.2 + 3));
 const y = x.map((v) => Math.round((0.5 * v + rng.normal()) * 4) / 4);
+
+// ── the end-to-end study analysis: synthetic studies with a known truth, as libs/studies/test/analysis.test.ts
+const STUDY_ROUNDS = rounds(3);
+const LIKERT_ITEMS = QUICK ? 200 : 10_000;
+const PAIRWISE_ITEMS = QUICK ? 400 : 20_000;
+const CATEGORIES = ['people', 'animals', 'objects', 'landscapes', 'text'];
+
+/** A study record as the service stores it, from a request's settings. */
+function studyOf(protocol: 'likert' | 'pairwise', items: number, dimensions: string[]): StudyRecord {
+  const {
+    runs,
+    gold: _gold,
+    ...settings
+  } = CreateStudyRequest.parse({
+    name: `bench ${protocol} study`,
+    protocol,
+    runs: ['run_a', 'run_b'],
+    instructions: 'Rate each image.',
+    dimensions: dimensions.map((key) => ({ key, label: key, instructions: `Judge the ${key}.` })),
+    ratersPerItem: RATERS,
+  });
+  const createdAt = '2026-12-05T00:00:00Z';
+  const runRefs = runs.map((runId, i) => ({ runId, modelVersion: `v${i + 1}`, name: runId }));
+  return { ...settings, id: newStudyId(), runs: runRefs, goldRate: 0, items, goldItems: 0, createdAt, status: 'closed' };
+}
+
+/** True quality in [1, 5]: version 2 is half a point better on average. */
+const truthOf = (run: number, i: number) => 1.5 + 0.5 * run + 2.5 * ((i * 0.6180339887) % 1);
+
+/** Ten catalog scores: some track the truth (a few lower-is-better), some ignore it, one is mostly 0. */
+function scoresOf(srng: Rng, t: number): Record<string, number> {
+  return {
+    'aesthetic.score': t + 0.5 * srng.normal(),
+    'brisque.score': Math.min(100, Math.max(0, 60 - 9 * t + 6 * srng.normal())),
+    'sharpness.laplacian_variance': Math.exp(4 + 0.4 * t + 0.5 * srng.normal()),
+    'noise.sigma': Math.abs(2 - 0.2 * t + srng.normal()),
+    'clip_score.clip_score': Math.min(100, Math.max(0, 26 + 0.8 * t + 2 * srng.normal())),
+    'exposure.highlight_clip_ratio': 0.05 * srng.nextFloat(),
+    'niqe.score': Math.max(0, 7 - 0.6 * t + srng.normal()),
+    'blockiness.ratio': 1 + 0.2 * srng.nextFloat(),
+    'text.unexpected_text': srng.nextFloat() < 0.05 ? 1 : 0,
+    'nsfw.nsfw_score': 0.02 * srng.nextFloat(),
+  };
+}
+
+function assetOf(study: StudyRecord, srng: Rng, run: number, i: number) {
+  const { runId, modelVersion } = study.runs[run];
+  return {
+    runId,
+    assetId: `asset-${i}-${run}`,
+    modelVersion,
+    modality: 'image' as const,
+    uri: `s3://assay/runs/${runId}/content/${i}`,
+    scores: scoresOf(srng, truthOf(run, i)),
+  };
+}
+
+const benchRaters: RaterRecord[] = Array.from({ length: RATERS }, (_, r) => ({
+  raterId: `rtr_${r}`,
+  name: `rater ${r + 1}`,
+  createdAt: '2026-12-05T00:00:00Z',
+}));
+
+function answerOf(study: StudyRecord, srng: Rng, item: StudyItem, r: number, value: StudyAnswer['value'], n: number): StudyAnswer {
+  return {
+    studyId: study.id,
+    itemId: item.id,
+    raterId: benchRaters[r].raterId,
+    assignmentId: `asg_${r}_${n}`,
+    gold: false,
+    value,
+    elapsedMs: Math.round(3000 + 5000 * srng.nextFloat()),
+    answeredAt: new Date(Date.UTC(2026, 11, 5) + n * 1000).toISOString(),
+    source: 'app',
+  };
+}
+
+const itemId = (i: number) => `i-${String(i + 1).padStart(6, '0')}`;
+
+/** Likert, 2 dimensions: each rater sees the truth plus noise (0.5–0.9 sd), rounded onto 1…5. */
+function likertStudy(n: number) {
+  const srng = createRng(7);
+  const study = studyOf('likert', n, ['quality', 'prompt_fidelity']);
+  const clamp = (v: number) => Math.min(5, Math.max(1, Math.round(v)));
+  const items: StudyItem[] = [];
+  const answers: StudyAnswer[] = [];
+  for (let i = 0; i < n; i++) {
+    const run = i % 2;
+    const t = truthOf(run, i);
+    const fidelity = t + srng.normal();
+    const item: StudyItem = {
+      id: itemId(i),
+      gold: false,
+      prompt: `prompt ${i}`,
+      assets: [assetOf(study, srng, run, i)],
+      attributes: { category: CATEGORIES[i % CATEGORIES.length] },
+    };
+    items.push(item);
+    for (let r = 0; r < RATERS; r++) {
+      const sd = 0.5 + 0.1 * r;
+      const ratings = { quality: clamp(t + sd * srng.normal()), prompt_fidelity: clamp(fidelity + sd * srng.normal()) };
+      answers.push(answerOf(study, srng, item, r, { ratings }, i * RATERS + r));
+    }
+  }
+  return { study, items, answers };
+}
+
+/** Pairwise between 2 runs: the better truth wins through noise, close calls are ties, screen sides random. */
+function pairwiseStudy(n: number) {
+  const srng = createRng(8);
+  const study = studyOf('pairwise', n, ['preference']);
+  const items: StudyItem[] = [];
+  const answers: StudyAnswer[] = [];
+  for (let i = 0; i < n; i++) {
+    const item: StudyItem = {
+      id: itemId(i),
+      gold: false,
+      prompt: `prompt ${i}`,
+      assets: [assetOf(study, srng, 0, i), assetOf(study, srng, 1, i)],
+      attributes: { category: CATEGORIES[i % CATEGORIES.length] },
+    };
+    items.push(item);
+    for (let r = 0; r < RATERS; r++) {
+      const diff = truthOf(1, i) - truthOf(0, i) + (0.6 + 0.1 * r) * srng.normal();
+      const preferred = Math.abs(diff) < 0.25 ? 'tie' : diff > 0 ? 'b' : 'a';
+      const swapped = srng.nextFloat() < 0.5;
+      const side = preferred === 'tie' ? 'tie' : (preferred === 'a') !== swapped ? 'left' : 'right';
+      answers.push({ ...answerOf(study, srng, item, r, { preferred }, i * RATERS + r), swapped, side });
+    }
+  }
+  return { study, items, answers };
+}
 
 function time(fn: () => unknown): number {
   const times: number[] = [];
@@ -122,6 +263,33 @@ try {
     ),
   );
   console.log(`peak RSS (this process): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+
+  // No reference implementation computes a whole study analysis: these rows have times and memory, no ratio.
+  const catalog = MetricCatalog.load();
+  const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+  const studyRow = (what: string, build: () => ReturnType<typeof likertStudy>, size: string): string[] => {
+    const { study, items, answers } = build();
+    const times: number[] = [];
+    let analysis: ReturnType<typeof analyzeStudy> | undefined;
+    for (let i = 0; i < STUDY_ROUNDS; i++) {
+      analysis = undefined;
+      const t = performance.now();
+      analysis = analyzeStudy(study, items, benchRaters, answers, catalog, { resamples: RESAMPLES });
+      times.push(performance.now() - t);
+    }
+    if (analysis!.included.answers !== answers.length || analysis!.calibration.length === 0)
+      throw new Error(`${what}: unexpected analysis (${analysis!.included.answers} answers, ${analysis!.calibration.length} calibrations)`);
+    const heap = process.memoryUsage().heapUsed;
+    return [what, size, `${answers.length}`, ms(median(times)), mb(process.resourceUsage().maxRSS * 1024), mb(heap)];
+  };
+  const studies = [
+    studyRow('analyzeStudy, Likert, 2 dimensions', () => likertStudy(LIKERT_ITEMS), `${LIKERT_ITEMS} items × ${RATERS} raters`),
+    studyRow('analyzeStudy, pairwise, 2 runs', () => pairwiseStudy(PAIRWISE_ITEMS), `${PAIRWISE_ITEMS} items × ${RATERS} raters`),
+  ];
+  console.log(
+    `\nbench:human — analyzeStudy end to end, medians of ${STUDY_ROUNDS} rounds (ms), ${RESAMPLES} resamples, 10 catalog scores per asset; no reference`,
+  );
+  console.log(table(['study', 'size', 'answers', 'ms', 'peak RSS MB', 'heap used after MB'], studies));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
