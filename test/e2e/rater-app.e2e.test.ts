@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropPrefix, startTestS3, testPrefix, type TestS3 } from '../helpers/env.js';
-import { pngOf, texturedRgb } from '../helpers/images.js';
-import { apiClient, stackEnv, startService, waitForClosed, type RunningService } from '../helpers/services.js';
+import { apiClient, stackEnv, startService, type RunningService } from '../helpers/services.js';
+import { closedImageRun, STUDY_SUITE } from '../helpers/studies.js';
 
 /**
  * The rater app in a real browser (Debian's chromium) against the real ingest API, Redis and S3: a rater works
@@ -20,13 +20,6 @@ if (!haveChromium) console.warn(`rater app browser tests skipped: ${CHROMIUM} is
 const LAPTOP = { width: 1366, height: 768 };
 const TABLET = { width: 768, height: 1024 };
 const PROMPTS = ['a red fox in fresh snow', 'a lighthouse at dusk', 'three green apples on a table'];
-const SUITE = `name: e2e-rater
-description: cheap image metrics, so that the rater app's runs close quickly
-modality: image
-metrics:
-  - metric: resolution
-  - metric: sharpness
-`;
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const prefix = testPrefix('rater');
@@ -44,20 +37,7 @@ const roundTrips: number[] = [];
 const firstPaint: { fcp?: number; firstTask?: number } = {};
 
 /** A closed run of one model version: one small image per prompt. */
-async function closedRun(modelVersion: string, seed: number): Promise<string> {
-  const run = await api('POST', '/v1/runs', { name: `rater ${modelVersion}`, modelVersion, suite: 'e2e-rater' });
-  expect(run.status).toBe(201);
-  const runId: string = run.json.id;
-  const assets = PROMPTS.map((prompt, i) => ({ assetId: `img-${i}.png`, modality: 'image', prompt }));
-  expect((await api('POST', `/v1/runs/${runId}/assets`, { assets })).json).toMatchObject({ accepted: PROMPTS.length });
-  for (const [i, a] of assets.entries()) {
-    const bytes = await pngOf(texturedRgb(320, 240, seed + i), 320, 240);
-    expect((await api('PUT', `/v1/runs/${runId}/assets/${a.assetId}/content`, new Uint8Array(bytes))).status).toBe(202);
-  }
-  await api('POST', `/v1/runs/${runId}/close`);
-  await waitForClosed(api, runId);
-  return runId;
-}
+const closedRun = (modelVersion: string, seed: number) => closedImageRun(api, { modelVersion, prompts: PROMPTS, seed, suite: 'e2e-rater' });
 
 /** A study with one rater; answers as fast as a test gives them must not get the rater excluded. */
 async function studyWithRater(body: Record<string, unknown>): Promise<{ studyId: string; url: string; token: string }> {
@@ -171,7 +151,7 @@ const median = (xs: number[]) => {
 beforeAll(async () => {
   s3 = await startTestS3();
   mkdirSync(join(root, 'suites'));
-  writeFileSync(join(root, 'suites', 'e2e-rater.yaml'), SUITE);
+  writeFileSync(join(root, 'suites', 'e2e-rater.yaml'), STUDY_SUITE('e2e-rater'));
   const env = stackEnv(prefix, s3.s3.endpoint, { LOG_LEVEL: 'warn', SUITES_DIR: join(root, 'suites') });
   services.push(await startService('aggregator', env), await startService('worker', env));
   ingest = await startService('ingest', env);
@@ -422,10 +402,10 @@ describe.skipIf(!haveChromium)('the rater app, in a real browser against the ing
     expect(await page.locator('h1').textContent()).toBe('This study is closed');
     expect(await page.locator('#announcer').textContent()).toContain('This study is closed');
     expect(await page.locator('.task-layout, .undo').count()).toBe(0);
-    // opened again, a closed study has no task for the rater (the API answers 200 with task null)
+    // opened again, the page says so too (the API answers 409 study_closed)
     await page.reload();
     await page.waitForSelector('.message-screen');
-    expect(await page.locator('h1').textContent()).toBe('Nothing to rate');
+    expect(await page.locator('h1').textContent()).toBe('This study is closed');
     await page.close();
     expect((await api('GET', `/v1/studies/${closing.studyId}`)).json.counts.answers).toBe(0);
   });

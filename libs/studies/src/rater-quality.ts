@@ -1,6 +1,7 @@
 import type { RaterQuality, StudyAnswer, StudyItem, StudyQuality } from '@assay/contracts';
 import { isGoldCorrect } from './answers.js';
 import type { RaterRecord } from './study-store.js';
+import { groupBy } from './group-by.js';
 
 /** Below this many answers a fast median says little: one quick click is not a rushing rater. */
 const MIN_ANSWERS_FOR_SPEED = 5;
@@ -25,8 +26,7 @@ export function raterQuality(
   raters: readonly RaterRecord[],
   answers: readonly StudyAnswer[],
 ): RaterQuality[] {
-  const byRater = new Map<string, StudyAnswer[]>();
-  for (const a of answers) byRater.set(a.raterId, [...(byRater.get(a.raterId) ?? []), a]);
+  const byRater = groupBy(answers, (a) => a.raterId);
   return raters
     .map((r) => {
       const own = byRater.get(r.raterId) ?? [];

@@ -3,6 +3,7 @@ import type { MetricCatalog } from '@assay/metric-catalog';
 import type { ScoreCalibration, StudyAnswer, StudyItem, StudyRecord } from '@assay/contracts';
 import { mean } from './intervals.js';
 import { valuesByItem } from './ratings.js';
+import { groupBy } from '../group-by.js';
 
 /** Fewer observations than this give no estimate (a correlation of 3 points says nothing). */
 const MIN_N = 5;
@@ -127,9 +128,7 @@ export function calibration(
 }
 
 function pairwiseObservations(items: ReadonlyMap<string, StudyItem>, answers: readonly StudyAnswer[]): Observation[] {
-  const byItem = new Map<string, StudyAnswer[]>();
-  for (const a of answers) byItem.set(a.itemId, [...(byItem.get(a.itemId) ?? []), a]);
-  return [...byItem].map(([id, list]) => ({ item: items.get(id)!, human: NaN, preferred: majority(list) }));
+  return [...groupBy(answers, (a) => a.itemId)].map(([id, list]) => ({ item: items.get(id)!, human: NaN, preferred: majority(list) }));
 }
 
 /** Per version: Likert/binary items belong to their asset's run; a pairwise item to its second (candidate) run. */

@@ -1,30 +1,33 @@
 import { holm, mannWhitneyU, wilcoxonSignedRank } from '@assay/stats';
 import type { StudyAnalysis, StudyAnswer, StudyItem, StudyRecord } from '@assay/contracts';
 import { mean, meanCi } from './intervals.js';
+import { groupBy } from '../group-by.js';
 
 type LikertDimension = NonNullable<StudyAnalysis['likert']>[number];
 type BinaryDimension = NonNullable<StudyAnalysis['binary']>[number];
 
 /** itemId → the values raters gave it on one dimension (Likert ratings, or checks as 1/0). */
 export function valuesByItem(answers: readonly StudyAnswer[], dimension: string): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  for (const a of answers) {
-    const v = 'ratings' in a.value ? a.value.ratings[dimension] : 'checks' in a.value ? Number(a.value.checks[dimension]) : undefined;
-    if (v === undefined || Number.isNaN(v)) continue;
-    out.set(a.itemId, [...(out.get(a.itemId) ?? []), v]);
-  }
-  return out;
+  const valueOf = (a: StudyAnswer) =>
+    'ratings' in a.value ? a.value.ratings[dimension] : 'checks' in a.value ? Number(a.value.checks[dimension]) : undefined;
+  const rated = answers.filter((a) => {
+    const v = valueOf(a);
+    return v !== undefined && !Number.isNaN(v);
+  });
+  return groupBy(
+    rated,
+    (a) => a.itemId,
+    (a) => valueOf(a)!,
+  );
 }
 
 /** Per version (run), the items' mean values: the unit every interval and test here rests on. */
 function itemMeansByRun(items: ReadonlyMap<string, StudyItem>, byItem: ReadonlyMap<string, number[]>) {
-  const out = new Map<string, { itemId: string; key: string; value: number }[]>();
-  for (const [itemId, values] of byItem) {
-    const item = items.get(itemId)!;
-    const runId = item.assets[0].runId;
-    out.set(runId, [...(out.get(runId) ?? []), { itemId, key: item.prompt ?? itemId, value: mean(values) }]);
-  }
-  return out;
+  return groupBy(
+    byItem,
+    ([itemId]) => items.get(itemId)!.assets[0].runId,
+    ([itemId, values]) => ({ itemId, key: items.get(itemId)!.prompt ?? itemId, value: mean(values) }),
+  );
 }
 
 /**

@@ -84,7 +84,7 @@ export class RaterService {
   }
 
   private async next(study: StudyRecord, rater: RaterRecord): Promise<RaterTaskView> {
-    if (study.status !== 'open') return this.viewOf(study, rater, undefined);
+    if (study.status !== 'open') throw new AssayError(ErrorCode.StudyClosed, `study ${study.id} is closed; thank you for rating`);
     const answered = await this.studies.answeredBy(study.id, rater.raterId);
     const outcome = await this.studies.assign(study, rater.raterId, new Date(), wantsGold(study, rater.raterId, answered));
     return this.viewOf(study, rater, outcome.kind === 'task' ? outcome.assignment : undefined);

@@ -49,6 +49,7 @@ export class StudiesController {
   }
 
   @Post(':studyId/imports/label-studio')
+  @HttpCode(200)
   importLabelStudio(@Param('studyId') studyId: string, @Body() body: unknown, @Req() req: RequestWithId): Promise<LabelStudioImportResult> {
     return this.studies.importLabelStudio(studyId, body, req.id);
   }
