@@ -7,7 +7,7 @@ import type { Command, Context } from '../command.js';
 import { CONFIG_FILE_HELP, CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection } from '../config.js';
 import { UsageError } from '../errors.js';
 
-const HELP = `usage: assay study create <study.json> [options]
+const HELP = `usage: assay study create <study.json> [--run <id>…] [options]
        assay study invite <id> --name <rater> [--name <rater>…] [options]
        assay study report <id> [options]
        assay study close <id> [options]
@@ -18,6 +18,7 @@ quality, agreement, the versions' preferences or ratings, and how well each auto
 humans; close: no more answers, the final analysis is kept.
 
 options:
+  --run <id>              create: a closed run to rate, in order (the first is the baseline); replaces the file's "runs"
   --name <rater>          invite: a rater's name (repeat for several)
   --json                  print the API's answer as JSON
 ${CONNECTION_HELP}
@@ -28,7 +29,12 @@ ${CONFIG_FILE_HELP}
 exit codes: 0 done, 2 usage or input error, 3 service unreachable or request refused (e.g. study_not_found, run_not_closed).
 `;
 
-const OPTIONS = { name: { type: 'string', multiple: true }, json: { type: 'boolean', default: false }, ...CONNECTION_OPTIONS } as const;
+const OPTIONS = {
+  run: { type: 'string', multiple: true },
+  name: { type: 'string', multiple: true },
+  json: { type: 'boolean', default: false },
+  ...CONNECTION_OPTIONS,
+} as const;
 
 const f2 = (x: number) => x.toFixed(2);
 const ci = (e: { estimate: number; ci: [number, number] }) => `${f2(e.estimate)} [${f2(e.ci[0])}, ${f2(e.ci[1])}]`;
@@ -152,6 +158,7 @@ export const studyCommand: Command = {
       } catch (err) {
         throw new UsageError(`cannot read ${target} as JSON: ${(err as Error).message}`);
       }
+      if (values.run?.length) body = { ...(body as object), runs: values.run };
       const study = await client.request<StudyView>('POST', '/v1/studies', body);
       print(
         study,
