@@ -1,3 +1,4 @@
+import { quantile } from '@assay/stats';
 import type { RaterQuality, StudyAnswer, StudyItem, StudyQuality } from '@assay/contracts';
 import { isGoldCorrect } from './answers.js';
 import type { RaterRecord } from './study-store.js';
@@ -10,13 +11,6 @@ const MIN_ANSWERS_FOR_SPEED = 5;
 function pattern(a: StudyAnswer): string {
   if ('preferred' in a.value) return a.side ?? a.value.preferred;
   return JSON.stringify('ratings' in a.value ? a.value.ratings : a.value.checks);
-}
-
-function median(xs: number[]): number | null {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** Each rater's gold accuracy, speed and straight-lining, and whether the study's thresholds exclude them. */
@@ -37,7 +31,12 @@ export function raterQuality(
       }).length;
       const goldAccuracy = gold.length ? correct / gold.length : null;
       const timed = own.filter((a) => a.source === 'app').map((a) => a.elapsedMs / 1000);
-      const medianSeconds = median(timed);
+      const medianSeconds = timed.length
+        ? quantile(
+            timed.sort((a, b) => a - b),
+            0.5,
+          )
+        : null;
       const regular = own.filter((a) => !a.gold);
       const counts = new Map<string, number>();
       for (const a of regular) counts.set(pattern(a), (counts.get(pattern(a)) ?? 0) + 1);

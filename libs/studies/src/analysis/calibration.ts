@@ -21,14 +21,6 @@ interface Observation {
   preferred?: PairOutcome;
 }
 
-/** Spearman ρ turned so that positive means the score agrees with the humans. */
-function orientedSpearman(xs: number[], ys: number[], sign: number, confidence: number): Estimate | null {
-  if (xs.length < MIN_N) return null;
-  const r = spearman(xs, ys, { confidence });
-  const ci: [number, number] = sign > 0 ? r.ci : [-r.ci[1], -r.ci[0]];
-  return { estimate: sign * r.estimate, ci, n: r.n };
-}
-
 /** Decided pairs with the score turned so that higher is better. */
 const pairsOf = (obs: readonly Observation[], score: string, sign: number) =>
   obs
@@ -39,11 +31,27 @@ const pairsOf = (obs: readonly Observation[], score: string, sign: number) =>
       preferred: o.preferred!,
     }));
 
-function accuracyOf(obs: readonly Observation[], score: string, sign: number, confidence: number): Estimate | null {
+/** A score's agreement on some observations, with the statistic it is read from; null below MIN_N. */
+type Measure = { agreement: Estimate } & Pick<ScoreCalibration, 'pairwiseAccuracy' | 'spearman'>;
+
+function pairwiseMeasure(obs: readonly Observation[], score: string, sign: number, confidence: number): Measure | null {
   const pairs = pairsOf(obs, score, sign);
   if (pairs.length < MIN_N) return null;
   const r = pairwiseAccuracy(pairs, { confidence });
-  return { estimate: r.accuracy, ci: r.ci, n: r.n };
+  const agreement = { estimate: r.accuracy, ci: r.ci, n: r.n };
+  return { agreement, pairwiseAccuracy: { ...agreement, scoreTies: r.scoreTies } };
+}
+
+/** Spearman ρ, and as the agreement ρ turned so that positive means the score agrees with the humans. */
+function ratingMeasure(obs: readonly Observation[], score: string, sign: number, confidence: number): Measure | null {
+  if (obs.length < MIN_N) return null;
+  const r = spearman(
+    obs.map((o) => o.item.assets[0].scores[score]),
+    obs.map((o) => o.human),
+    { confidence },
+  );
+  const ci: [number, number] = sign > 0 ? r.ci : [-r.ci[1], -r.ci[0]];
+  return { agreement: { estimate: sign * r.estimate, ci, n: r.n }, spearman: r };
 }
 
 /** The majority of decided votes on a pairwise item; a tie when the votes are even. */
@@ -92,35 +100,25 @@ export function calibration(
     const sign = direction === 'higher' ? 1 : -1;
     for (const { human, obs } of humans) {
       const usable = obs.filter((o) => o.item.assets.every((a) => Number.isFinite(a.scores[score])));
-      const measureOf = (subset: readonly Observation[]) =>
-        study.protocol === 'pairwise'
-          ? accuracyOf(subset, score, sign, confidence)
-          : orientedSpearman(
-              subset.map((o) => o.item.assets[0].scores[score]),
-              subset.map((o) => o.human),
-              sign,
-              confidence,
-            );
-      const agreement = measureOf(usable);
-      if (!agreement) continue;
+      const measure = study.protocol === 'pairwise' ? pairwiseMeasure : ratingMeasure;
+      const measureOf = (subset: readonly Observation[]) => measure(subset, score, sign, confidence)?.agreement ?? null;
+      const overall = measure(usable, score, sign, confidence);
+      if (!overall) continue;
       const entry: ScoreCalibration = {
         score,
         human,
         direction,
         measure: study.protocol === 'pairwise' ? 'pairwise_accuracy' : 'spearman',
-        agreement,
+        ...overall,
         byVersion: byVersion(study, usable, labels, measureOf),
         slices: slices(usable, measureOf),
       };
-      if (study.protocol === 'pairwise') {
-        const r = pairwiseAccuracy(pairsOf(usable, score, sign), { confidence });
-        entry.pairwiseAccuracy = { estimate: r.accuracy, ci: r.ci, n: r.n, scoreTies: r.scoreTies };
-      } else {
-        const xs = usable.map((o) => o.item.assets[0].scores[score]);
-        const ys = usable.map((o) => o.human);
-        entry.spearman = spearman(xs, ys, { confidence });
-        entry.kendallTauB = kendallTauB(xs, ys, { confidence });
-      }
+      if (study.protocol !== 'pairwise')
+        entry.kendallTauB = kendallTauB(
+          usable.map((o) => o.item.assets[0].scores[score]),
+          usable.map((o) => o.human),
+          { confidence },
+        );
       out.push(entry);
     }
   }

@@ -1,4 +1,4 @@
-import { studentTQuantile } from '@assay/stats';
+import { pairedTTest } from '@assay/stats';
 
 export interface MeanEstimate {
   estimate: number;
@@ -13,10 +13,9 @@ export interface MeanEstimate {
 export function meanCi(values: readonly number[], confidence: number, bounds?: [number, number]): MeanEstimate {
   const n = values.length;
   const mean = n ? values.reduce((s, v) => s + v, 0) / n : NaN;
-  if (n < 2) return { estimate: mean, ci: [mean, mean], n };
-  const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1);
-  const half = studentTQuantile(1 - (1 - confidence) / 2, n - 1) * Math.sqrt(variance / n);
-  let ci: [number, number] = [mean - half, mean + half];
+  const t = n < 2 ? null : pairedTTest(values, 1 - confidence);
+  // the one-sample t interval of the mean (a paired test's interval is that of its differences' mean)
+  let ci: [number, number] = t?.ci ?? [mean, mean];
   if (bounds) ci = [Math.max(bounds[0], ci[0]), Math.min(bounds[1], ci[1])];
   return { estimate: mean, ci, n };
 }

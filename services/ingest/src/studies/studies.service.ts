@@ -118,7 +118,7 @@ export class StudiesService {
       const stored = await this.store.get({ bucket, key: StudyObjects.analysis(studyId) }).catch(() => undefined);
       if (stored) return JSON.parse(Buffer.from(stored).toString('utf8')) as StudyAnalysis;
     }
-    const [items, raters, answers] = await Promise.all([this.items(study), this.studies.raters(studyId), this.studies.answers(studyId)]);
+    const { items, raters, answers } = await this.contents(study);
     answers.sort((a, b) => a.answeredAt.localeCompare(b.answeredAt) || a.itemId.localeCompare(b.itemId));
     const analysis = analyzeStudy(study, items, raters, answers, this.catalog);
     await this.store.put(
@@ -142,7 +142,7 @@ export class StudiesService {
     if (!(STUDY_EXPORTS as readonly string[]).includes(file))
       throw new AssayError(ErrorCode.NotFound, `no export ${file}; the exports are ${STUDY_EXPORTS.join(', ')}`);
     const study = await this.studies.require(studyId);
-    const [items, raters, answers] = await Promise.all([this.items(study), this.studies.raters(studyId), this.studies.answers(studyId)]);
+    const { items, raters, answers } = await this.contents(study);
     const quality = raterQuality(study.quality, new Map(items.map((i) => [i.id, i])), raters, answers);
     const excluded = new Set(quality.filter((q) => q.excluded).map((q) => q.raterId));
     const ctx: ExportContext = { study, items, answers: answers.filter((a) => !excluded.has(a.raterId)), assetUri: (a) => a.uri };
@@ -168,6 +168,12 @@ export class StudiesService {
 
   items(study: StudyRecord): Promise<StudyItem[]> {
     return this.studies.items(study.id);
+  }
+
+  /** What the analysis and the exports read: the items, the raters and every answer. */
+  private async contents(study: StudyRecord) {
+    const [items, raters, answers] = await Promise.all([this.items(study), this.studies.raters(study.id), this.studies.answers(study.id)]);
+    return { items, raters, answers };
   }
 
   async requireOpen(studyId: string): Promise<StudyRecord> {
