@@ -1,12 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropPrefix, startTestS3, testPrefix, type TestS3 } from '../helpers/env.js';
-import { apiClient, stackEnv, startService, type RunningService } from '../helpers/services.js';
-import { closedImageRun, STUDY_SUITE } from '../helpers/studies.js';
+import type { RunningService } from '../helpers/services.js';
+import { closedImageRun, startStudyStack, type StudyStack } from '../helpers/studies.js';
 
 /**
  * The rater app in a real browser (Debian's chromium) against the real ingest API, Redis and S3: a rater works
@@ -22,13 +21,10 @@ const TABLET = { width: 768, height: 1024 };
 const PROMPTS = ['a red fox in fresh snow', 'a lighthouse at dusk', 'three green apples on a table'];
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-const prefix = testPrefix('rater');
-const root = mkdtempSync(join(tmpdir(), 'assay-rater-e2e-'));
 const shots = mkdtempSync(join(tmpdir(), 'assay-rater-screens-'));
-let s3: TestS3;
-const services: RunningService[] = [];
+let stack: StudyStack;
 let ingest: RunningService;
-let api: ReturnType<typeof apiClient>;
+let api: StudyStack['api'];
 let browser: Browser;
 const runs: string[] = [];
 /** page errors and CSP violations, from every page the tests open */
@@ -37,7 +33,7 @@ const roundTrips: number[] = [];
 const firstPaint: { fcp?: number; firstTask?: number } = {};
 
 /** A closed run of one model version: one small image per prompt. */
-const closedRun = (modelVersion: string, seed: number) => closedImageRun(api, { modelVersion, prompts: PROMPTS, seed, suite: 'e2e-rater' });
+const closedRun = (modelVersion: string, seed: number) => closedImageRun(api, { modelVersion, prompts: PROMPTS, seed, suite: stack.suite });
 
 /** A study with one rater; answers as fast as a test gives them must not get the rater excluded. */
 async function studyWithRater(body: Record<string, unknown>): Promise<{ studyId: string; url: string; token: string }> {
@@ -149,24 +145,15 @@ const median = (xs: number[]) => {
 };
 
 beforeAll(async () => {
-  s3 = await startTestS3();
-  mkdirSync(join(root, 'suites'));
-  writeFileSync(join(root, 'suites', 'e2e-rater.yaml'), STUDY_SUITE('e2e-rater'));
-  const env = stackEnv(prefix, s3.s3.endpoint, { LOG_LEVEL: 'warn', SUITES_DIR: join(root, 'suites') });
-  services.push(await startService('aggregator', env), await startService('worker', env));
-  ingest = await startService('ingest', env);
-  services.push(ingest);
-  api = apiClient(ingest.url);
+  stack = await startStudyStack('rater');
+  ({ ingest, api } = stack);
   runs.push(await closedRun('gen-v1', 10), await closedRun('gen-v2', 50));
   if (haveChromium) browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
-  await Promise.all(services.map((s) => s.stop()));
-  await s3?.close();
-  await dropPrefix(prefix);
-  rmSync(root, { recursive: true, force: true });
+  await stack?.stop();
   console.log(`rater app screenshots: ${shots}`);
 });
 

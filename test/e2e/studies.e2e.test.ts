@@ -5,51 +5,35 @@
  * Studio round trip, the close, and the study metrics on /metrics (promtool-clean).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RaterTaskView, StudyAnalysis, StudyRecord } from '@assay/contracts';
 import { isSwapped } from '@assay/studies';
 import { promtool } from '../deploy/tools.js';
-import { dropPrefix, startTestS3, TEST_API_KEY, testPrefix, type TestS3 } from '../helpers/env.js';
-import { apiClient, stackEnv, startService, type RunningService } from '../helpers/services.js';
-import { closedImageRun, STUDY_SUITE } from '../helpers/studies.js';
+import { TEST_API_KEY, type TestS3 } from '../helpers/env.js';
+import type { RunningService } from '../helpers/services.js';
+import { closedImageRun, startStudyStack, type StudyStack } from '../helpers/studies.js';
 
 const PROMPTS = ['a red fox in snow', 'a lighthouse at dusk', 'three green apples', 'a paper boat', 'a city at night', 'a bowl of ramen'];
 const GOLD_PROMPT = 'attention check: choose the first image';
-const prefix = testPrefix('studies');
-const root = mkdtempSync(join(tmpdir(), 'assay-studies-e2e-'));
+let stack: StudyStack;
 let s3: TestS3;
-const services: RunningService[] = [];
 let ingest: RunningService;
-let api: ReturnType<typeof apiClient>;
+let api: StudyStack['api'];
 const runs: string[] = [];
 let openRun: string;
 
 beforeAll(async () => {
-  s3 = await startTestS3();
-  mkdirSync(join(root, 'suites'));
-  writeFileSync(join(root, 'suites', 'e2e-study.yaml'), STUDY_SUITE('e2e-study'));
-  const env = stackEnv(prefix, s3.s3.endpoint, { LOG_LEVEL: 'warn', SUITES_DIR: join(root, 'suites') });
-  services.push(await startService('aggregator', env), await startService('worker', env));
-  ingest = await startService('ingest', env);
-  services.push(ingest);
-  api = apiClient(ingest.url);
+  stack = await startStudyStack('study');
+  ({ s3, ingest, api } = stack);
   const attributes = (i: number) => ({ category: i % 2 ? 'scene' : 'object' });
   runs.push(
-    await closedImageRun(api, { modelVersion: 'gen-v1', prompts: PROMPTS, seed: 10, suite: 'e2e-study', attributes }),
-    await closedImageRun(api, { modelVersion: 'gen-v2', prompts: PROMPTS, seed: 60, suite: 'e2e-study', attributes }),
+    await closedImageRun(api, { modelVersion: 'gen-v1', prompts: PROMPTS, seed: 10, suite: stack.suite, attributes }),
+    await closedImageRun(api, { modelVersion: 'gen-v2', prompts: PROMPTS, seed: 60, suite: stack.suite, attributes }),
   );
-  openRun = (await api('POST', '/v1/runs', { name: 'still open', suite: 'e2e-study' })).json.id;
+  openRun = (await api('POST', '/v1/runs', { name: 'still open', suite: stack.suite })).json.id;
 }, 180_000);
 
-afterAll(async () => {
-  await Promise.all(services.map((s) => s.stop()));
-  await s3?.close();
-  await dropPrefix(prefix);
-  rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => stack?.stop());
 
 const PAIRWISE = () => ({
   name: 'Which image shows the prompt?',
