@@ -65,6 +65,25 @@ export const ErrorCode = {
   AssetLinkInvalid: 'asset_link_invalid',
   /** a Label Studio export that cannot be read into the study */
   LabelStudioInvalid: 'label_studio_invalid',
+  // experiments
+  ExperimentNotFound: 'experiment_not_found',
+  /** events or an import for a stopped experiment */
+  ExperimentStopped: 'experiment_stopped',
+  /** an event for a variant the experiment does not have */
+  UnknownVariant: 'unknown_variant',
+  /** an imported row that is not a valid event (counted per code in the import; never a whole-import failure) */
+  EventInvalid: 'event_invalid',
+  ImportNotFound: 'import_not_found',
+  /** an import source that cannot be read: no such object or prefix, not NDJSON or Parquet, a missing column */
+  ImportSourceInvalid: 'import_source_invalid',
+  /** the causal analysis has too few joined assets, or too few treated or control ones */
+  NotEnoughAssets: 'not_enough_assets',
+  /** confounders that are linear combinations of others (or constant): the adjustment is not identified */
+  DesignSingular: 'design_singular',
+  /** treated and control assets do not overlap in their propensities: nothing is left after trimming */
+  NoOverlap: 'no_overlap',
+  /** the confounders predict the treatment perfectly (separation): the propensity model has no maximum */
+  PropensitySeparation: 'propensity_separation',
   // authentication
   AuthRequired: 'auth_required',
   InvalidApiKey: 'invalid_api_key',
@@ -138,6 +157,15 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   metric_not_found: 404,
   comparison_not_found: 404,
   comparison_not_ready: 409,
+  experiment_not_found: 404,
+  experiment_stopped: 409,
+  unknown_variant: 422,
+  import_not_found: 404,
+  import_source_invalid: 400,
+  not_enough_assets: 422,
+  design_singular: 422,
+  no_overlap: 422,
+  propensity_separation: 422,
   run_not_closed: 409,
   runs_not_comparable: 400,
   empty_run: 400,

@@ -17,10 +17,13 @@ function sortableId(kind: string, now: number): string {
 export const newRunId = (now = Date.now()) => sortableId('run', now);
 export const newComparisonId = (now = Date.now()) => sortableId('cmp', now);
 export const newStudyId = (now = Date.now()) => sortableId('std', now);
+export const newExperimentId = (now = Date.now()) => sortableId('exp', now);
+export const newEventImportId = (now = Date.now()) => sortableId('imp', now);
 
 export const RUN_ID_PATTERN = /^run_[0-9a-hjkmnp-tv-z]{26}$/;
 export const COMPARISON_ID_PATTERN = /^cmp_[0-9a-hjkmnp-tv-z]{26}$/;
 export const STUDY_ID_PATTERN = /^std_[0-9a-hjkmnp-tv-z]{26}$/;
+export const EXPERIMENT_ID_PATTERN = /^exp_[0-9a-hjkmnp-tv-z]{26}$/;
 
 /**
  * BullMQ job id for an asset: stable for (run, asset) so resubmission dedupes, and free of ':' which
@@ -44,6 +47,8 @@ export const verdictDeliveryJobId = (comparisonId: string) => `verdict.${compari
 /** the BullMQ job scheduler of a sweep: one per name, whichever replica upserts it */
 export const sweepSchedulerId = (sweep: string) => `sweep.${sweep}`;
 /** the state-machine job of one attempt at a sweep's date: a second tick or trigger of that date adds nothing */
+/** an S3 import of an experiment's events: one job per import */
+export const importEventsJobId = (importId: string) => `import-events.${importId}`;
 export const sweepRunJobId = (sweep: string, date: string, attempt: number) => `sweep.${sweep}.${date}.${attempt}`;
 
 export function sha256Hex(data: string | Uint8Array): string {

@@ -20,3 +20,4 @@ export * from './schemas/sweep.js';
 export * from './signature.js';
 export * from './schemas/distribution.js';
 export * from './schemas/study.js';
+export * from './schemas/experiment.js';

@@ -91,3 +91,18 @@ export const StudyObjects = {
   /** the exports: `rlhf-pairs.jsonl`, `label-studio.json`, `golden-set.json` */
   export: (id: string, file: string) => `studies/${id}/exports/${file}`,
 };
+
+/** Online experiments (Assay's alone): the definition, raw event batches, imports and analyses. */
+export const ExperimentObjects = {
+  root: 'experiments/',
+  experiment: (id: string) => `experiments/${id}/experiment.json`,
+  /** raw events of one API batch, one JSON object per line, named by the batch's content hash (a retry rewrites the same object) */
+  eventBatch: (id: string, digest: string) => `experiments/${id}/events/${digest}.ndjson`,
+  eventsPrefix: (id: string) => `experiments/${id}/events/`,
+  /** pre-period covariates of one API batch */
+  unitBatch: (id: string, digest: string) => `experiments/${id}/units/${digest}.ndjson`,
+  unitsPrefix: (id: string) => `experiments/${id}/units/`,
+  eventImport: (id: string, importId: string) => `experiments/${id}/imports/${importId}.json`,
+  analysis: (id: string) => `experiments/${id}/analysis.json`,
+  causal: (id: string) => `experiments/${id}/causal.json`,
+};
