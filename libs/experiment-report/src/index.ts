@@ -1,0 +1,2 @@
+export { renderExperimentReport } from './render.js';
+export type { ExperimentReportInput } from './view.js';
