@@ -14,7 +14,7 @@ code{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono"
 .kicker{margin:0;color:var(--muted)}.muted{color:var(--muted)}.small{font-size:.85em}.nowrap{white-space:nowrap}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:.4rem 0}dt{font-weight:600}dd{margin:0;min-width:0}
 .banner{border-radius:8px;padding:12px 18px;margin:0 0 1rem;color:#fff}
-.banner p{margin:.2rem 0}.banner-word{font-size:1.5rem;font-weight:800;line-height:1.2}
+.banner p{margin:.2rem 0}.banner h2{margin:.2rem 0 .4rem;border:0;padding:0}.banner-word{font-size:1.5rem;font-weight:800;line-height:1.2}
 .srm-pass{background:var(--pass)}.srm-fail{background:var(--fail)}
 .blocked{background:#fff0f0;color:var(--fg);border:3px solid var(--fail);border-left-width:12px}
 .blocked .banner-word{color:var(--fail)}
@@ -42,8 +42,8 @@ table.lift{min-width:1080px}caption{text-align:left}
   background:#fff;overflow:hidden}
 .progress span{display:block;height:100%;background:#0b5cad}
 figure{margin:0 0 1rem}figcaption{font-size:.88rem;color:var(--muted);margin:.3rem 0}
-svg{display:block;max-width:100%;height:auto;font-family:inherit}
-svg .lbl{font-size:14px;fill:#1f2328}svg .ax{font-size:12px;fill:#57606a}svg .val{font-size:13px;fill:#1f2328}
+svg{display:block;max-width:100%;height:auto;font-family:inherit}svg.srm-chart{max-width:820px}
+svg .lbl{font-size:15px;fill:#1f2328}svg .ax{font-size:13px;fill:#57606a}svg .val{font-size:14px;fill:#1f2328}
 svg .grp{font-size:13px;font-weight:700;fill:#1f2328;text-transform:uppercase;letter-spacing:.04em}
 .evalue{font-size:1.1rem}
 @media (max-width:800px){body{padding:12px;font-size:14px}.banner-word{font-size:1.25rem}}

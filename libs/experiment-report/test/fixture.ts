@@ -307,7 +307,9 @@ export function srmFailedExperiment(): { experiment: ExperimentRecord; analysis:
     unit: 'session',
     computedAt: '2025-02-17T10:00:00Z',
     status: 'srm_failed',
-    blockedReason: `Sample ratio mismatch: χ² = ${chi2.toFixed(1)}, p < 0.001 below the 0.001 threshold; tight_crop has 6 % fewer sessions than control. ${HOSTILE}`,
+    blockedReason:
+      `Sample ratio mismatch: χ² = ${chi2.toFixed(1)}, p < 0.001 below the 0.001 threshold; ` +
+      `tight_crop has 6 % fewer sessions than control. ${HOSTILE}`,
     alpha: 0.05,
     sequential: false,
     units: { total: units.control + units.tight_crop, byVariant: units, crossover: 0 },
@@ -383,6 +385,7 @@ export function causalAnalysis(experimentId: string): CausalAnalysis {
     ],
     eValue: { point: 1.38, ciBound: 1.19 },
     assumptions:
-      'These are observational estimates: they assume no unmeasured confounding given aesthetic.score, category and has_person, overlap of treated and control assets, and correctly specified propensity and outcome models.',
+      'These are observational estimates: they assume no unmeasured confounding given aesthetic.score, category and has_person, ' +
+      'overlap of treated and control assets, and correctly specified propensity and outcome models.',
   });
 }

@@ -5,6 +5,13 @@ import { balancePlot } from '../svg/balance.js';
 import { forestPlot, type ForestItem } from '../svg/forest.js';
 import { overlapChart } from '../svg/overlap.js';
 
+const METHOD_LONG = {
+  naive: 'difference in means, unadjusted',
+  regression: 'outcome regression on the confounders',
+  ipw: 'inverse propensity weighting',
+  aipw: 'augmented IPW, doubly robust',
+} as const;
+
 type Treatment = CausalAnalysis['request']['treatment'];
 
 /** What "treated" meant, in words. */
@@ -20,9 +27,9 @@ export function treatmentText(t: Treatment): Html {
 }
 
 const METHODS = [
-  { key: 'naive', name: 'Naive', detail: 'difference in means, unadjusted' },
-  { key: 'regression', name: 'Regression', detail: 'outcome regression on confounders' },
-  { key: 'ipw', name: 'IPW', detail: 'inverse propensity weighting' },
+  { key: 'naive', name: 'Naive', detail: 'unadjusted' },
+  { key: 'regression', name: 'Regression', detail: 'outcome model' },
+  { key: 'ipw', name: 'IPW', detail: 'propensity weights' },
   { key: 'aipw', name: 'AIPW', detail: 'doubly robust' },
 ] as const;
 
@@ -98,7 +105,8 @@ export function causalSection(c: CausalAnalysis): Html {
             (m) =>
               html`<tr data-method="${m.key}">
                 <th scope="row">
-                  ${m.name} <span class="muted small">${m.detail}${m.key === 'regression' ? `, ${c.regression.covType} SE` : ''}</span>
+                  ${m.name}
+                  <span class="muted small">${METHOD_LONG[m.key]}${m.key === 'regression' ? `, ${c.regression.covType} SE` : ''}</span>
                 </th>
                 <td class="n">${signed(m.e.estimate)}</td>
                 <td class="n">${interval(m.e.ci, signed)}</td>

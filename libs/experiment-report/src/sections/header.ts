@@ -15,7 +15,10 @@ export function header({ experiment: e, analysis: a }: ReportView): Html {
     ${e.description ? html`<p>${e.description}</p>` : ''}
     <dl class="settings">
       <dt>Experiment</dt>
-      <dd><code data-experiment-id="${e.id}">${e.id}</code> · ${e.status}${e.stoppedAt ? `, stopped ${timestamp(e.stoppedAt)}` : ''}</dd>
+      <dd>
+        <code data-experiment-id="${e.id}">${e.id}</code> ·
+        ${e.status === 'stopped' && e.stoppedAt ? `stopped ${timestamp(e.stoppedAt)}` : e.status}
+      </dd>
       <dt>Unit of randomization</dt>
       <dd data-unit="${e.unit}">${e.unit} (also the unit of analysis)</dd>
       <dt>Variants</dt>

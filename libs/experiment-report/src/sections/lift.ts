@@ -131,7 +131,7 @@ export function liftSection(view: ReportView): Html {
         adjustment. The always-valid interval and the non-inferiority margin are the difference's, divided by the control mean.
       </figcaption>
     </figure>
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex="0" role="region" aria-label="Table of results per metric and treatment (scrolls sideways)">
       <table class="lift">
         <caption class="muted small">
           Per metric and treatment; intervals are ${view.ciText}s.

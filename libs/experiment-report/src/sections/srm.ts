@@ -3,6 +3,8 @@ import { html, type Html } from '../html.js';
 import { srmBars } from '../svg/srm-bars.js';
 import type { ReportView } from '../view.js';
 
+const BROKEN = 'so the groups may differ in more than the treatment.';
+
 const STATUS_TEXT = { srm_failed: 'sample ratio mismatch', insufficient_data: 'insufficient data', ok: 'ok' } as const;
 
 /** The banner that says the readout below must not be trusted; shown before anything else can be read. */
@@ -24,7 +26,8 @@ export function srmSection(view: ReportView): Html {
     observed: s.observed[v.key] ?? a.units.byVariant[v.key] ?? 0,
     expected: s.expected[v.key] ?? 0,
   }));
-  const stats = html`χ²(${num(s.df)}) = ${num(s.statistic)}, p = <span data-srm-p>${pValue(s.pValue)}</span>; threshold ${num(s.threshold)}`;
+  const stats = html`χ²(${num(s.df)}) = ${num(s.statistic)}, p ${s.pValue < 0.001 ? '' : '= '}<span data-srm-p>${pValue(s.pValue)}</span>;
+    threshold ${num(s.threshold)}`;
   return html`<section aria-labelledby="srm">
     <h2 id="srm">Sample ratio check</h2>
     <div class="banner ${s.passed ? 'srm-pass' : 'srm-fail'}" data-srm="${s.passed ? 'pass' : 'fail'}">
@@ -34,7 +37,7 @@ export function srmSection(view: ReportView): Html {
         ${
           s.passed
             ? 'The units split across variants as the planned weights expect.'
-            : 'The units did not split as the planned weights expect: assignment or logging is broken somewhere, so the groups may differ in more than the treatment.'
+            : `The units did not split as the planned weights expect: assignment or logging is broken somewhere, ${BROKEN}`
         }
       </p>
     </div>

@@ -43,9 +43,11 @@ const TOP = 34;
 /** A forest plot: each row's estimate and interval against a zero line, all rows on one axis, grouped under headings. */
 export function forestPlot(items: ForestItem[], o: ForestOptions): Html {
   const values = items.flatMap((r) => [r.estimate, ...r.ci, ...(r.wideCi ?? []), ...(finite(r.margin) ? [r.margin] : [])]).filter(finite);
-  const dom = niceDomain(Math.min(...values, 0), Math.max(...values, 0), 4);
+  const dom = niceDomain(Math.min(...values, 0), Math.max(...values, 0), 5);
   const x = linear(dom.lo, dom.hi, X0, X1);
   const groups = [...new Set(items.map((r) => r.group))];
+  // the marker glyph in the label is a key only when rows belong to more than one series
+  const manySeries = new Set(items.map((r) => r.seriesIndex)).size > 1;
   const rows: Html[] = [];
   const stripes: Html[] = [];
   let y = TOP;
@@ -59,6 +61,7 @@ export function forestPlot(items: ForestItem[], o: ForestOptions): Html {
       .forEach((r, i) => {
         const yc = y + ROW_H / 2;
         const s = series(r.seriesIndex);
+        const key = manySeries ? `${s.glyph} ` : '';
         const wide = r.wideCi
           ? html`<rect
               class="wide-ci"
@@ -89,7 +92,7 @@ export function forestPlot(items: ForestItem[], o: ForestOptions): Html {
           html`<g class="forest-row" ${r.attrs ?? ''}>
             <title>${r.label}${r.detail ? ` (${r.detail})` : ''}: ${r.text}</title>
             <text x="${LABEL_W}" y="${r.detail ? yc - 3 : yc + 5}" text-anchor="end" class="lbl">${truncate(r.label, 28)}</text>
-            ${r.detail ? html`<text x="${LABEL_W}" y="${yc + 13}" text-anchor="end" class="ax">${s.glyph} ${truncate(r.detail, 30)}</text>` : ''}
+            ${r.detail ? html`<text x="${LABEL_W}" y="${yc + 13}" text-anchor="end" class="ax">${key}${truncate(r.detail, 26)}</text>` : ''}
             ${wide}
             <line class="ci" x1="${x(r.ci[0])}" x2="${x(r.ci[1])}" y1="${yc}" y2="${yc}" stroke="${s.colour}" stroke-width="4" />
             ${margin} ${marker(s.shape, x(r.estimate), yc, 6, s.colour)}

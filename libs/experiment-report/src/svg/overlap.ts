@@ -4,7 +4,7 @@ import { html, type Html } from '../html.js';
 import { linear, niceDomain, round } from './scale.js';
 
 const W = 960;
-const H = 330;
+const H = 350;
 const L = 70;
 const R = 24;
 const MID = 170;
@@ -22,8 +22,9 @@ export function overlapChart(o: CausalAnalysis['overlap'], id: string): Html {
   const edges = o.edges;
   const x = linear(edges[0] ?? 0, edges.at(-1) ?? 1, L, W - R);
   const peak = Math.max(...o.treated.bins, ...o.control.bins, 1);
-  const dom = niceDomain(0, peak, 2);
+  const dom = niceDomain(0, peak, 4);
   const h = linear(0, dom.hi, 0, HALF);
+  const [tLo, tHi] = o.trimBounds;
   const bars = (bins: number[], up: boolean, colour: string, cls: string) =>
     bins.map((n, k) => {
       const x0 = x(edges[k]);
@@ -42,7 +43,6 @@ export function overlapChart(o: CausalAnalysis['overlap'], id: string): Html {
         </title></rect
       >`;
     });
-  const [tLo, tHi] = o.trimBounds;
   const trimLine = (v: number, side: 'start' | 'end') =>
     html`<line
         class="trim"
@@ -62,8 +62,10 @@ export function overlapChart(o: CausalAnalysis['overlap'], id: string): Html {
       Propensity overlap: histogram of treated assets' propensity scores above the axis and control assets' below, trim bounds at
       ${num(tLo)} and ${num(tHi)}, ${count(o.trimmed)} assets trimmed
     </title>
-    <text x="${L + 6}" y="${MID - HALF + 14}" class="lbl">▲ treated (range ${num(o.treated.min)}–${num(o.treated.max)})</text>
-    <text x="${L + 6}" y="${MID + HALF - 4}" class="lbl">▼ control (range ${num(o.control.min)}–${num(o.control.max)})</text>
+    <text x="${x(tLo) + 10}" y="${MID - HALF + 26}" class="lbl">▲ treated (range ${num(o.treated.min)}–${num(o.treated.max)})</text>
+    <text x="${x(tHi) - 10}" y="${MID + HALF - 4}" text-anchor="end" class="lbl">
+      ▼ control (range ${num(o.control.min)}–${num(o.control.max)})
+    </text>
     ${bars(o.treated.bins, true, TREATED, 'treated-bin')} ${bars(o.control.bins, false, CONTROL, 'control-bin')}
     <line x1="${L}" x2="${W - R}" y1="${MID}" y2="${MID}" stroke="#24292f" stroke-width="1.5" />
     ${[dom.hi].map(

@@ -23,8 +23,9 @@ export function niceDomain(lo: number, hi: number, n = 4, withZero = true): { lo
     hi += pad;
   }
   const step = niceStep((hi - lo) / n);
-  const a = Math.floor(lo / step - 1e-9) * step;
-  const b = Math.ceil(hi / step + 1e-9) * step;
+  // the tolerance keeps a bound that sits on a tick from growing one more step
+  const a = Math.floor(lo / step + 1e-9) * step;
+  const b = Math.ceil(hi / step - 1e-9) * step;
   const ticks: number[] = [];
   for (let t = a; t <= b + step / 2; t += step) ticks.push(Math.abs(t) < step * 1e-9 ? 0 : Number(t.toPrecision(12)));
   return { lo: a, hi: b, ticks };

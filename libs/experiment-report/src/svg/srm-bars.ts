@@ -9,9 +9,9 @@ export interface SrmBar {
   expected: number;
 }
 
-const W = 960;
-const X0 = 180;
-const X1 = 660;
+const W = 820;
+const X0 = 150;
+const X1 = 560;
 const PAIR_H = 56;
 const TOP = 30;
 
@@ -29,8 +29,8 @@ export function srmBars(bars: SrmBar[], id: string, failed: boolean): Html {
     const dev = b.expected > 0 ? b.observed / b.expected - 1 : NaN;
     return html`<g class="srm-bar" data-variant="${b.variant}" data-observed="${b.observed}" data-expected="${b.expected}">
       <title>${b.variant}: observed ${count(b.observed)}, expected ${count(b.expected)} (${lift(dev)})</title>
-      <text x="${X0 - 12}" y="${y + 22}" text-anchor="end" class="lbl">${truncate(b.variant, 18)}</text>
-      ${b.isControl ? html`<text x="${X0 - 12}" y="${y + 38}" text-anchor="end" class="ax">control</text>` : ''}
+      <text x="${X0 - 12}" y="${y + 22}" text-anchor="end" class="lbl">${truncate(b.variant, 16)}</text>
+      ${b.isControl && b.variant !== 'control' ? html`<text x="${X0 - 12}" y="${y + 38}" text-anchor="end" class="ax">control</text>` : ''}
       <rect class="observed" x="${X0}" y="${y + 6}" width="${Math.max(1, x(b.observed) - X0)}" height="18" fill="${fill}" />
       <rect
         class="expected"

@@ -84,7 +84,10 @@ export function timelineChart(points: TimelinePoint[], variants: string[], metri
 
   // about seven date labels, always the first and the last
   const every = Math.max(1, Math.ceil(pts.length / 7));
-  const dateTicks = pts.map((p, k) => ({ p, k })).filter(({ k }) => k % every === 0 || k === pts.length - 1);
+  const lastK = pts.length - 1;
+  const dateTicks = pts
+    .map((p, k) => ({ p, k }))
+    .filter(({ k }) => k === lastK || (k % every === 0 && lastK - k >= Math.max(1, every / 2)));
   const legend = variants.map((v, vi) => {
     const s = series(vi);
     const lx = L + vi * 200;
