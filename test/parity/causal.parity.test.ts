@@ -10,7 +10,8 @@
  *
  * Tolerances (relative, absolute below 1e-12):
  * - designMatrix against patsy's dmatrix: identical names and values;
- * - OLS coefficients and standard errors, nonrobust / HC1 / cluster (statsmodels OLS.fit(cov_type=…)): 1e-8;
+ * - OLS and WLS coefficients and standard errors, nonrobust / HC1 / cluster (statsmodels OLS / WLS
+ *   .fit(cov_type=…)): 1e-8;
  *   p-values 1e-8 (those below 1e-300 underflow alike);
  * - Logit coefficients and standard errors (Logit.fit(method='newton')): 1e-6; log-likelihood 1e-10;
  * - naive, regression, IPW and AIPW estimates and SEs, balance SMDs and E-values: 1e-8.
@@ -51,6 +52,8 @@ interface Case {
   t?: number[];
   groups?: string[];
   ols?: OlsRef;
+  weights?: number[];
+  wls?: OlsRef;
   logit?: LogitRef;
   effect?: EffectRef;
   effect_clustered?: EffectRef;
@@ -121,6 +124,22 @@ describe('@assay/causal parity with statsmodels 0.13 / patsy / a NumPy transcrip
         closeAll(`ols.cov.${cov}`, fit.cov, want.cov, 1e-8);
         closeAll(`ols.p.${cov}`, fit.pValues, want.p, 1e-8);
       }
+    }
+  });
+
+  it('WLS (impression weights) coefficients and nonrobust / HC1 / cluster SEs on the asset table (statsmodels WLS)', () => {
+    const c = ref.simulated;
+    const design = designOf(c);
+    for (const [cov, want] of Object.entries(c.wls!)) {
+      const covType = cov as 'nonrobust' | 'HC1' | 'cluster';
+      const fit = ols(Float64Array.from(c.y!), design, {
+        cov: covType,
+        weights: c.weights!,
+        ...(cov === 'cluster' ? { groups: c.groups! } : {}),
+      });
+      closeAll('wls.coef', fit.coef, want.coef, 1e-8);
+      closeAll(`wls.se.${cov}`, fit.se, want.se, 1e-8);
+      closeAll(`wls.p.${cov}`, fit.pValues, want.p, 1e-8);
     }
   });
 

@@ -60,6 +60,15 @@ def ols_reference(y, x, groups):
     }
 
 
+def wls_reference(y, x, w, groups):
+    fits = {
+        "nonrobust": sm.WLS(y, x, weights=w).fit(),
+        "HC1": sm.WLS(y, x, weights=w).fit(cov_type="HC1"),
+        "cluster": sm.WLS(y, x, weights=w).fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(groups)[0]}),
+    }
+    return {k: {"coef": list(f.params), "se": list(f.bse), "p": list(f.pvalues), "df_resid": f.df_resid} for k, f in fits.items()}
+
+
 def logit_reference(t, x):
     f = sm.Logit(t, x).fit(method="newton", disp=0)
     return {"coef": list(f.params), "se": list(f.bse), "llf": f.llf, "converged": bool(f.mle_retvals["converged"])}
@@ -228,6 +237,7 @@ sim_y = (
     + 0.002 * rng.normal(0, 1, 60)[campaign]
     + 0.006 * rng.normal(0, 1, n)
 )
+sim_weights = rng.integers(50, 5000, n).astype(float)
 sim_numeric = ["position", "sharpness"]
 sim_categorical = ["category", "price_band", "premium"]
 sim_x = design(sim, sim_numeric, sim_categorical)
@@ -241,6 +251,9 @@ simulated = {
     "t": sim_t.tolist(),
     "groups": [f"campaign-{c}" for c in campaign],
     "ols": ols_reference(sim_y, sim_x.values, campaign),
+    # impressions as weights: a click rate measured on more impressions is less noisy
+    "weights": sim_weights.tolist(),
+    "wls": wls_reference(sim_y, sim_x.values, sim_weights, campaign),
     "logit": logit_reference(sim_t, sim_x.values),
     "effect": effect_reference(sim_y, sim_t, sim_x.values, None),
     "effect_clustered": effect_reference(sim_y, sim_t, sim_x.values, campaign),

@@ -79,13 +79,18 @@ function rankUpdate(a: Float64Array, z: Float64Array, wz: Float64Array, k: numbe
   }
 }
 
-/** Σ z_i v_i over the masked rows. */
-export function crossVector(src: Columns, v: Float64Array, mask: Uint8Array | null): Float64Array {
+/** Σ w_i z_i v_i over the masked rows (w_i = 1 without weights). */
+export function crossVector(
+  src: Columns,
+  v: Float64Array,
+  mask: Uint8Array | null,
+  weights: ArrayLike<number> | null = null,
+): Float64Array {
   const { x, rows, cols, extra } = src;
   const out = new Float64Array(width(src));
   for (let i = 0; i < rows; i++) {
     if (mask !== null && mask[i] === 0) continue;
-    const vi = v[i];
+    const vi = weights === null ? v[i] : weights[i] * v[i];
     const base = i * cols;
     for (let j = 0; j < cols; j++) out[j] += x[base + j] * vi;
     if (extra) out[cols] += extra[i] * vi;

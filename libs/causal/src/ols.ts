@@ -31,6 +31,8 @@ export interface OlsOptions {
   cov?: CovarianceType;
   /** Cluster ids, one per row, for cov 'cluster'. */
   groups?: Groups;
+  /** Positive weights, one per row: weighted least squares, statsmodels WLS(y, X, weights=…). */
+  weights?: ArrayLike<number>;
 }
 
 /** A least-squares fit on the rows of a mask; residuals are 0 outside it. */
@@ -39,6 +41,7 @@ export interface LinearFit {
   chol: Cholesky;
   resid: Float64Array;
   n: number;
+  weights: ArrayLike<number> | null;
 }
 
 /** resid_i −= z_iᵀδ over the masked rows. */
@@ -61,8 +64,8 @@ function subtractFitted(src: Columns, delta: Float64Array, resid: Float64Array, 
  * Columns that are linear combinations of earlier ones are dropped (coefficient 0); callers that need full
  * rank check chol.dropped.
  */
-export function fitLinear(src: Columns, y: Float64Array, mask: Uint8Array | null): LinearFit {
-  const { a, b } = gram(src, null, mask, y);
+export function fitLinear(src: Columns, y: Float64Array, mask: Uint8Array | null, weights: ArrayLike<number> | null = null): LinearFit {
+  const { a, b } = gram(src, weights, mask, y);
   const chol = cholesky(a, width(src));
   const coef = choleskySolve(chol, b);
   const resid = new Float64Array(src.rows);
@@ -73,10 +76,10 @@ export function fitLinear(src: Columns, y: Float64Array, mask: Uint8Array | null
     n++;
   }
   subtractFitted(src, coef, resid, mask);
-  const delta = choleskySolve(chol, crossVector(src, resid, mask));
+  const delta = choleskySolve(chol, crossVector(src, resid, mask, weights));
   for (let j = 0; j < coef.length; j++) coef[j] += delta[j];
   subtractFitted(src, delta, resid, mask);
-  return { coef, chol, resid, n };
+  return { coef, chol, resid, n, weights };
 }
 
 /**
@@ -91,17 +94,19 @@ export function linearCovariance(
   groups: { codes: Int32Array; count: number } | null,
 ): Float64Array {
   const k = width(src);
-  const { resid, n } = fit;
+  // with weights these are the whitened residuals √w·e and rows √w·x, as statsmodels' WLS works on them
+  const { resid, n, weights } = fit;
+  const w = (i: number) => (weights === null ? 1 : weights[i]);
   const rank = k - fit.chol.dropped.length;
   const bread = choleskyInverse(fit.chol);
   if (covType === 'nonrobust') {
     let rss = 0;
-    for (let i = 0; i < src.rows; i++) rss += resid[i] * resid[i];
+    for (let i = 0; i < src.rows; i++) rss += w(i) * resid[i] * resid[i];
     const s2 = rss / (n - rank);
     return bread.map((v) => v * s2);
   }
   if (covType === 'HC1') {
-    const squared = resid.map((e) => e * e);
+    const squared = resid.map((e, i) => (w(i) * e) ** 2); // ẽ²·x̃x̃ᵀ = w²e²·xxᵀ
     const cov = sandwich(bread, gram(src, squared, mask, null).a, k);
     return cov.map((v) => (v * n) / (n - rank));
   }
@@ -110,7 +115,7 @@ export function linearCovariance(
   const { x, cols, extra } = src;
   for (let i = 0; i < src.rows; i++) {
     if (mask !== null && mask[i] === 0) continue;
-    const e = resid[i];
+    const e = w(i) * resid[i];
     const off = codes[i] * k;
     const base = i * cols;
     for (let j = 0; j < cols; j++) u[off + j] += e * x[base + j];
@@ -153,7 +158,7 @@ export function waldTable(coef: Float64Array, cov: Float64Array, df: number | nu
 
 /**
  * OLS of y on the design (which carries its own intercept) with classical, HC1 or cluster-robust (CR1)
- * covariance: statsmodels OLS(y, X).fit(cov_type=…). Throws design_singular naming aliased columns,
+ * covariance: statsmodels OLS(y, X).fit(cov_type=…), or WLS(y, X, weights=…) when weights are given. Throws design_singular naming aliased columns,
  * not_enough_rows unless rows > cols, invalid_input on mismatched or non-finite input.
  */
 export function ols(y: Float64Array, design: Design, options: OlsOptions = {}): OlsResult {
@@ -172,7 +177,16 @@ export function ols(y: Float64Array, design: Design, options: OlsOptions = {}): 
   const groups = covType === 'cluster' ? groupCodes(options.groups!, design.rows) : null;
   if (groups && groups.count < 2) throw new CausalError('not_enough_rows', 'cluster-robust covariance needs at least 2 clusters');
 
-  const fit = fitLinear(design, y, null);
+  const weights = options.weights ?? null;
+  if (weights !== null) {
+    if (weights.length !== design.rows)
+      throw new CausalError('invalid_input', `weights has ${weights.length} values for ${design.rows} rows`);
+    for (let i = 0; i < design.rows; i++) {
+      if (!(weights[i] > 0 && Number.isFinite(weights[i])))
+        throw new CausalError('invalid_input', `weights[${i}] is ${weights[i]}; weights must be positive`);
+    }
+  }
+  const fit = fitLinear(design, y, null, weights);
   if (fit.chol.dropped.length > 0) throw singularError(design.names, fit.chol.dropped);
   const cov = linearCovariance(design, fit, null, covType, groups);
   const dfResid = design.rows - design.cols;

@@ -153,6 +153,10 @@ describe('ols', () => {
     );
     throwsCode(() => ols(Float64Array.from([1, 2]), numericDesign({ a: [1, 2] })), 'not_enough_rows');
     throwsCode(() => ols(y, { ...design, names: ['Intercept'] }), 'invalid_input');
+    throwsCode(() => ols(y, design, { weights: Array.from(y, (_, i) => (i === 3 ? -1 : 1)) }), 'invalid_input');
+    throwsCode(() => ols(y, design, { weights: [1, 2] }), 'invalid_input');
+    // unit weights are OLS
+    expect(Array.from(ols(y, design, { cov: 'HC1', weights: Array.from(y, () => 1) }).se)).toEqual(Array.from(hc1.se));
   });
 });
 
