@@ -137,6 +137,17 @@ for k, n, p in [(0, 10, 0.3), (3, 10, 0.3), (9, 10, 0.3), (50, 100, 0.5), (400, 
     dist.append(["binomialSf", [k, n, p], float(stats.binom.sf(k, n, p))])
 for x in [0.1, 0.5, 1, 2.5, 7.7, 13, 50, 1234.5, 1e6]:
     dist.append(["logGamma", [x], float(special.gammaln(x))])
+# chi-square through the regularized incomplete gamma functions: x at fixed tail probabilities, so both the
+# series (x < a + 1) and the continued fraction are exercised, up to df = 1e5 and tails of 1e-12
+for df in [1, 2, 3, 4.5, 10, 37, 100, 1000.5, 1e4, 1e5]:
+    for q in [1e-12, 1e-6, 0.001, 0.05, 0.3, 0.5, 0.8, 0.99, 0.999999]:
+        x = float(stats.chi2.isf(q, df))
+        dist.append(["chiSquareSf", [x, df], float(stats.chi2.sf(x, df))])
+        dist.append(["chiSquareCdf", [x, df], float(stats.chi2.cdf(x, df))])
+for a in [0.1, 0.5, 1, 3.3, 8, 25, 400]:
+    for x in [1e-6, 0.05, 0.9, 2, 7.5, 30, 420]:
+        dist.append(["regularizedGammaP", [a, x], float(special.gammainc(a, x))])
+        dist.append(["regularizedGammaQ", [a, x], float(special.gammaincc(a, x))])
 out["distributions"] = dist
 
 # quantiles (numpy 'linear') on every sample

@@ -3,6 +3,7 @@ export { erf, erfc, normalCdf, normalIsf, normalQuantile, normalSf } from './dis
 export { betaIsf, betaQuantile, regularizedBeta, regularizedBetaComplement } from './distributions/beta.js';
 export { studentTCdf, studentTIsf, studentTQuantile, studentTSf } from './distributions/student-t.js';
 export { binomialCdf, binomialSf } from './distributions/binomial.js';
+export { chiSquareCdf, chiSquareSf, regularizedGammaP, regularizedGammaQ } from './distributions/chi-square.js';
 export { gamma as gammaFunction, lbeta as logBeta, lgamma as logGamma } from './special/gamma.js';
 export { createRng, type Rng } from './rng.js';
 export { quantile, quantileInterval } from './quantile.js';

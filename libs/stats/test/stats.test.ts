@@ -8,10 +8,13 @@ import {
   bootstrapMeanDifferences,
   bootstrapMeans,
   bootstrapQuantileRatio,
+  chiSquareCdf,
+  chiSquareSf,
   clopperPearsonInterval,
   clopperPearsonUpper,
   cohensDz,
   createRng,
+  erfc,
   hedgesG,
   holm,
   mannWhitneyU,
@@ -20,6 +23,8 @@ import {
   pairedTTest,
   quantile,
   quantileInterval,
+  regularizedGammaP,
+  regularizedGammaQ,
   StatsInputError,
   welchTTest,
   wilcoxonSignedRank,
@@ -68,6 +73,39 @@ describe('createRng', () => {
   it('rejects a non-integer seed or range', () => {
     expect(code(() => createRng(1.5))).toBe('invalid_argument');
     expect(code(() => createRng(1).nextInt(0))).toBe('invalid_argument');
+  });
+});
+
+describe('chi-square and the incomplete gamma functions', () => {
+  it('match the closed forms: χ²₂ tail e^(−x/2), χ²₁ tail erfc(√(x/2)), P(1, x) = 1 − e^(−x)', () => {
+    for (const x of [0.01, 1, 5.99, 40, 300]) {
+      expect(Math.abs(chiSquareSf(x, 2) / Math.exp(-x / 2) - 1)).toBeLessThan(1e-13);
+      expect(Math.abs(chiSquareSf(x, 1) / erfc(Math.sqrt(x / 2)) - 1)).toBeLessThan(1e-13);
+      expect(Math.abs(regularizedGammaP(1, x) / -Math.expm1(-x) - 1)).toBeLessThan(1e-13);
+    }
+    expect(chiSquareSf(3.841458820694124, 1)).toBeCloseTo(0.05, 14); // the 95 % point of χ²₁ is 1.96²
+    expect(chiSquareCdf(0, 3)).toBe(0);
+    expect(chiSquareSf(-1, 3)).toBe(1);
+    expect(regularizedGammaQ(2.5, Infinity)).toBe(0);
+  });
+
+  it('P + Q = 1 on both sides of x = a + 1, and the upper tail keeps its relative precision far out', () => {
+    for (const [a, x] of [
+      [0.3, 0.2],
+      [0.3, 5],
+      [50, 40],
+      [50, 70],
+      [5e4, 5.1e4],
+    ])
+      expect(regularizedGammaP(a, x) + regularizedGammaQ(a, x)).toBeCloseTo(1, 14);
+    // Q(1, 700) = e^(−700) ≈ 9.86e-305, no cancellation against 1
+    expect(Math.abs(regularizedGammaQ(1, 700) / Math.exp(-700) - 1)).toBeLessThan(1e-12);
+  });
+
+  it('rejects a non-positive df or shape and a negative x', () => {
+    expect(code(() => chiSquareSf(1, 0))).toBe('invalid_argument');
+    expect(code(() => regularizedGammaP(-1, 1))).toBe('invalid_argument');
+    expect(code(() => regularizedGammaQ(1, -1))).toBe('invalid_argument');
   });
 });
 
