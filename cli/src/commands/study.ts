@@ -6,6 +6,7 @@ import { AssayClient } from '../client.js';
 import type { Command, Context } from '../command.js';
 import { CONFIG_FILE_HELP, CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection } from '../config.js';
 import { UsageError } from '../errors.js';
+import { table } from '../text-table.js';
 
 const HELP = `usage: assay study create <study.json> [--run <id>…] [options]
        assay study invite <id> --name <rater> [--name <rater>…] [options]
@@ -38,18 +39,6 @@ const OPTIONS = {
 
 const f2 = (x: number) => x.toFixed(2);
 const ci = (e: { estimate: number; ci: [number, number] }) => `${f2(e.estimate)} [${f2(e.ci[0])}, ${f2(e.ci[1])}]`;
-
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i]))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
 
 /** The analysis as a reader scans it: quality, agreement, the protocol's result, then the calibration. */
 export function renderStudyReport(a: StudyAnalysis): string {

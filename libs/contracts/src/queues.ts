@@ -1,5 +1,11 @@
 import type { Modality } from './modalities.js';
-import type { CloseRunPayload, CompareRunsPayload, ComputeRunMetricsPayload, ScoreAssetPayload } from './schemas/job.js';
+import type {
+  CloseRunPayload,
+  CompareRunsPayload,
+  ComputeRunMetricsPayload,
+  ImportEventsPayload,
+  ScoreAssetPayload,
+} from './schemas/job.js';
 import type { AdvanceSweepPayload, SweepTickPayload } from './schemas/sweep.js';
 import type { ResultRecord } from './schemas/result.js';
 
@@ -37,6 +43,8 @@ export const JobName = {
   SweepTick: 'sweep-tick',
   /** one step of a sweep run's state machine; it re-schedules itself (delayed) while it waits */
   AdvanceSweep: 'advance-sweep',
+  /** an experiment's events imported from S3 (NDJSON or Parquet) */
+  ImportEvents: 'import-events',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -47,7 +55,7 @@ export const JOBS_BY_QUEUE: Record<QueueName, readonly JobName[]> = {
   audio: [JobName.ScoreAsset],
   '3d': [JobName.ScoreAsset],
   aggregate: [JobName.RecordResult, JobName.CloseRun],
-  analysis: [JobName.ComputeRunMetrics, JobName.CompareRuns, JobName.DeliverVerdict],
+  analysis: [JobName.ComputeRunMetrics, JobName.CompareRuns, JobName.DeliverVerdict, JobName.ImportEvents],
   sweeps: [JobName.SweepTick, JobName.AdvanceSweep],
 };
 
@@ -78,4 +86,5 @@ export interface JobPayloadMap {
   'deliver-verdict': CompareRunsPayload;
   'sweep-tick': SweepTickPayload;
   'advance-sweep': AdvanceSweepPayload;
+  'import-events': ImportEventsPayload;
 }

@@ -70,14 +70,31 @@ export class S3ObjectStore implements ObjectStore {
     return storageCall(`GET ${toS3Uri(ref)}`, () => this.read(ref, options.maxBytes));
   }
 
-  private async read(ref: ObjectRef, max: number | undefined): Promise<Uint8Array> {
-    let out;
+  stream(ref: ObjectRef): Promise<AsyncIterable<Uint8Array>> {
+    return storageCall(`GET ${toS3Uri(ref)}`, async () => {
+      const out = await this.getObject(ref);
+      return out.Body as AsyncIterable<Uint8Array>;
+    });
+  }
+
+  getRange(ref: ObjectRef, start: number, end: number): Promise<Uint8Array> {
+    return storageCall(`GET ${toS3Uri(ref)} bytes ${start}-${end - 1}`, async () => {
+      const out = await this.getObject(ref, `bytes=${start}-${end - 1}`);
+      return (await out.Body?.transformToByteArray()) ?? new Uint8Array();
+    });
+  }
+
+  private async getObject(ref: ObjectRef, range?: string) {
     try {
-      out = await this.client.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
+      return await this.client.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, Range: range }));
     } catch (err) {
       if (isNotFound(err)) throw new AssayError(ErrorCode.SourceNotFound, `no object at ${toS3Uri(ref)}`);
       throw err;
     }
+  }
+
+  private async read(ref: ObjectRef, max: number | undefined): Promise<Uint8Array> {
+    const out = await this.getObject(ref);
     if (max !== undefined && (out.ContentLength ?? 0) > max) {
       out.Body?.transformToWebStream()
         .cancel()

@@ -14,9 +14,11 @@ import { SuiteCatalog } from '@assay/suites';
 import { SweepCatalog, SweepStore } from '@assay/sweeps';
 import { ComparisonStore, globalKeys, RunStore, withRedisLock } from '@assay/runs';
 import { S3ObjectStore } from '@assay/storage';
+import { createExperimentEventsCounter, ExperimentStore } from '@assay/experiments';
 import { createAggregatorMetrics } from './aggregator-metrics.js';
 import { compareRunsHandler, computeRunMetricsHandler, deliverVerdictHandler } from './analysis-handlers.js';
 import { createAnalysisMetrics } from './analysis-metrics.js';
+import { importEventsHandler } from './experiments/import-events-handler.js';
 import { FailureRecorder } from './failure-record.js';
 import { QualityMetrics } from './quality-metrics.js';
 import { closeRunHandler, recordResultHandler } from './handlers.js';
@@ -131,6 +133,13 @@ export async function startAggregatorService(config: AssayConfig, logger: Logger
       [JobName.ComputeRunMetrics]: computeRunMetricsHandler(analysisDeps),
       [JobName.CompareRuns]: compareRunsHandler(analysisDeps),
       [JobName.DeliverVerdict]: deliverVerdictHandler(analysisDeps),
+      [JobName.ImportEvents]: importEventsHandler({
+        experiments: new ExperimentStore(redis, config.redis.prefix),
+        store,
+        bucket: config.s3.bucket,
+        events: createExperimentEventsCounter(registry),
+        storageReachable: analysisDeps.storageReachable,
+      }),
     },
     concurrency: config.analysis.concurrency,
   });

@@ -129,6 +129,12 @@ class HookedStore implements ObjectStore {
   get(ref: ObjectRef, options?: { maxBytes?: number }) {
     return this.inner.get(ref, options);
   }
+  stream(ref: ObjectRef) {
+    return this.inner.stream(ref);
+  }
+  getRange(ref: ObjectRef, start: number, end: number) {
+    return this.inner.getRange(ref, start, end);
+  }
   head(ref: ObjectRef) {
     return this.inner.head(ref);
   }

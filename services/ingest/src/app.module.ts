@@ -23,6 +23,10 @@ import { DistributionService } from './distribution/distribution.service.js';
 import { ReferenceSetsController } from './distribution/reference-sets.controller.js';
 import { RunDistributionController } from './distribution/run-distribution.controller.js';
 import type { StudyStore } from '@assay/studies';
+import type { ExperimentStore } from '@assay/experiments';
+import type { Counter } from 'prom-client';
+import { ExperimentsController } from './experiments/experiments.controller.js';
+import { ExperimentsService } from './experiments/experiments.service.js';
 import { RaterController } from './studies/rater.controller.js';
 import { RaterService } from './studies/rater.service.js';
 import { StudiesController } from './studies/studies.controller.js';
@@ -55,6 +59,8 @@ import {
   SWEEPS,
   SWEEP_STORE,
   STUDY_STORE,
+  EXPERIMENT_STORE,
+  EXPERIMENT_EVENTS,
 } from './tokens.js';
 
 export interface IngestDeps {
@@ -74,6 +80,8 @@ export interface IngestDeps {
   sweeps: SweepCatalog;
   sweepStore: SweepStore;
   studies: StudyStore;
+  experiments: ExperimentStore;
+  experimentEvents: Counter<'source' | 'outcome'>;
 }
 
 @Module({})
@@ -99,6 +107,8 @@ export class AppModule {
       { provide: SWEEPS, useValue: deps.sweeps },
       { provide: SWEEP_STORE, useValue: deps.sweepStore },
       { provide: STUDY_STORE, useValue: deps.studies },
+      { provide: EXPERIMENT_STORE, useValue: deps.experiments },
+      { provide: EXPERIMENT_EVENTS, useValue: deps.experimentEvents },
     ];
     return {
       module: AppModule,
@@ -111,6 +121,7 @@ export class AppModule {
         SweepsController,
         StudiesController,
         RaterController,
+        ExperimentsController,
         MetricsController,
         HooksController,
         QueuesController,
@@ -127,6 +138,7 @@ export class AppModule {
         SweepsService,
         StudiesService,
         RaterService,
+        ExperimentsService,
       ],
     };
   }

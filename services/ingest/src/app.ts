@@ -16,6 +16,7 @@ import { SuiteCatalog } from '@assay/suites';
 import { SweepCatalog, SweepStore } from '@assay/sweeps';
 import { MetricCatalog } from '@assay/metric-catalog';
 import { StudyStore } from '@assay/studies';
+import { createExperimentEventsCounter, ExperimentStore } from '@assay/experiments';
 import { registerJudgeAgreementGauge } from './studies/judge-agreement-gauge.js';
 import { AppModule } from './app.module.js';
 import { ErrorFilter, sendError } from './http/error.filter.js';
@@ -80,6 +81,8 @@ export async function createIngestApp(config: AssayConfig, logger: Logger, regis
     ),
     sweepStore: new SweepStore(redis, config.redis.prefix),
     studies,
+    experiments: new ExperimentStore(redis, config.redis.prefix),
+    experimentEvents: createExperimentEventsCounter(registry),
   });
 
   const app = await NestFactory.create<NestExpressApplication>(module, {

@@ -34,6 +34,17 @@ import {
   StudyAnalysis,
   StudyView,
   LabelStudioImportResult,
+  CreateExperimentRequest,
+  EventBatch,
+  EventBatchResult,
+  CreateEventImportRequest,
+  EventImport,
+  ExperimentView,
+  ExperimentAnalysis,
+  PlanRequest,
+  PlanResult,
+  CausalRequest,
+  CausalAnalysis,
 } from '@assay/contracts';
 import { RETRY_AFTER_SECONDS } from '@assay/observability';
 import { AssetView, ErrorEnvelope, FailedJobs, Health, ModelsReport, QueueDepth, Readiness, Suite, UploadResult } from './api-schemas.js';
@@ -112,6 +123,7 @@ const runId = { name: 'runId', in: 'path', required: true, schema: { type: 'stri
 const comparisonId = { name: 'comparisonId', in: 'path', required: true, schema: { type: 'string' } };
 const sweepName = { name: 'sweep', in: 'path', required: true, schema: { type: 'string' } };
 const studyId = { name: 'studyId', in: 'path', required: true, schema: { type: 'string' } };
+const experimentId = { name: 'experimentId', in: 'path', required: true, schema: { type: 'string' } };
 const raterToken = {
   name: 'Authorization',
   in: 'header',
@@ -164,6 +176,11 @@ export function buildOpenApi(version = '0.1.0') {
         name: 'studies',
         description: 'Human evaluation: studies over closed runs, rater invites, the analysis, exports and Label Studio imports',
       },
+      {
+        name: 'experiments',
+        description:
+          'Online A/B tests on engagement: events and S3 imports, the readout, planning, and the causal analysis of asset attributes',
+      },
       { name: 'rater app', description: 'The pages and API raters use, authenticated by their invite token (no API key)' },
       { name: 'metrics', description: 'The metric catalog: what each score means, which way is better, its range and unit' },
       { name: 'hooks', description: 'Signed submissions from generation pipelines (no API key)' },
@@ -190,6 +207,11 @@ export function buildOpenApi(version = '0.1.0') {
         },
         CreateRaters: { schema: CreateRatersRequest, description: 'the raters to invite' },
         RaterAnswer: { schema: RaterAnswer, description: 'the answer to the task on screen (pairwise: by screen side)' },
+        CreateExperiment: { schema: CreateExperimentRequest, description: 'variants, unit of randomization, metrics, guardrails and plan' },
+        EventBatch: { schema: EventBatch, description: 'up to 10 000 events and 10 000 units with pre-period covariates' },
+        CreateEventImport: { schema: CreateEventImportRequest, description: 'the S3 object or prefix of an NDJSON or Parquet export' },
+        Plan: { schema: PlanRequest, description: 'the baseline, and the effect to detect or the units per variant' },
+        Causal: { schema: CausalRequest, description: 'the treatment, outcome, confounders and trimming' },
       }),
       schemas: {
         ...components('output', {
@@ -214,6 +236,12 @@ export function buildOpenApi(version = '0.1.0') {
           StudyAnalysis,
           LabelStudioImportResult,
           RaterTask: RaterTaskView,
+          Experiment: ExperimentView,
+          EventBatchResult,
+          EventImport,
+          ExperimentAnalysis,
+          PlanResult,
+          CausalAnalysis,
           MetricCatalog: MetricCatalogView,
           Metric: MetricCatalogEntry,
           Suite,
@@ -572,6 +600,117 @@ export function buildOpenApi(version = '0.1.0') {
             content: { 'application/json': { schema: { type: 'array', items: { type: 'object' } } } },
           },
           responses: { '200': ok('imported', 'LabelStudioImportResult'), ...errors(400, 401, 403, 404, 409, 413, 503) },
+        },
+      },
+      '/v1/experiments': {
+        post: {
+          operationId: 'createExperiment',
+          tags: ['experiments'],
+          summary: 'Create an experiment: variants (and the runs they show), the unit, metrics, guardrails, plan',
+          description: 'Guide: docs/experiments.md.',
+          requestBody: { $ref: '#/components/requestBodies/CreateExperiment' },
+          responses: { '201': ok('created', 'Experiment'), ...errors(400, 401, 403, 404, 503) },
+        },
+        get: {
+          operationId: 'listExperiments',
+          tags: ['experiments'],
+          summary: 'Experiments, newest first, with their live counts',
+          responses: { '200': jsonArray('experiments', 'Experiment'), ...errors(401, 403, 503) },
+        },
+      },
+      '/v1/experiments/plan': {
+        post: {
+          operationId: 'planExperiment',
+          tags: ['experiments'],
+          summary: 'Units per variant for a minimum detectable effect, or the effect a sample size detects',
+          requestBody: { $ref: '#/components/requestBodies/Plan' },
+          responses: { '200': ok('the plan', 'PlanResult'), ...errors(400, 401, 403, 503) },
+        },
+      },
+      '/v1/experiments/{experimentId}': {
+        get: {
+          operationId: 'getExperiment',
+          tags: ['experiments'],
+          summary: 'One experiment with its counts of events, duplicates and units per variant',
+          parameters: [experimentId],
+          responses: { '200': ok('the experiment', 'Experiment'), ...errors(401, 403, 404, 503) },
+        },
+      },
+      '/v1/experiments/{experimentId}/events': {
+        post: {
+          operationId: 'sendExperimentEvents',
+          tags: ['experiments'],
+          summary: 'A batch of events (idempotent by event id) and pre-period covariates; stored raw in S3, folded per unit',
+          parameters: [experimentId],
+          requestBody: { $ref: '#/components/requestBodies/EventBatch' },
+          responses: { '200': ok('counted', 'EventBatchResult'), ...errors(400, 401, 403, 404, 409, 413, 422, 503) },
+        },
+      },
+      '/v1/experiments/{experimentId}/imports': {
+        post: {
+          operationId: 'importExperimentEvents',
+          tags: ['experiments'],
+          summary: 'Import events from an S3 export (NDJSON or Parquet) in the background',
+          parameters: [experimentId],
+          requestBody: { $ref: '#/components/requestBodies/CreateEventImport' },
+          responses: { '202': ok('queued', 'EventImport'), ...errors(400, 401, 403, 404, 409, 503) },
+        },
+        get: {
+          operationId: 'listExperimentImports',
+          tags: ['experiments'],
+          summary: "The experiment's imports, oldest first",
+          parameters: [experimentId],
+          responses: { '200': jsonArray('imports', 'EventImport'), ...errors(401, 403, 404, 503) },
+        },
+      },
+      '/v1/experiments/{experimentId}/imports/{importId}': {
+        get: {
+          operationId: 'getExperimentImport',
+          tags: ['experiments'],
+          summary: 'One import: its status and counts (read, accepted, duplicates, rejected by code)',
+          parameters: [experimentId, { name: 'importId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': ok('the import', 'EventImport'), ...errors(401, 403, 404, 503) },
+        },
+      },
+      '/v1/experiments/{experimentId}/stop': {
+        post: {
+          operationId: 'stopExperiment',
+          tags: ['experiments'],
+          summary: 'Stop an experiment: no more events or imports',
+          parameters: [experimentId],
+          responses: { '200': ok('stopped', 'Experiment'), ...errors(401, 403, 404, 503) },
+        },
+      },
+      '/v1/experiments/{experimentId}/analysis': {
+        get: {
+          operationId: 'getExperimentAnalysis',
+          tags: ['experiments'],
+          summary:
+            'The readout: sample ratio check first, then lift per metric and treatment with intervals, CUPED, Holm, guardrails, decision',
+          parameters: [experimentId],
+          responses: { '200': ok('the analysis', 'ExperimentAnalysis'), ...errors(401, 403, 404, 503) },
+        },
+      },
+      '/v1/experiments/{experimentId}/causal': {
+        post: {
+          operationId: 'analyzeExperimentCausal',
+          tags: ['experiments'],
+          summary: 'Observational effect of an asset attribute or binarized score on engagement: regression, IPW, AIPW, diagnostics',
+          parameters: [experimentId],
+          requestBody: { $ref: '#/components/requestBodies/Causal' },
+          responses: { '200': ok('the causal analysis', 'CausalAnalysis'), ...errors(400, 401, 403, 404, 409, 422, 503) },
+        },
+      },
+      '/v1/experiments/{experimentId}/report.html': {
+        get: {
+          operationId: 'getExperimentReport',
+          tags: ['experiments'],
+          summary: 'A self-contained HTML report: SRM, lift with intervals, cumulative lift, balance and overlap',
+          parameters: [experimentId],
+          responses: {
+            '200': { description: 'the report', content: { 'text/html': { schema: { type: 'string' } } } },
+            ...errors(401, 403, 404, 503),
+          },
         },
       },
       '/rate/{studyId}/api/task': {

@@ -17,3 +17,6 @@ export const COMPARISON_REQUESTS = Symbol('ComparisonRequests');
 export const SWEEPS = Symbol('SweepCatalog');
 export const SWEEP_STORE = Symbol('SweepStore');
 export const STUDY_STORE = Symbol('StudyStore');
+export const EXPERIMENT_STORE = Symbol('ExperimentStore');
+/** `assay_experiment_events_total` */
+export const EXPERIMENT_EVENTS = Symbol('ExperimentEvents');

@@ -215,9 +215,7 @@ export const MetricResult = z.object({
   pValueAdjusted: z.number().optional(),
   significant: z.boolean(),
   cuped: z.object({ covariate: z.string(), theta: z.number(), varianceReduction: z.number(), units: z.number().int() }).optional(),
-  nonInferiority: z
-    .object({ absoluteMargin: z.number(), bound: z.number(), pValue: z.number(), passed: z.boolean() })
-    .optional(),
+  nonInferiority: z.object({ absoluteMargin: z.number(), bound: z.number(), pValue: z.number(), passed: z.boolean() }).optional(),
   /** always-valid interval and p-value of the difference (sequential experiments) */
   sequential: z.object({ ci: Bounds, pValue: z.number(), significant: z.boolean() }).optional(),
 });
@@ -248,9 +246,7 @@ export type SrmCheck = z.infer<typeof SrmCheck>;
 export const TimelinePoint = z.object({
   date: z.string(),
   units: z.record(z.string(), z.number().int()),
-  lifts: z.array(
-    z.object({ variant: VariantKey, estimate: z.number(), ci: Bounds, sequentialCi: Bounds.optional() }),
-  ),
+  lifts: z.array(z.object({ variant: VariantKey, estimate: z.number(), ci: Bounds, sequentialCi: Bounds.optional() })),
 });
 export type TimelinePoint = z.infer<typeof TimelinePoint>;
 

@@ -37,3 +37,6 @@ export type ComputeRunMetricsPayload = z.infer<typeof ComputeRunMetricsPayload>;
 /** Payload of a `compare-runs` job on the analysis queue; the comparison's request is stored under its id. */
 export const CompareRunsPayload = z.object({ comparisonId: z.string(), requestId: z.string().optional() });
 export type CompareRunsPayload = z.infer<typeof CompareRunsPayload>;
+
+export const ImportEventsPayload = z.object({ experimentId: z.string(), importId: z.string(), requestId: z.string().optional() });
+export type ImportEventsPayload = z.infer<typeof ImportEventsPayload>;
