@@ -69,10 +69,13 @@ export function analyzeExperiment(input: AnalysisInput): ExperimentAnalysis {
   const units = table.arms.map((a) => a.rows.length);
   const controlIndex = keys.indexOf(e.control);
 
-  const srmResult = sampleRatioMismatch(
-    units,
-    e.variants.map((v) => v.weight),
-  );
+  // no units at all: nothing to test the allocation against
+  const srmResult = units.some((n) => n > 0)
+    ? sampleRatioMismatch(
+        units,
+        e.variants.map((v) => v.weight),
+      )
+    : { statistic: 0, df: units.length - 1, pValue: 1, expected: units.map(() => 0) };
   const srm = {
     statistic: srmResult.statistic,
     df: srmResult.df,
