@@ -174,7 +174,7 @@ function metricResult(
     test: c.test,
     control: c.control,
     treatment: c.treatment,
-    difference: c.difference,
+    difference: { ...c.difference, df: Number.isFinite(c.difference.df) ? c.difference.df : null },
     relativeLift: c.relativeLift,
     significant: c.difference.pValue < e.alpha,
   };

@@ -5,7 +5,7 @@ import { createRng, type Rng } from '@assay/stats';
  * A simulated A/B test with a known answer (docs/experiments.md: the simulation), for the README's try-it, the
  * tests and the benchmark. Users split at random between `control` and `treatment`; each has an activity level
  * a ~ lognormal(0, 0.5) that drives both the pre-period clicks (the CUPED covariate, Poisson(3a)) and the
- * experiment: impressions 1 + Poisson(4a), each clicked with probability ctr·√a (× (1 + lift) in treatment),
+ * experiment: impressions 1 + Poisson(4a) (`meanImpressions`), each clicked with probability ctr·√a (× (1 + lift) in treatment),
  * a click adds to cart with probability 0.3, an add-to-cart is bought with probability 0.4 at a lognormal price
  * (median 30). The CTR's true relative lift is `lift`; revenue per user moves by the same share.
  */
@@ -20,6 +20,8 @@ export interface SimulationOptions {
   seed?: number;
   /** the first day, as YYYY-MM-DD */
   start?: string;
+  /** impressions per user beyond the first, at average activity (default 4) */
+  meanImpressions?: number;
 }
 
 export interface Simulation {
@@ -42,7 +44,7 @@ function poisson(rng: Rng, lambda: number): number {
 }
 
 export function simulateExperiment(o: SimulationOptions): Simulation {
-  const { users, lift, baseCtr = 0.05, days = 14, assets = 20, seed = 1 } = o;
+  const { users, lift, baseCtr = 0.05, days = 14, assets = 20, seed = 1, meanImpressions = 4 } = o;
   const start = Date.parse(`${o.start ?? '2026-11-02'}T00:00:00Z`);
   const definition: CreateExperimentRequest = {
     name: `simulated: ${users} users, CTR lift ${(lift * 100).toFixed(1)} %`,
@@ -98,7 +100,7 @@ export function simulateExperiment(o: SimulationOptions): Simulation {
       const at = () => new Date(start + (firstDay + rng.nextFloat() * (days - firstDay)) * 86_400_000).toISOString();
       const push = (type: ExperimentEvent['type'], assetId: string, value = 0, timestamp = at()) =>
         events.push({ eventId: `e${n++}`, unitId, variant, assetId, type, value, timestamp });
-      const impressions = 1 + poisson(rng, 4 * activity);
+      const impressions = 1 + poisson(rng, meanImpressions * activity);
       for (let i = 0; i < impressions; i++) {
         const assetId = `${variant}-${rng.nextInt(assets)}`;
         // the first impression opens the unit's first day, so its cohort is the day it was assigned

@@ -207,7 +207,8 @@ export const MetricResult = z.object({
     se: z.number(),
     ci: Bounds,
     statistic: z.number(),
-    df: z.number(),
+    /** null for z tests (ratio metrics): the normal distribution */
+    df: z.number().nullable(),
     pValue: z.number(),
   }),
   relativeLift: z.object({ estimate: z.number(), se: z.number(), ci: Bounds }),
