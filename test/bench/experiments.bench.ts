@@ -47,6 +47,7 @@ function* batches(): Generator<{ events: ExperimentEvent[]; units: UnitCovariate
   if (events.length) yield { events, units };
 }
 
+const pct = (x: number) => (x * 100).toFixed(2);
 const vmHwmBytes = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 
 try {
@@ -138,8 +139,10 @@ try {
         ['ingest process peak RSS (MB)', (vmHwmBytes(ingest.child.pid!) / 2 ** 20).toFixed(0), '', ''],
         ['Redis used memory (MB)', (Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]) / 2 ** 20).toFixed(0), '', ''],
       ],
-    )}\nreference: raw RPUSH of the same batches (rates); NumPy delta-method + CUPED on one metric (readout: Assay computes SRM, 3 metrics, CUPED, Holm, ${analysis!.timeline.length} daily looks)\n` +
-      `CTR lift ${(ctr.relativeLift.estimate * 100).toFixed(2)} % [${(ctr.relativeLift.ci[0] * 100).toFixed(2)}, ${(ctr.relativeLift.ci[1] * 100).toFixed(2)}] (true 2 %); import rejected ${imp.rejected}\n`,
+    )}\nreference: raw RPUSH of the same batches (rates); NumPy delta-method + CUPED on one metric ` +
+      `(readout: Assay computes SRM, 3 metrics, CUPED, Holm, ${analysis!.timeline.length} daily looks)\n` +
+      `CTR lift ${pct(ctr.relativeLift.estimate)} % [${pct(ctr.relativeLift.ci[0])}, ${pct(ctr.relativeLift.ci[1])}] (true 2 %); ` +
+      `import rejected ${imp.rejected}\n`,
   );
 } finally {
   await Promise.all([ingest.stop(), aggregator.stop()]);
