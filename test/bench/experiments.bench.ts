@@ -119,7 +119,7 @@ try {
   ) as { seconds: number[] };
 
   process.stdout.write(
-    `${table(
+    `bench:experiments — ${USERS} users, ${apiEvents} events; medians of ${times.length} readouts (ms); rates in events/s\n${table(
       ['measure', 'Assay', 'reference', 'ratio'],
       [
         ['events', apiEvents, rawEvents, ''],

@@ -80,13 +80,16 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'bad input: `error.code` says why, `error.details` names the fields (docs/errors.md)',
   401: 'not authenticated: no API key, no valid hook signature, or (rater app) an invalid or expired rater token',
   403: 'the API key is not valid, or (rater app) the asset link is forged or expired',
-  404: 'no such run, asset, comparison, policy, reference set, sweep, study, export, metric, queue or route',
+  404: 'no such run, asset, comparison, policy, reference set, sweep, study, experiment, import, export, metric, queue or route',
   409:
     'conflict: the run is closed (or, to compare or measure it, not yet; or its run-level metrics are pending), the asset has other ' +
     'content, the report is not ready, the reference set exists, the sweep date has a run, the hook delivery was replayed, the study ' +
     "is closed, or the rater task is not (or no longer) the rater's",
   413: 'the body is over its size limit',
   415: 'unsupported content type',
+  422:
+    'well-formed but not processable: an event for an unknown variant (nothing of the batch counted), ' +
+    'or a causal analysis the data cannot support (docs/errors.md)',
   503: 'a dependency (Redis, S3) is unavailable, or the hook is not configured: retry after `Retry-After` seconds',
 };
 
