@@ -1,30 +1,12 @@
-/** What the report prints where a value does not exist. */
-export const DASH = '—';
+import { DASH, num } from '@assay/report';
+
+// num, signed, pct and DASH are the comparison report's, so both pages print numbers alike
+export { DASH, num, pct, signed } from '@assay/report';
+
 const MINUS = '−';
 
 export const finite = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
 const minus = (s: string) => (s.startsWith('-') ? MINUS + s.slice(1) : s);
-
-/** A number to `digits` significant digits; thousands grouped; very small or large ones in e-notation. */
-export function num(x: number | null | undefined, digits = 3): string {
-  if (!finite(x)) return DASH;
-  if (x === 0) return '0';
-  const a = Math.abs(x);
-  if (a >= 1e9 || a < 1e-4) return minus(x.toExponential(digits - 1).replace(/\.?0+e/, 'e'));
-  if (a >= 10 ** digits) return minus(Math.round(x).toLocaleString('en-US'));
-  return minus(String(Number(x.toPrecision(digits))));
-}
-
-/** A difference with its sign always shown. */
-export function signed(x: number | null | undefined, digits = 3): string {
-  const s = num(x, digits);
-  return finite(x) && x > 0 ? `+${s}` : s;
-}
-
-/** A share (0–1) as a percentage, unsigned: 0.734 → "73.4 %". */
-export function pct(x: number | null | undefined, digits = 3): string {
-  return finite(x) ? `${num(x * 100, digits)} %` : DASH;
-}
 
 /** A relative change (0.021 = +2.1 %) with its sign; one decimal is what a lift is read to. */
 export function lift(x: number | null | undefined): string {

@@ -1,3 +1,4 @@
 export { renderComparisonReport } from './render.js';
 export type { ComparisonReportView, ReportComparison } from './view.js';
-export { escapeHtml } from './html.js';
+export { escapeHtml, html, Html, raw, type HtmlValue } from './html.js';
+export { DASH, num, pct, signed } from './format.js';
